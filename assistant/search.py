@@ -1,0 +1,215 @@
+"""A query → cited passages: keyword (FTS5, BM25) and dense (FAISS) search, fused.
+
+Both searches see the query through the field's vocabulary (:mod:`assistant.vocabulary`), so
+"GP record storage" also looks for "general practice" and "receipt and storage". Filters limit
+both searches to the same passages before ranking, so a filter never empties a page of results
+that a wider search would have filled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import faiss
+import numpy as np
+
+from .embedding import Embedder
+from .fusion import reciprocal_rank
+from .library import Library
+from .records import Document, Filters, Hit, Passage
+from .sentences import sentence_spans
+from .vocabulary import Expansion, Vocabulary
+from .vocabulary import load as load_vocabulary
+
+MODES = ("hybrid", "keyword", "dense")
+CANDIDATES = 50  # from each search, before fusion
+WORD = re.compile(r"\w[\w'&-]*\w|\w")
+STOPWORDS = frozenset(
+    "a about after all also am an and any are as at be been before being between both but by can "
+    "could did do does doing during each for from further had has have having how i if in into is "
+    "it its it's me more most my no nor not of off on once only or other our out over own same "
+    "she should so some such than that the their them then there these they this those through "
+    "to too under until up very was we were what when where which while who whom why will with "
+    "would you your learning lessons lesson review reviews say said says tell show find any "
+    "anything there regarding around re please".split()
+)
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper, enough to match 'storing' with 'storage' and 'stored'."""
+    word = word.lower().strip("'")
+    for suffix in ("ational", "ations", "ation", "ings", "ing", "ies", "ied", "ness", "ment",
+                   "age", "ers", "er", "ed", "es", "s", "e", "y"):  # fmt: skip
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def fts_query(expansion: Expansion) -> str:
+    """An FTS5 expression: any content word of the query, or any related phrase."""
+    terms = content_words(expansion.query)
+    phrases = [*terms, *(t.lower() for t in expansion.matched), *(t.lower() for t in expansion.related)]
+    seen: list[str] = []
+    for phrase in phrases:
+        cleaned = " ".join(words(phrase))
+        if cleaned and cleaned not in seen:
+            seen.append(cleaned)
+    return " OR ".join(f'"{p}"' for p in seen)
+
+
+def highlight(text: str, expansion: Expansion, limit: int = 2) -> tuple[tuple[int, int], ...]:
+    """Spans of the sentences in ``text`` that share the most words with the query."""
+    query_stems = {stem(w) for w in content_words(expansion.query)}
+    related = [t.lower() for t in (*expansion.matched, *expansion.related)]
+    scored = []
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        lowered = sentence.lower()
+        overlap = len(query_stems & {stem(w) for w in content_words(sentence)})
+        bonus = sum(0.5 for term in related if term in lowered)
+        if overlap + bonus > 0:
+            scored.append((overlap + min(bonus, 1.5), start, end))
+    if not scored:
+        return ()
+    best = max(score for score, _, _ in scored)
+    chosen = sorted(scored, key=lambda s: -s[0])[:limit]
+    return tuple(sorted((s, e) for score, s, e in chosen if score >= best / 2))
+
+
+class Searcher:
+    """Searches one opened library generation with one embedder."""
+
+    def __init__(self, library: Library, embedder: Embedder | None, vocabulary: Vocabulary | None = None):
+        self.library = library
+        self.embedder = embedder
+        self.vocabulary = vocabulary or load_vocabulary()
+        self._documents: dict[str, Document] = {}
+
+    # -- public calls ---------------------------------------------------------------------------
+
+    def search(
+        self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid"
+    ) -> list[Hit]:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        query = query.strip()
+        if not query or self.library.passage_count == 0:
+            return []
+        expansion = self.vocabulary.expand(query)
+        allowed = self.allowed_ids(filters)
+        if allowed is not None and not allowed:
+            return []
+        rankings: list[list[int]] = []
+        vector = None
+        if mode in ("hybrid", "keyword"):
+            rankings.append(self.keyword_ranking(expansion, allowed))
+        if mode in ("hybrid", "dense"):
+            vector = self.encode(expansion.dense_text)
+            rankings.append([pid for pid, _ in self.dense_ranking(vector, allowed)])
+        fused = reciprocal_rank(rankings)[:k]
+        return self._hits(fused, expansion, vector)
+
+    def more_like(self, passage_id: int, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        """Passages closest in meaning to one passage, itself left out."""
+        if self.library.vectors is None:
+            return []
+        vector = self.library.vectors.reconstruct(int(passage_id)).reshape(1, -1)
+        allowed = self.allowed_ids(filters)
+        ranked = [(pid, s) for pid, s in self.dense_ranking(vector, allowed, k + 1) if pid != passage_id]
+        expansion = Expansion(self.library.passages([passage_id])[0].text[:300], (), (), "")
+        return self._hits([(pid, s) for pid, s in ranked[:k]], expansion, vector)
+
+    # -- the two searches -----------------------------------------------------------------------
+
+    def encode(self, text: str) -> np.ndarray:
+        if self.embedder is None:
+            raise ValueError("dense search needs an embedder")
+        return self.embedder.encode([text]).reshape(1, -1)
+
+    def keyword_ranking(
+        self, expansion: Expansion, allowed: set[int] | None, n: int = CANDIDATES
+    ) -> list[int]:
+        expression = fts_query(expansion)
+        if not expression:
+            return []
+        sql = "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?"
+        params: list[Any] = [expression]
+        if allowed is not None:
+            sql += f" AND rowid IN ({','.join(map(str, sorted(allowed)))})"
+        sql += " ORDER BY bm25(passages_fts, 1.0, 0.5, 0.2) LIMIT ?"
+        params.append(n)
+        return [row[0] for row in self.library.db.execute(sql, params)]
+
+    def dense_ranking(
+        self, vector: np.ndarray, allowed: set[int] | None, n: int = CANDIDATES
+    ) -> list[tuple[int, float]]:
+        index = self.library.vectors
+        if index is None or index.ntotal == 0:
+            return []
+        params = None
+        if allowed is not None:
+            params = faiss.SearchParameters(
+                sel=faiss.IDSelectorBatch(np.array(sorted(allowed), dtype=np.int64))
+            )
+        scores, ids = index.search(
+            np.ascontiguousarray(vector, dtype=np.float32), min(n, index.ntotal), params=params
+        )
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    # -- filters and results --------------------------------------------------------------------
+
+    def allowed_ids(self, filters: Filters | None) -> set[int] | None:
+        """Passage ids that pass the filters, or None when nothing is filtered."""
+        if not filters:
+            return None
+        clauses, params = ["d.status = 'indexed'"], []
+
+        def any_of(column: str, values: Sequence[Any]) -> None:
+            if values:
+                clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+
+        any_of("d.doc_id", filters.doc_ids)
+        any_of("d.partnership", filters.partnerships)
+        any_of("d.review_type", filters.review_types)
+        any_of("CAST(substr(d.published, 1, 4) AS INTEGER)", filters.years)
+        if filters.agencies:
+            clauses.append(
+                "(" + " OR ".join("(',' || p.agencies || ',') LIKE ?" for _ in filters.agencies) + ")"
+            )
+            params.extend(f"%,{a},%" for a in filters.agencies)
+        sql = f"SELECT p.id FROM passages p JOIN documents d USING (doc_id) WHERE {' AND '.join(clauses)}"
+        return {row[0] for row in self.library.db.execute(sql, params)}
+
+    def document(self, doc_id: str) -> Document:
+        if doc_id not in self._documents:
+            self._documents[doc_id] = self.library.document(doc_id)
+        return self._documents[doc_id]
+
+    def _hits(
+        self, ranked: list[tuple[int, float]], expansion: Expansion, vector: np.ndarray | None
+    ) -> list[Hit]:
+        passages = {p.id: p for p in self.library.passages([pid for pid, _ in ranked])}
+        hits = []
+        for pid, score in ranked:
+            passage: Passage | None = passages.get(pid)
+            if passage is None:
+                continue
+            similarity = None
+            if vector is not None and self.library.vectors is not None:
+                similarity = float(self.library.vectors.reconstruct(int(pid)) @ vector[0])
+            hits.append(
+                Hit(len(hits) + 1, score, passage, self.document(passage.doc_id),
+                    highlight(passage.text, expansion), similarity)
+            )  # fmt: skip
+        return hits

