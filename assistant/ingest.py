@@ -135,10 +135,9 @@ def ingest(
             try:
                 document, text, passages = prepare(path, sha, settings, name)
             except IngestError as exc:
-                writer.record_failure(
-                    Document(doc_id=doc_id, title=name, source=name, kind=Path(name).suffix.lstrip(".").lower(),
-                             sha256=sha, status="failed", error=exc.reason)
-                )  # fmt: skip
+                kind = Path(name).suffix.lstrip(".").lower()
+                failed = Document(doc_id, name, name, kind, sha, "failed", exc.reason)
+                writer.record_failure(failed)
                 reports.append(FileReport(name, "failed", doc_id, reason=exc.reason))
                 continue
             replacing = writer.status_of(doc_id) == "indexed"
