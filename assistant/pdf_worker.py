@@ -61,6 +61,7 @@ def read(path: str) -> dict[str, Any]:
                 handler.seen.append(f"page {number} could not be read ({type(exc).__name__})")
                 pages.append("")
         warnings = list(handler.seen)
+        title = _title(reader)
         if getattr(reader, "attachments", None):
             warnings.append("has embedded files; they were not opened")
     except FileNotDecryptedError:
@@ -75,7 +76,20 @@ def read(path: str) -> dict[str, Any]:
         return {"error": f"corrupt PDF ({type(exc).__name__}: {str(exc)[:160]})"}
     if handler.dropped:
         warnings.append(f"{handler.dropped} further reader warnings not shown")
-    return {"pages": pages, "warnings": warnings}
+    return {"pages": pages, "warnings": warnings, "title": title}
+
+
+def _title(reader: Any) -> str:
+    """The document title from the PDF's metadata, unless it is a producer's placeholder."""
+    try:
+        title = str((reader.metadata or {}).get("/Title") or "").strip()
+    except Exception:
+        return ""
+    for prefix in ("Microsoft Word - ", "Microsoft PowerPoint - "):
+        title = title.removeprefix(prefix)
+    if title.lower().endswith((".doc", ".docx", ".pdf")) or title.lower() in {"untitled", "title"}:
+        return ""
+    return title[:200]
 
 
 def main() -> None:

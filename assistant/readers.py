@@ -102,7 +102,8 @@ def read_pdf(path: Path, name: str, settings: Settings) -> SourceText:
     if "error" in result:
         raise IngestError(name, result["error"])
     pages = [Page(i, text) for i, text in enumerate(result["pages"], start=1)]
-    return SourceText(name, "pdf", pages, {}, result["warnings"])
+    meta = {"title": result["title"]} if result.get("title") else {}
+    return SourceText(name, "pdf", pages, meta, result["warnings"])
 
 
 def _decode(path: Path, name: str) -> str:
