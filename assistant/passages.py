@@ -63,7 +63,7 @@ def _sections(text: str, title: str) -> list[_Section]:
                 sections.append(_Section(f"Recommendation {rec.group(1)}", int(rec.group(1)), offset, 0))
             elif i == 0 and _is_heading(lines):
                 is_title = line.strip().lower() == title.strip().lower()
-                no_text_yet = not text[: sections[-1].start].strip() and len(sections) == 1
+                no_text_yet = not text[:offset].strip()
                 if not (is_title or no_text_yet):
                     sections.append(_Section(line.strip(), None, offset, 0))
             offset += len(line) + 1
