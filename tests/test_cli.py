@@ -1,0 +1,116 @@
+"""The command line: commands as functions, the real entry point, error messages, and the README."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from assistant import cli
+from assistant.settings import describe
+
+from .conftest import CORPUS, ROOT
+
+
+@pytest.fixture
+def run(monkeypatch, fake_embedder, capsys, settings):
+    """Run a command in-process with the fake embedder; returns (exit code, stdout, stderr)."""
+    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
+
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        code = cli.main([*argv, "--index", str(settings.index_dir)])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_ingest_docs_remove_round_trip(run):
+    code, out, _ = run("ingest", str(CORPUS), "--json")
+    assert code == 0
+    files = json.loads(out)["files"]
+    assert [(f["name"], f["status"]) for f in files] == [
+        ("child-i-hscb.md", "added"),
+        ("child-j-hscp-2019.md", "added"),
+    ]
+    code, out, _ = run("docs", "--json")
+    docs = {d["doc_id"]: d for d in json.loads(out)["documents"]}
+    assert docs["child-j-hscp-2019"]["passages"] == 8
+    assert docs["child-j-hscp-2019"]["citation"] == "Child J (HSCP, 2019)"
+    assert run("remove", "child-i-hscb")[0] == 0
+    code, out, _ = run("docs")
+    assert "child-i-hscb" not in out and "child-j-hscp-2019" in out
+    assert run("check")[0] == 0
+
+
+def test_failed_files_are_named_and_set_the_exit_code(run, tmp_path):
+    bad = tmp_path / "page.pdf"
+    bad.write_text("<!doctype html><html><body>Not found</body></html>")
+    empty = tmp_path / "empty.md"
+    empty.write_bytes(b"")
+    code, out, _ = run("ingest", str(bad), str(empty), str(CORPUS / "child-i-hscb.md"))
+    assert code == cli.EXIT_FAILED_FILES
+    assert "failed    page.pdf (page): not a PDF (the file holds an HTML page)" in out
+    assert "failed    empty.md (empty): empty file" in out
+    assert "added     child-i-hscb.md" in out
+    code, out, _ = run("docs", "--json")
+    status = {d["doc_id"]: (d["status"], d["error"]) for d in json.loads(out)["documents"]}
+    assert status["page"] == ("failed", "not a PDF (the file holds an HTML page)")
+    assert status["child-i-hscb"] == ("indexed", None)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (("remove", "no-such-doc"), "error: no document 'no-such-doc'"),
+        (("search",), "error: give a QUERY or --queries-file FILE"),
+    ],
+)
+def test_errors_are_one_line_with_a_non_zero_exit(run, argv, message, seeds_library):
+    code, _, err = run(*argv)
+    assert code == cli.EXIT_ERROR
+    assert err.strip().startswith(message) and err.count("\n") == 1
+
+
+def test_search_json_shape(run, seeds_library, tmp_path):
+    queries = tmp_path / "queries.txt"
+    queries.write_text("bath safety\nGP record storage\n")
+    code, out, _ = run("search", "--queries-file", str(queries), "--k", "3")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [line["query"] for line in lines] == ["bath safety", "GP record storage"]
+    result = lines[0]["results"][0]
+    keys = {"rank", "score", "doc_id", "title", "source", "section", "page", "text", "highlights", "citation"}
+    assert keys <= set(result)
+    assert result["rank"] == 1 and result["source"].endswith(".md")
+    for start, end in result["highlights"]:
+        assert 0 <= start < end <= len(result["text"])
+
+
+@pytest.mark.slow
+def test_real_entry_point_with_the_real_model(tmp_path):
+    index = tmp_path / "index"
+    base = [sys.executable, "-m", "assistant"]
+    done = subprocess.run([*base, "ingest", str(CORPUS), "--index", str(index)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "2 files: 2 ok, 0 failed" in done.stdout
+    done = subprocess.run(
+        [*base, "search", "bath safety", "--index", str(index), "--json", "--k", "3"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    top = json.loads(done.stdout)["results"][0]
+    assert top["doc_id"] == "child-i-hscb" and "unattended while bathing" in top["text"]
+    assert top["citation"].startswith("Child 'I' (HSCB)")
+
+
+def test_readme_documents_every_command_and_setting():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = cli.build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001
+    for command in commands:
+        assert f"python -m assistant {command}" in readme, command
+    for name, _default, _help in describe():
+        assert f"ASSISTANT_{name.upper()}" in readme, name
