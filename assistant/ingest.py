@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import library, metadata, readers
 from .cleaning import clean_pages
@@ -60,6 +61,17 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _writer(settings: Settings, model: str, dimension: int, fresh: bool = False) -> Any:
+    return library.writer(
+        settings.index_dir,
+        model,
+        dimension,
+        keep_generations=settings.keep_generations,
+        fresh=fresh,
+        approximate_above=settings.approximate_above,
+    )
+
+
 def prepare(
     path: Path, sha256: str, settings: Settings, name: str | None = None
 ) -> tuple[Document, str, list[Passage]]:
@@ -97,9 +109,7 @@ def ingest(
     files, reports = collect(paths)
     names = names or {}
     pending: list[_Prepared] = []
-    with library.writer(
-        settings.index_dir, embedder.name, embedder.dimension, settings.keep_generations, fresh=fresh
-    ) as writer:
+    with _writer(settings, embedder.name, embedder.dimension, fresh) as writer:
 
         def flush() -> None:
             texts = [p.text for item in pending for p in item.passages]
@@ -156,9 +166,7 @@ def remove(doc_id: str, settings: Settings, embedder_name: str | None = None) ->
     current = library.Library.open(settings.index_dir)
     model = current.model or {"name": embedder_name or "", "dimension": 0}
     current.close()
-    with library.writer(
-        settings.index_dir, model["name"], model["dimension"], settings.keep_generations
-    ) as w:
+    with _writer(settings, model["name"], model["dimension"]) as w:
         if not w.remove(doc_id):
             raise NotFound(f"no document {doc_id!r} in the library at {settings.index_dir}")
 

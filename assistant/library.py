@@ -285,8 +285,16 @@ def current_generation(index_dir: Path) -> int:
 class Writer:
     """Changes to a private copy of the current generation, published all at once."""
 
-    def __init__(self, index_dir: Path, folder: Path, base: Library, model: dict[str, Any]):
+    def __init__(
+        self,
+        index_dir: Path,
+        folder: Path,
+        base: Library,
+        model: dict[str, Any],
+        approximate_above: int = 50_000,
+    ):
         self.index_dir = index_dir
+        self.approximate_above = approximate_above
         self.folder = folder
         self.base_generation = base.generation
         self.model = model
@@ -386,6 +394,8 @@ class Writer:
             "vectors": int(self.vectors.ntotal),
         }
         self.db.close()
+        if self.vectors.ntotal >= self.approximate_above and not store.is_approximate(self.vectors):
+            self.vectors = store.approximate(self.vectors)
         store.write_vectors(self.vectors, self.folder / store.VECTORS_FILE)
         generation = max([self.base_generation, *_generations(self.index_dir)]) + 1
         manifest_sha = store.write_manifest(self.folder, generation, self.model, counts)
@@ -419,6 +429,7 @@ def writer(
     keep_generations: int = 2,
     timeout: float = 600,
     fresh: bool = False,
+    approximate_above: int = 50_000,
 ) -> Iterator[Writer]:
     """The one writer of a library. Changes are published when the block ends without error.
 
@@ -442,7 +453,8 @@ def writer(
             base.check_model(model, dimension)
         folder = Path(tempfile.mkdtemp(prefix="tmp-", dir=index_dir))
         try:
-            w = Writer(index_dir, folder, base, {"name": model, "dimension": dimension})
+            model_info = {"name": model, "dimension": dimension}
+            w = Writer(index_dir, folder, base, model_info, approximate_above)
             base.close()
             yield w
             if w.changed:

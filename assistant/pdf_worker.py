@@ -1,7 +1,9 @@
 """Read one PDF in a child process, under time and memory limits, and print JSON.
 
-``python -m assistant.pdf_worker FILE`` prints ``{"pages": [...], "warnings": [...]}`` on
-success or ``{"error": "reason"}`` when the file cannot be read. The parent
+``python -m assistant.pdf_worker FILE [MIN_LETTERS]`` prints ``{"pages": [...], "warnings": [...],
+"title": ..., "scanned_pages": n}`` on success, where ``scanned_pages`` counts the pages with fewer
+than MIN_LETTERS letters that show an image, or ``{"error": "reason"}`` when the file cannot be
+read. The parent
 (:func:`assistant.readers.read_pdf`) sets the limits, so a hostile file can hang or bloat only
 this process. Nothing here imports the rest of the package.
 """
@@ -34,7 +36,7 @@ class _Warnings(logging.Handler):
             self.dropped += 1
 
 
-def read(path: str) -> dict[str, Any]:
+def read(path: str, min_letters: int = 25) -> dict[str, Any]:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
@@ -52,14 +54,19 @@ def read(path: str) -> dict[str, Any]:
             if not unlocked:
                 return {"error": "password-protected; not indexed"}
         pages: list[str] = []
+        scanned = 0
         for number, page in enumerate(reader.pages, start=1):
             try:
                 pages.append(page.extract_text() or "")
             except (FileNotDecryptedError, DependencyError):
                 return {"error": "password-protected; not indexed"}
+            except MemoryError:
+                raise
             except Exception as exc:  # one bad page should not lose the others
                 handler.seen.append(f"page {number} could not be read ({type(exc).__name__})")
                 pages.append("")
+            if sum(ch.isalnum() for ch in pages[-1]) < min_letters:
+                scanned += _shows_image(page)
         warnings = list(handler.seen)
         title = _title(reader)
         if getattr(reader, "attachments", None):
@@ -76,7 +83,17 @@ def read(path: str) -> dict[str, Any]:
         return {"error": f"corrupt PDF ({type(exc).__name__}: {str(exc)[:160]})"}
     if handler.dropped:
         warnings.append(f"{handler.dropped} further reader warnings not shown")
-    return {"pages": pages, "warnings": warnings, "title": title}
+    return {"pages": pages, "warnings": warnings, "title": title, "scanned_pages": scanned}
+
+
+def _shows_image(page: Any) -> bool:
+    """Whether a page draws a picture; asked only of pages with little text, as it is slow."""
+    try:
+        return len(page.images) > 0
+    except MemoryError:
+        raise
+    except Exception:
+        return False
 
 
 def _title(reader: Any) -> str:
@@ -85,6 +102,7 @@ def _title(reader: Any) -> str:
         title = str((reader.metadata or {}).get("/Title") or "").strip()
     except Exception:
         return ""
+    title = " ".join("".join(ch if ch.isprintable() else " " for ch in title).split())
     for prefix in ("Microsoft Word - ", "Microsoft PowerPoint - "):
         title = title.removeprefix(prefix)
     if title.lower().endswith((".doc", ".docx", ".pdf")) or title.lower() in {"untitled", "title"}:
@@ -93,7 +111,7 @@ def _title(reader: Any) -> str:
 
 
 def main() -> None:
-    result = read(sys.argv[1])
+    result = read(sys.argv[1], *map(int, sys.argv[2:3]))
     sys.stdout.write(json.dumps(result))
 
 

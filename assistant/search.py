@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import faiss
 import numpy as np
 
+from . import store
 from .embedding import Embedder
 from .fusion import reciprocal_rank
 from .library import Library
@@ -156,11 +156,8 @@ class Searcher:
         index = self.library.vectors
         if index is None or index.ntotal == 0:
             return []
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(
-                sel=faiss.IDSelectorBatch(np.array(sorted(allowed), dtype=np.int64))
-            )
+        selected = np.array(sorted(allowed), dtype=np.int64) if allowed is not None else None
+        params = store.search_parameters(index, selected)
         scores, ids = index.search(
             np.ascontiguousarray(vector, dtype=np.float32), min(n, index.ntotal), params=params
         )

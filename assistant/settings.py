@@ -40,6 +40,9 @@ class Settings:
         25, "Below this many letters per page on average a PDF counts as scanned."
     )
     keep_generations: int = _setting(2, "Library generations kept on disk (current included).")
+    approximate_above: int = _setting(
+        50_000, "From this many passages the vectors move to an approximate (IVF) index."
+    )
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -104,13 +104,54 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     return db
 
 
+NPROBE = 32  # lists an approximate index visits per query
+
+
 def new_vectors(dimension: int) -> faiss.IndexIDMap2:
+    """An exact index: every query is compared with every vector."""
     return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+
+
+def is_approximate(index: Any) -> bool:
+    return isinstance(index, faiss.IndexIVF)
+
+
+def all_vectors(index: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, vectors) of every vector held."""
+    ids = vector_ids(index)
+    vectors = np.vstack([index.reconstruct(int(i)) for i in ids]) if len(ids) else np.zeros((0, index.d))
+    return ids, vectors.astype(np.float32)
+
+
+def approximate(index: Any) -> Any:
+    """The same vectors in an inverted-file index (IVF): approximate, fast at large sizes.
+
+    Its lists are trained on the vectors it starts with; vectors added later join the nearest
+    list. Removal and reconstruction by id still work (a hash-table direct map).
+    """
+    ids, vectors = all_vectors(index)
+    nlist = max(1, min(int(4 * np.sqrt(len(ids))), len(ids) // 39))  # ~39+ training points a list
+    ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(index.d), index.d, nlist, faiss.METRIC_INNER_PRODUCT)
+    ivf.train(vectors)
+    ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
+    ivf.add_with_ids(vectors, ids)
+    ivf.nprobe = NPROBE
+    return ivf
+
+
+def search_parameters(index: Any, allowed: np.ndarray | None) -> Any:
+    selector = faiss.IDSelectorBatch(allowed) if allowed is not None else None
+    if is_approximate(index):
+        return faiss.SearchParametersIVF(sel=selector, nprobe=NPROBE)
+    return faiss.SearchParameters(sel=selector) if selector is not None else None
 
 
 def read_vectors(path: Path) -> Any:
     try:
-        return faiss.read_index(str(path))
+        index = faiss.read_index(str(path))
+        if is_approximate(index):
+            index.nprobe = NPROBE
+        return index
     except RuntimeError as exc:
         raise LibraryCorrupt(f"{path.name} cannot be read ({str(exc).splitlines()[0]})") from exc
 
@@ -122,6 +163,14 @@ def write_vectors(index: Any, path: Path) -> None:
 def vector_ids(index: Any) -> np.ndarray:
     if index.ntotal == 0:
         return np.zeros(0, dtype=np.int64)
+    if is_approximate(index):
+        lists = index.invlists
+        parts = [
+            faiss.rev_swig_ptr(lists.get_ids(n), lists.list_size(n)).copy()
+            for n in range(index.nlist)
+            if lists.list_size(n)
+        ]
+        return np.concatenate(parts).astype(np.int64)
     return faiss.vector_to_array(index.id_map).astype(np.int64)
 
 

@@ -187,3 +187,20 @@ def test_a_writer_killed_mid_save_leaves_a_loadable_library(seeds_library, tmp_p
         assert _writer(index, batch).wait(timeout=120) == 0
         assert state(index) == new and not list(index.glob("tmp-*"))
     assert len(seen_states) == 12
+
+
+def test_a_large_library_moves_to_an_approximate_index(settings, fake_embedder, tmp_path):
+    from assistant import store
+
+    small = settings.replace(approximate_above=10)
+    ingest([CORPUS], small, fake_embedder)
+    lib = Library.open(small.index_dir)
+    assert store.is_approximate(lib.vectors) and lib.vectors.ntotal == 12
+    assert lib.check() == []
+    remove("child-i-hscb", small)  # removal and later additions keep working
+    extra = tmp_path / "extra.md"
+    extra.write_text("# Extra\n\nRecommendation 1: Schools should share attendance concerns.\n")
+    ingest([extra], small, fake_embedder)
+    lib = Library.open(small.index_dir)
+    assert store.is_approximate(lib.vectors) and lib.check() == []
+    assert sorted(d.doc_id for d in lib.documents()) == ["child-j-hscp-2019", "extra"]
