@@ -14,7 +14,7 @@ from collections import Counter
 from .records import Page
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
-HYPHENATED = re.compile(r"(\w)[-\u00ad]\n(?=[a-z])")
+HYPHENATED = re.compile(r"(\w)[-\u00ad][ \t]*\n[ \t]*(?=[a-z])")  # OCR layers add spaces
 SUPERSCRIPT_MARK = re.compile(r"(?<=[A-Za-z.,;:)])[\u00b9\u00b2\u00b3\u2070-\u2079]+")
 SPACES = re.compile(r"[ \t\u00a0]+")
 DIGITS = re.compile(r"\d+")
@@ -51,7 +51,10 @@ def repeated_furniture(pages: list[list[str]]) -> set[str]:
 
 
 def clean_pages(pages: list[Page]) -> list[Page]:
-    """Clean every page, then drop the header and footer lines that repeat across pages."""
+    """Clean every page, then drop the header and footer lines that repeat across pages.
+
+    When every line is such a line (the same short text on each page) nothing is dropped.
+    """
     cleaned = [clean_text(page.text).split("\n") for page in pages]
     furniture = repeated_furniture(cleaned)
     result = []
@@ -62,4 +65,6 @@ def clean_pages(pages: list[Page]) -> list[Page]:
             lines = [ln for i, ln in enumerate(lines) if i not in edge or _shape(ln) not in furniture]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
         result.append(Page(page.number, text))
+    if furniture and not any(page.text for page in result):
+        return [Page(page.number, "\n".join(lines).strip()) for page, lines in zip(pages, cleaned, strict=True)]
     return result

@@ -165,6 +165,51 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from . import evaluation
+
+    settings = Settings.from_env(index_dir=args.index or Path("index-eval"), model=args.model)
+    report = evaluation.run(settings, _embedder(settings), use_pfd=not args.seeds_only)
+    if args.json:
+        _print_json(report)
+        return 0
+    lib = report["library"]
+    print(f"evaluation library: {lib['documents']} documents, {lib['passages']} passages")
+    search = report["search"]
+    print(f"search: {search['queries']} labelled queries ({search['skipped']} skipped: no labels here)")
+    print(f"  {'mode':<8} {'recall@10':>10} {'MRR':>7} {'nDCG@10':>8}")
+    for mode in ("keyword", "dense", "hybrid"):
+        m = search[mode]
+        print(f"  {mode:<8} {m['recall@10']:>10.3f} {m['mrr']:>7.3f} {m['ndcg@10']:>8.3f}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from . import bench
+
+    settings = _settings(args)
+    sizes = tuple(int(s) for s in args.sizes.split(","))
+    report = bench.run(_embedder(settings), sizes, settings.approximate_above, args.rounds)
+    if args.json:
+        _print_json(report)
+        return 0
+    encode = report["encode_query_ms"]
+    print(f"encode one query alone: p50 {encode['p50']} ms, p95 {encode['p95']} ms")
+    for row in report["sizes"]:
+        for label, timing in (("exact", row), ("approximate", row.get("approximate"))):
+            if timing:
+                ms = timing["search_ms"]
+                print(
+                    f"{row['passages']:>7} passages, {label:<11} search"
+                    f" p50 {ms['p50']:>6} ms, p95 {ms['p95']:>6} ms"
+                    f" ({timing['search_over_encode_p50']}x encoding)"
+                )
+        if "approximate" in row:
+            recall = row["approximate"]["dense_recall_at_10_vs_exact"]
+            print(f"        approximate dense recall@10 vs exact: {recall}")
+    return 0
+
+
 # -- parser -----------------------------------------------------------------------------------
 
 
@@ -218,6 +263,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--review-type", action="append", help="only this review type (repeatable)")
     _common(p)
     p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("eval", help="measure search quality on the labelled query set")
+    p.add_argument("--model", help="embedding model")
+    p.add_argument("--seeds-only", action="store_true", help="leave out the PFD reports")
+    _common(p)
+    p.set_defaults(run=cmd_eval)
+
+    p = sub.add_parser("bench", help="measure search latency at 1k, 10k and 100k passages")
+    p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated passage counts")
+    p.add_argument("--rounds", type=int, default=3, help="times each query is run per size")
+    p.add_argument("--model", help="embedding model")
+    _common(p)
+    p.set_defaults(run=cmd_bench)
     return parser
 
 

@@ -17,7 +17,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -122,17 +122,22 @@ def _slug(url: str) -> str:
     return SLUG_END.sub("", SLUG_END.sub("", last))
 
 
-def _name_from_url(url: str, text: str) -> str:
-    """The deceased's name as the report spells it ('O'Connor'), else title-cased from the URL."""
-    letters = _slug(url).replace("-", "")
-    if not letters:
-        return ""
+def _spell(letters: str, text: str) -> str:
+    """How ``text`` writes these letters as a name ('oconnor' → "O'Connor"), or ''."""
     pattern = re.compile(r"\b" + r"[\s'’.-]?".join(map(re.escape, letters)) + r"\b", re.I)
     found = [m.group() for m in pattern.finditer(text) if m.group()[0].isupper()]
-    if not found:
-        return _slug(url).replace("-", " ").title()
-    best = next((f for f in found if not any(w.isupper() and len(w) > 1 for w in f.split())), found[0])
-    return " ".join(w.title() if w.isupper() else w for w in best.split())
+    best = next((f for f in found if not any(w.isupper() and len(w) > 1 for w in f.split())), "")
+    return " ".join(w.title() if w.isupper() else w for w in (best or next(iter(found), "")).split())
+
+
+def _name_from_url(url: str, text: str) -> str:
+    """The deceased's name from a report's URL, spelt as the report spells it, or '' if absent."""
+    words = [w for w in _slug(url).split("-") if w]
+    for chunks in (["".join(words)], [words[0], "".join(words[1:])] if words else []):
+        if chunks and all(spelled := [_spell(c, text) for c in chunks if c]):
+            return " ".join(spelled)
+    spelled = [_spell(w, text) for w in words]
+    return " ".join(s or w.title() for s, w in zip(spelled, words, strict=True)) if any(spelled) else ""
 
 
 def deceased(report: PfdReport) -> str:

@@ -23,6 +23,7 @@ from .errors import IngestError
 from .records import Page, SourceText
 from .settings import Settings
 
+MEMORY_SIGNS = (b"MemoryError", b"failed to map segment", b"Cannot allocate memory")
 SUFFIXES = {".pdf", ".md", ".markdown", ".txt", ".text", ".docx"}
 PAGE_MARK = re.compile(r"^\s*<!--\s*page\s*(\d+)\s*-->\s*$", re.I | re.M)
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
@@ -66,10 +67,7 @@ def read(path: Path, settings: Settings, name: str | None = None) -> SourceText:
         )
     kind = sniff(name, head)
     source = READERS[kind](path, name, settings)
-    letters = sum(ch.isalnum() for page in source.pages for ch in page.text)
-    if kind == "pdf" and letters < settings.min_chars_per_page * max(len(source.pages), 1):
-        raise IngestError(name, "no text layer (probably scanned; run OCR first); not indexed")
-    if letters == 0:
+    if not any(ch.isalnum() for page in source.pages for ch in page.text):
         raise IngestError(name, "no readable text; not indexed")
     return source
 
@@ -82,26 +80,34 @@ def read_pdf(path: Path, name: str, settings: Settings) -> SourceText:
         cpu = int(settings.pdf_timeout_s) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
 
+    too_long = f"took too long (over {settings.pdf_timeout_s:g} s)"
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "assistant.pdf_worker", str(path)],
+            [sys.executable, "-m", "assistant.pdf_worker", str(path), str(settings.min_chars_per_page)],
             capture_output=True,
             timeout=settings.pdf_timeout_s,
             preexec_fn=limits,
             cwd=Path(__file__).resolve().parent.parent,
         )
     except subprocess.TimeoutExpired as exc:
-        raise IngestError(name, f"took too long (over {settings.pdf_timeout_s:.0f} s)") from exc
+        raise IngestError(name, too_long) from exc
     if done.returncode != 0 or not done.stdout:
         if done.returncode < 0 and -done.returncode in (9, 24):  # SIGKILL / SIGXCPU
-            raise IngestError(name, f"took too long (over {settings.pdf_timeout_s:.0f} s)")
-        if b"MemoryError" in done.stderr:
+            raise IngestError(name, too_long)
+        if any(sign in done.stderr for sign in MEMORY_SIGNS):  # also when Python cannot even start
             raise IngestError(name, "needed more memory than the limit allows")
         raise IngestError(name, f"corrupt PDF (the reader stopped with code {done.returncode})")
-    result = json.loads(done.stdout)
+    try:
+        result = json.loads(done.stdout)
+    except ValueError as exc:
+        raise IngestError(name, "corrupt PDF (the reader gave no usable result)") from exc
     if "error" in result:
         raise IngestError(name, result["error"])
     pages = [Page(i, text) for i, text in enumerate(result["pages"], start=1)]
+    letters = sum(ch.isalnum() for text in result["pages"] for ch in text)
+    few = letters < settings.min_chars_per_page * len(pages)
+    if few and (letters == 0 or 2 * result["scanned_pages"] >= len(pages)):  # pictures of pages
+        raise IngestError(name, "no text layer (probably scanned; run OCR first); not indexed")
     meta = {"title": result["title"]} if result.get("title") else {}
     return SourceText(name, "pdf", pages, meta, result["warnings"])
 
@@ -139,9 +145,9 @@ def _split_pages(body: str) -> list[Page]:
             (int(m.group(1)), body[m.end() : nxt.start() if nxt else len(body)])
             for m, nxt in zip(marks, [*marks[1:], None], strict=True)
         ]
-        return [Page(n, t) for n, t in pieces if t.strip() or n == 1]
-    if "\f" in body:
-        return [Page(i, t) for i, t in enumerate(body.split("\f"), start=1)]
+        return [Page(n, t) for n, t in pieces if t.strip()] or [Page(1, "")]
+    if "\f" in body:  # form feeds, as pdftotext writes them, also after the last page
+        return [Page(i, t) for i, t in enumerate(body.rstrip().split("\f"), start=1)]
     return [Page(None, body)]
 
 
@@ -183,15 +189,18 @@ def read_text(path: Path, name: str, settings: Settings) -> SourceText:
 def read_docx(path: Path, name: str, settings: Settings) -> SourceText:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(path.read_bytes()))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise IngestError(name, f"corrupt Word document ({exc})") from exc
-    blocks = [p.text.strip() for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            blocks.append(" | ".join(cell.text.strip() for cell in row.cells))
+    blocks = []
+    for item in document.iter_inner_content():  # paragraphs and tables, in reading order
+        if isinstance(item, Table):
+            blocks += [" | ".join(cell.text.strip() for cell in row.cells) for row in item.rows]
+        else:
+            blocks.append(item.text.strip())
     props = document.core_properties
     meta = {"title": (props.title or "").strip()}
     body = "\n\n".join(b for b in blocks if b)

@@ -26,16 +26,17 @@ class Expansion:
     dense_text: str  # the query with acronyms spelled out, for the embedder
 
 
-def _pattern(term: str) -> re.Pattern[str]:
+def _pattern(term: str, case_sensitive: bool) -> re.Pattern[str]:
     words = r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", term))
-    flags = 0 if term.isupper() and len(term) <= 2 and term not in {"GP"} else re.I
-    return re.compile(rf"(?<![\w]){words}(?![\w])", flags)
+    return re.compile(rf"(?<![\w]){words}(?![\w])", 0 if case_sensitive else re.I)
 
 
 class Vocabulary:
-    def __init__(self, groups: list[tuple[str, ...]]):
+    def __init__(self, groups: list[tuple[str, ...]], case_sensitive: frozenset[str] = frozenset()):
         self.groups = groups
-        self._patterns = [[(term, _pattern(term)) for term in group] for group in groups]
+        self._patterns = [
+            [(term, _pattern(term, term in case_sensitive)) for term in group] for group in groups
+        ]
 
     @classmethod
     def load(cls, path: Path = DEFAULT_FILE) -> Vocabulary:
@@ -49,7 +50,7 @@ class Vocabulary:
             if not terms or not all(isinstance(t, str) and t.strip() for t in terms):
                 raise AssistantError(f"vocabulary file {path}: group {n} needs a list of terms")
             groups.append(tuple(t.strip() for t in terms))
-        return cls(groups)
+        return cls(groups, frozenset(data.get("case_sensitive", [])))
 
     def expand(self, query: str) -> Expansion:
         matched: list[str] = []

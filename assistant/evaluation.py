@@ -1,0 +1,109 @@
+"""Measured quality: the labelled query set run through keyword, dense and hybrid search.
+
+The evaluation library holds the default corpus and, when ``../shared/corpora/pfd`` is there,
+the ~870 Prevention of Future Deaths reports, written as Markdown and ingested like any other
+document (incrementally, so a second run only re-reads what changed).
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import pfd
+from .embedding import Embedder
+from .ingest import ingest
+from .library import Library
+from .metadata import doc_id_for
+from .metrics import ndcg_at, recall_at, reciprocal_rank, unique
+from .search import MODES, Searcher
+from .settings import Settings
+
+EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
+K = 10
+
+
+def load_queries(path: Path = EVAL_DIR / "search.toml") -> list[dict[str, Any]]:
+    queries = tomllib.loads(path.read_text(encoding="utf-8"))["query"]
+    for n, query in enumerate(queries, start=1):
+        if not query.get("text") or not (query.get("relevant") or query.get("theme")):
+            raise ValueError(f"{path}: query {n} needs text and either relevant or theme")
+    return queries
+
+
+def pfd_reports(folder: Path = pfd.DEFAULT_DIR) -> list[pfd.PfdReport]:
+    return list(pfd.load(folder)) if folder.is_dir() else []
+
+
+def seed_and_pfd_texts(settings: Settings | None = None) -> Iterator[str]:
+    """Raw text of the default corpus and the PFD reports: a pool of real sentences."""
+    settings = settings or Settings()
+    corpus = (
+        settings.corpus_dir if settings.corpus_dir.is_absolute() else EVAL_DIR.parent / settings.corpus_dir
+    )
+    for path in sorted(corpus.glob("*.md")):
+        yield path.read_text(encoding="utf-8").split("---\n", 2)[-1]
+    for report in pfd_reports():
+        yield from report.sections.values()
+
+
+def build_library(settings: Settings, embedder: Embedder, reports: list[pfd.PfdReport]) -> None:
+    """Ingest the default corpus and the PFD reports into ``settings.index_dir``."""
+    corpus = (
+        settings.corpus_dir if settings.corpus_dir.is_absolute() else EVAL_DIR.parent / settings.corpus_dir
+    )
+    with tempfile.TemporaryDirectory(prefix="pfd-") as tmp:
+        paths = [pfd.write_markdown(report, Path(tmp)) for report in reports]
+        failed = [r for r in ingest([corpus, *paths], settings, embedder) if r.failed]
+    if failed:
+        raise RuntimeError(f"evaluation corpus did not ingest: {failed[:3]}")
+
+
+def theme_labels(reports: list[pfd.PfdReport]) -> dict[str, set[str]]:
+    """theme → doc ids of the reports labelled with it."""
+    labels: dict[str, set[str]] = {}
+    for report in reports:
+        doc_id = doc_id_for(f"pfd-{report.id}.md", "")
+        for theme in report.themes:
+            labels.setdefault(theme, set()).add(doc_id)
+    return labels
+
+
+def judge(hits: list[Any], query: dict[str, Any], labels: dict[str, set[str]]) -> tuple[list[str], set[str]]:
+    """The ranked items and the relevant set, by passage or by document as the label says."""
+    if "relevant" in query:
+        return [f"{h.passage.doc_id}#{h.passage.section}" for h in hits], set(query["relevant"])
+    return unique([h.passage.doc_id for h in hits]), labels.get(query["theme"], set())
+
+
+def search_quality(searcher: Searcher, queries: list[dict[str, Any]], labels: dict[str, set[str]]) -> dict:
+    """recall@10, MRR and nDCG@10 per search mode, over the queries that can be judged here."""
+    usable = [q for q in queries if "relevant" in q or labels.get(q["theme"])]
+    result: dict[str, Any] = {"queries": len(usable), "skipped": len(queries) - len(usable), "k": K}
+    for mode in MODES:
+        scores: dict[str, list[float]] = {"recall@10": [], "mrr": [], "ndcg@10": []}
+        for query in usable:
+            hits = searcher.search(query["text"], k=50, mode=mode)
+            ranked, relevant = judge(hits, query, labels)
+            scores["recall@10"].append(recall_at(ranked, relevant, K))
+            scores["mrr"].append(reciprocal_rank(ranked, relevant))
+            scores["ndcg@10"].append(ndcg_at(ranked, relevant, K))
+        result[mode] = {name: round(statistics.mean(values), 3) for name, values in scores.items()}
+    return result
+
+
+def run(settings: Settings, embedder: Embedder, use_pfd: bool = True) -> dict[str, Any]:
+    reports = pfd_reports() if use_pfd else []
+    build_library(settings, embedder, reports)
+    library = Library.open(settings.index_dir, embedder.name, embedder.dimension)
+    searcher = Searcher(library, embedder)
+    report = {
+        "library": {"documents": len(library.documents()), "passages": library.passage_count},
+        "search": search_quality(searcher, load_queries(), theme_labels(reports)),
+    }
+    library.close()
+    return report
