@@ -66,5 +66,6 @@ def clean_pages(pages: list[Page]) -> list[Page]:
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
         result.append(Page(page.number, text))
     if furniture and not any(page.text for page in result):
-        return [Page(page.number, "\n".join(lines).strip()) for page, lines in zip(pages, cleaned, strict=True)]
+        kept = ["\n".join(lines).strip() for lines in cleaned]
+        return [Page(page.number, text) for page, text in zip(pages, kept, strict=True)]
     return result

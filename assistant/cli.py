@@ -165,6 +165,37 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .answer import ask
+    from .generate import generative
+    from .search import Searcher
+
+    settings = _settings(args)
+    embedder = _embedder(settings)
+    searcher = Searcher(Library.open(settings.index_dir, embedder.name, embedder.dimension), embedder)
+    if args.questions_file:
+        text = Path(args.questions_file).read_text(encoding="utf-8")
+        questions = [q.strip() for q in text.splitlines() if q.strip()]
+    elif args.question:
+        questions = [" ".join(args.question)]
+    else:
+        raise AssistantError("give a QUESTION or --questions-file FILE")
+    for question in questions:
+        answer = generative(settings, ask(searcher, question, threshold=settings.answer_threshold))
+        if args.json or args.questions_file:
+            _print_json(answer.to_dict())
+            continue
+        print(f"# {question}\n\n{answer.answer}\n")
+        if answer.note:
+            print(f"({answer.note})\n")
+        for c in answer.citations:
+            print(f"[{c.n}] {c.hit.citation}")
+        for hit in answer.suggestions:
+            print(f"  nearest: {hit.citation}")
+        print()
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from . import evaluation
 
@@ -175,6 +206,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 0
     lib = report["library"]
     print(f"evaluation library: {lib['documents']} documents, {lib['passages']} passages")
+    ask = report["ask"]
+    used, best = ask["in_use"], ask["best_on_this_set"]
+    print(
+        f"ask: {ask['questions']} questions ({ask['answerable']} answerable); "
+        f"threshold {used['threshold']}: precision {used['precision']}, recall {used['recall']}; "
+        f"best here {best['threshold']}: precision {best['precision']}, recall {best['recall']}"
+    )
+    print(f"  answers grounded: {ask['grounded']}; cite the expected review: {ask['cites_expected_review']}")
     search = report["search"]
     print(f"search: {search['queries']} labelled queries ({search['skipped']} skipped: no labels here)")
     print(f"  {'mode':<8} {'recall@10':>10} {'MRR':>7} {'nDCG@10':>8}")
@@ -263,6 +302,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--review-type", action="append", help="only this review type (repeatable)")
     _common(p)
     p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("ask", help="a cited answer from the reviews, or an honest 'not found'")
+    p.add_argument("question", nargs="*", metavar="QUESTION")
+    p.add_argument("--questions-file", type=Path, help="one question per line; JSON Lines out")
+    p.add_argument("--model", help="embedding model (must match the library)")
+    _common(p)
+    p.set_defaults(run=cmd_ask)
 
     p = sub.add_parser("eval", help="measure search quality on the labelled query set")
     p.add_argument("--model", help="embedding model")

@@ -41,6 +41,7 @@ def _is_heading(lines: list[str]) -> bool:
         and line[-1] not in ".;:,!?-\u2013"
         and not NUMERIC_LINE.match(line)
         and not RESPONSE.match(line)
+        and " | " not in line  # a table row
         and sum(ch.isalpha() for ch in line) >= 3
     )
 

@@ -3,9 +3,8 @@
 ``python -m assistant.pdf_worker FILE [MIN_LETTERS]`` prints ``{"pages": [...], "warnings": [...],
 "title": ..., "scanned_pages": n}`` on success, where ``scanned_pages`` counts the pages with fewer
 than MIN_LETTERS letters that show an image, or ``{"error": "reason"}`` when the file cannot be
-read. The parent
-(:func:`assistant.readers.read_pdf`) sets the limits, so a hostile file can hang or bloat only
-this process. Nothing here imports the rest of the package.
+read. The parent (:func:`assistant.readers.read_pdf`) sets the limits, so a hostile file can hang
+or bloat only this process. Nothing here imports the rest of the package.
 """
 
 from __future__ import annotations

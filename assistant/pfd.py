@@ -122,21 +122,32 @@ def _slug(url: str) -> str:
     return SLUG_END.sub("", SLUG_END.sub("", last))
 
 
-def _spell(letters: str, text: str) -> str:
-    """How ``text`` writes these letters as a name ('oconnor' → "O'Connor"), or ''."""
+def _spell(letters: str, text: str) -> tuple[str, bool]:
+    """How ``text`` writes these letters as a name ('oconnor' → "O'Connor"), and whether it
+    writes them in mixed case rather than only in capitals ('MCEWAN' → 'Mcewan', False)."""
     pattern = re.compile(r"\b" + r"[\s'’.-]?".join(map(re.escape, letters)) + r"\b", re.I)
     found = [m.group() for m in pattern.finditer(text) if m.group()[0].isupper()]
-    best = next((f for f in found if not any(w.isupper() and len(w) > 1 for w in f.split())), "")
-    return " ".join(w.title() if w.isupper() else w for w in (best or next(iter(found), "")).split())
+    mixed = [f for f in found if not any(w.isupper() and len(w) > 1 for w in f.split())]
+    best = (mixed or found or [""])[0]
+    return " ".join(w.title() if w.isupper() else w for w in best.split()), bool(mixed)
 
 
 def _name_from_url(url: str, text: str) -> str:
-    """The deceased's name from a report's URL, spelt as the report spells it, or '' if absent."""
+    """The deceased's name from a report's URL, spelt as the report spells it, or '' if absent.
+
+    The name is looked for whole, as first name and surname, then word by word; the way that
+    finds the most of it in mixed case wins ('Robin McEwan' over the 'ROBIN MCEWAN' of a heading).
+    """
     words = [w for w in _slug(url).split("-") if w]
-    for chunks in (["".join(words)], [words[0], "".join(words[1:])] if words else []):
-        if chunks and all(spelled := [_spell(c, text) for c in chunks if c]):
-            return " ".join(spelled)
-    spelled = [_spell(w, text) for w in words]
+    if not words:
+        return ""
+    ways = [["".join(words)], [words[0], "".join(words[1:])], words]
+    spellings = [[_spell(chunk, text) for chunk in way if chunk] for way in ways]
+    found = [spelled for spelled in spellings if all(s for s, _ in spelled)]
+    if found:
+        best = max(found, key=lambda spelled: sum(len(s) for s, mixed in spelled if mixed))
+        return " ".join(s for s, _ in best)
+    spelled = [_spell(w, text)[0] for w in words]  # the URL's own spelling for words not in the text
     return " ".join(s or w.title() for s, w in zip(spelled, words, strict=True)) if any(spelled) else ""
 
 

@@ -155,8 +155,8 @@ _MD_RULES = [
     (re.compile(r"<!--.*?-->", re.S), ""),
     (re.compile(r"<sup>\s*\w{1,3}\s*</sup>"), ""),  # footnote markers
     (re.compile(r"\[\^\w+\](?!:)"), ""),
-    (re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.M), r"\1"),
-    (re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$", re.M), ""),  # horizontal rules
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M), r"\1"),
+    (re.compile(r"^[ \t]{0,3}([-*_])([ \t]*\1){2,}[ \t]*$", re.M), ""),  # horizontal rules
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images keep their text
     (re.compile(r"(\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w))"), ""),  # emphasis
     (re.compile(r"<br\s*/?>", re.I), "\n"),

@@ -14,7 +14,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
 
 
 def _is_abbreviation(text: str, end: int) -> bool:
-    match = _WORD_BEFORE.search(text, 0, end)
+    match = _WORD_BEFORE.search(text, max(0, end - 40), end)  # look back a word, not the whole text
     if not match:
         return False
     word = match.group(1).lower().rstrip(".")

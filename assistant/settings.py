@@ -37,9 +37,19 @@ class Settings:
     pdf_timeout_s: float = _setting(60.0, "Wall-clock limit for reading one PDF, in seconds.")
     pdf_memory_mb: int = _setting(1536, "Memory limit for the PDF reading process, in MB.")
     min_chars_per_page: int = _setting(
-        25, "Below this many letters per page on average a PDF counts as scanned."
+        25,
+        "A PDF with fewer letters per page on average, and mostly pictures (or no letters at all),"
+        " counts as scanned.",
     )
     keep_generations: int = _setting(2, "Library generations kept on disk (current included).")
+    answer_threshold: float = _setting(
+        0.35, "Least similarity of the best passage for an answer; below it, 'not found'."
+    )
+    llm_url: str = _setting(
+        "", "OpenAI-compatible chat endpoint for optional generative answers; empty: never called."
+    )
+    llm_model: str = _setting("", "Model name sent to the chat endpoint.")
+    llm_timeout_s: float = _setting(60.0, "Time limit for one call to the chat endpoint.")
     approximate_above: int = _setting(
         50_000, "From this many passages the vectors move to an approximate (IVF) index."
     )

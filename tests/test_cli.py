@@ -92,7 +92,9 @@ def test_search_json_shape(run, seeds_library, tmp_path):
 def test_real_entry_point_with_the_real_model(tmp_path):
     index = tmp_path / "index"
     base = [sys.executable, "-m", "assistant"]
-    done = subprocess.run([*base, "ingest", str(CORPUS), "--index", str(index)], capture_output=True, text=True)
+    done = subprocess.run(
+        [*base, "ingest", str(CORPUS), "--index", str(index)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert "2 files: 2 ok, 0 failed" in done.stdout
     done = subprocess.run(

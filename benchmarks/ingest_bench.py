@@ -1,0 +1,127 @@
+"""Ingest speed on the PFD reports, next to the speed of the encoder alone on the same passages.
+
+    python benchmarks/ingest_bench.py [--pfd DIR] [--limit N] [--json]
+
+Every report (or the first N) is written as Markdown into a temporary folder and ingested with
+the real default model into a temporary library, timing the whole ``ingest`` call (the model is
+loaded and warmed up first). Then the encoder alone encodes exactly the passages the library now
+holds, in the same process. Overhead is the share of the pipeline's time not spent encoding:
+(pipeline - encoder) / pipeline. The aim is under 25%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant import embedding, ingest, pfd
+from assistant.library import Library
+from assistant.settings import Settings
+
+AIM = 0.25
+
+
+class _Timed:
+    """An embedder that counts the time spent inside ``encode`` and the passages of each call."""
+
+    def __init__(self, inner: embedding.Embedder):
+        self.inner, self.name, self.dimension = inner, inner.name, inner.dimension
+        self.seconds, self.calls = 0.0, []
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        tick = time.perf_counter()
+        vectors = self.inner.encode(texts, progress)
+        self.seconds += time.perf_counter() - tick
+        self.calls.append(len(texts))
+        return vectors
+
+
+def run(folder: Path, limit: int | None = None) -> dict[str, Any]:
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
+    reports = list(pfd.load(folder))[:limit]
+    if not reports:
+        raise SystemExit(f"no PFD reports in {folder}")
+    embedder = embedding.load()
+    embedder.encode(["A warm-up sentence, so that the first batch is not timed cold."])
+    with tempfile.TemporaryDirectory(prefix="ingest-bench-") as tmp:
+        docs = Path(tmp) / "docs"
+        docs.mkdir()
+        for report in reports:
+            pfd.write_markdown(report, docs)
+        settings = Settings(index_dir=Path(tmp) / "index", batch_size=embedder.batch_size)
+
+        timed = _Timed(embedder)
+        tick = time.perf_counter()
+        files = ingest.ingest([docs], settings, timed)
+        pipeline_s = time.perf_counter() - tick
+
+        library = Library.open(settings.index_dir)
+        texts = [p.text for p in library.passages()]
+        library.close()
+        tick = time.perf_counter()
+        embedder.encode(texts)
+        encoder_s = time.perf_counter() - tick
+
+    failed = [f for f in files if f.failed]
+    return {
+        "documents": len(files) - len(failed),
+        "failed": [f"{f.name}: {f.reason}" for f in failed],
+        "passages": len(texts),
+        "mean_passage_chars": round(statistics.mean(map(len, texts)), 1) if texts else 0,
+        "model": embedder.name,
+        "batch_size": embedder.batch_size,
+        "pipeline_s": round(pipeline_s, 2),
+        "pipeline_passages_per_s": round(len(texts) / pipeline_s, 1),
+        "encoder_s": round(encoder_s, 2),
+        "encoder_passages_per_s": round(len(texts) / encoder_s, 1),
+        "pipeline_encoding_s": round(timed.seconds, 2),  # inside encode, during the ingest call
+        "pipeline_other_s": round(pipeline_s - timed.seconds, 2),  # reading, cutting, storing
+        "pipeline_encode_calls": len(timed.calls),
+        "overhead_pct": round(100 * (pipeline_s - encoder_s) / pipeline_s, 1),
+        "aim_pct": round(100 * AIM),
+        "wall_s": round(time.perf_counter() - started, 1),
+        "cpus": os.cpu_count(),
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],  # before, after
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pfd", type=Path, default=pfd.DEFAULT_DIR, help="folder of the PFD CSV files")
+    parser.add_argument("--limit", type=int, default=None, help="ingest only the first N reports")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    result = run(args.pfd, args.limit)
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(
+        f"corpus    {result['documents']} documents, {result['passages']} passages, "
+        f"mean {result['mean_passage_chars']:.0f} characters a passage"
+        + (f", {len(result['failed'])} files failed" if result["failed"] else "")
+    )
+    for name in ("pipeline", "encoder"):
+        print(f"{name:<9} {result[f'{name}_passages_per_s']:8.1f} passages/s  {result[f'{name}_s']:8.2f} s")
+    print(
+        f"          of the pipeline: {result['pipeline_encoding_s']:.2f} s inside encode "
+        f"({result['pipeline_encode_calls']} calls), {result['pipeline_other_s']:.2f} s other work"
+    )
+    verdict = "within" if result["overhead_pct"] < result["aim_pct"] else "ABOVE"
+    print(f"overhead  {result['overhead_pct']:.1f}% ({verdict} the {result['aim_pct']}% aim)")
+    print(f"wall      {result['wall_s']:.1f} s, model {result['model']}, batch {result['batch_size']}")
+    before, after = result["load_average"]
+    print(f"machine   {result['cpus']} CPUs, load average {before:.1f} before, {after:.1f} after")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
