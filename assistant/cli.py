@@ -16,6 +16,7 @@ from . import ingest as ingest_mod
 from .errors import AssistantError
 from .library import Library
 from .records import FileReport, Filters, Hit
+from .search import MODES
 from .settings import Settings
 
 EXIT_FAILED_FILES = 1
@@ -217,7 +218,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     search = report["search"]
     print(f"search: {search['queries']} labelled queries ({search['skipped']} skipped: no labels here)")
     print(f"  {'mode':<8} {'recall@10':>10} {'MRR':>7} {'nDCG@10':>8}")
-    for mode in ("keyword", "dense", "hybrid"):
+    for mode in ("keyword", "dense", "rrf", "hybrid"):
         m = search[mode]
         print(f"  {mode:<8} {m['recall@10']:>10.3f} {m['mrr']:>7.3f} {m['ndcg@10']:>8.3f}")
     return 0
@@ -292,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="*", metavar="QUERY")
     p.add_argument("--queries-file", type=Path, help="one query per line; JSON Lines out")
     p.add_argument("--k", type=int, default=10, help="results per query (default 10)")
-    p.add_argument("--mode", choices=("hybrid", "keyword", "dense"), default="hybrid")
+    p.add_argument("--mode", choices=MODES, default="hybrid", help="hybrid (default), keyword, dense, rrf")
     p.add_argument("--more-like", action="store_true", help="QUERY is a passage id: find similar passages")
     p.add_argument("--model", help="embedding model (must match the library)")
     p.add_argument("--doc", action="append", help="only this document id (repeatable)")

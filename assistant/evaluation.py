@@ -85,7 +85,7 @@ def search_quality(searcher: Searcher, queries: list[dict[str, Any]], labels: di
     """recall@10, MRR and nDCG@10 per search mode, over the queries that can be judged here."""
     usable = [q for q in queries if "relevant" in q or labels.get(q["theme"])]
     result: dict[str, Any] = {"queries": len(usable), "skipped": len(queries) - len(usable), "k": K}
-    for mode in MODES:
+    for mode in MODES:  # hybrid, keyword, dense, and the rank-fusion baseline
         scores: dict[str, list[float]] = {"recall@10": [], "mrr": [], "ndcg@10": []}
         for query in usable:
             hits = searcher.search(query["text"], k=50, mode=mode)

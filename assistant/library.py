@@ -311,7 +311,8 @@ class Writer:
 
     def find_by_sha(self, sha256: str) -> Document | None:
         row = self.db.execute(
-            "SELECT * FROM documents WHERE sha256=? AND status='indexed'", (sha256,)
+            "SELECT * FROM documents WHERE sha256=? AND status='indexed' AND pipeline=?",
+            (sha256, store.PIPELINE_VERSION),
         ).fetchone()
         return _row_to_document(row, 0) if row else None
 
@@ -366,12 +367,12 @@ class Writer:
     def _insert_document(self, d: Document, text: str) -> None:
         self.db.execute(
             "INSERT INTO documents (doc_id, title, source, kind, sha256, status, error, pages, subject,"
-            " partnership, partnership_short, review_type, published, added, warnings, text)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " partnership, partnership_short, review_type, published, added, warnings, text, pipeline)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (d.doc_id, d.title, d.source, d.kind, d.sha256, d.status, d.error, d.pages, d.subject,
              d.partnership, d.partnership_short, d.review_type, d.published,
              d.added or datetime.now(UTC).isoformat(timespec="seconds"), json.dumps(list(d.warnings)),
-             text),
+             text, store.PIPELINE_VERSION),
         )  # fmt: skip
 
     def keep_source(self, path: Path, sha256: str, name: str) -> None:

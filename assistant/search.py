@@ -16,15 +16,16 @@ import numpy as np
 
 from . import store
 from .embedding import Embedder
-from .fusion import reciprocal_rank
+from .fusion import reciprocal_rank, weighted_scores
 from .library import Library
 from .records import Document, Filters, Hit, Passage
 from .sentences import sentence_spans
 from .vocabulary import Expansion, Vocabulary
 from .vocabulary import load as load_vocabulary
 
-MODES = ("hybrid", "keyword", "dense")
+MODES = ("hybrid", "keyword", "dense", "rrf")  # rrf: the reciprocal-rank-fusion baseline
 CANDIDATES = 50  # from each search, before fusion
+KEYWORD_WEIGHT = 0.6  # share of the keyword score in the fused score (measured: README)
 WORD = re.compile(r"\w[\w'&-]*\w|\w")
 STOPWORDS = frozenset(
     "a about after all also am an and any are as at be been before being between both but by can "
@@ -109,15 +110,21 @@ class Searcher:
         allowed = self.allowed_ids(filters)
         if allowed is not None and not allowed:
             return []
-        rankings: list[list[int]] = []
+        keyword: list[tuple[int, float]] = []
+        dense: list[tuple[int, float]] = []
         vector = None
-        if mode in ("hybrid", "keyword"):
-            rankings.append(self.keyword_ranking(expansion, allowed))
-        if mode in ("hybrid", "dense"):
+        if mode != "dense":
+            keyword = self.keyword_ranking(expansion, allowed)
+        if mode != "keyword":
             vector = self.encode(expansion.dense_text)
-            rankings.append([pid for pid, _ in self.dense_ranking(vector, allowed)])
-        fused = reciprocal_rank(rankings)[:k]
-        return self._hits(fused, expansion, vector)
+            dense = self.dense_ranking(vector, allowed)
+        if mode == "hybrid":
+            fused = weighted_scores([keyword, dense], [KEYWORD_WEIGHT, 1 - KEYWORD_WEIGHT])
+        elif mode == "rrf":
+            fused = reciprocal_rank([[pid for pid, _ in keyword], [pid for pid, _ in dense]])
+        else:
+            fused = keyword or dense
+        return self._hits(fused[:k], expansion, vector)
 
     def more_like(self, passage_id: int, k: int = 10, filters: Filters | None = None) -> list[Hit]:
         """Passages closest in meaning to one passage, itself left out."""
@@ -138,17 +145,19 @@ class Searcher:
 
     def keyword_ranking(
         self, expansion: Expansion, allowed: set[int] | None, n: int = CANDIDATES
-    ) -> list[int]:
+    ) -> list[tuple[int, float]]:
+        """(passage id, BM25 score: higher is better), best first."""
         expression = fts_query(expansion)
         if not expression:
             return []
-        sql = "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?"
+        sql = "SELECT rowid, -bm25(passages_fts, 1.0, 0.5, 0.2) AS score FROM passages_fts"
+        sql += " WHERE passages_fts MATCH ?"
         params: list[Any] = [expression]
         if allowed is not None:
             sql += f" AND rowid IN ({','.join(map(str, sorted(allowed)))})"
-        sql += " ORDER BY bm25(passages_fts, 1.0, 0.5, 0.2) LIMIT ?"
+        sql += " ORDER BY score DESC LIMIT ?"
         params.append(n)
-        return [row[0] for row in self.library.db.execute(sql, params)]
+        return [(row[0], float(row[1])) for row in self.library.db.execute(sql, params)]
 
     def dense_ranking(
         self, vector: np.ndarray, allowed: set[int] | None, n: int = CANDIDATES

@@ -23,6 +23,9 @@ import numpy as np
 from .errors import LibraryCorrupt
 
 SCHEMA_VERSION = 1
+# Bump when reading, cleaning or cutting changes what a file becomes: documents cut by an older
+# pipeline are read again on the next ingest even though the file is unchanged.
+PIPELINE_VERSION = 2
 DB_FILE = "library.sqlite"
 VECTORS_FILE = "vectors.faiss"
 MANIFEST_FILE = "manifest.json"
@@ -44,6 +47,7 @@ CREATE TABLE documents (
     published TEXT NOT NULL DEFAULT '',
     added TEXT NOT NULL,
     warnings TEXT NOT NULL DEFAULT '[]',
+    pipeline INTEGER NOT NULL DEFAULT 0,
     text TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX documents_sha ON documents(sha256);

@@ -204,3 +204,12 @@ def test_a_large_library_moves_to_an_approximate_index(settings, fake_embedder, 
     lib = Library.open(small.index_dir)
     assert store.is_approximate(lib.vectors) and lib.check() == []
     assert sorted(d.doc_id for d in lib.documents()) == ["child-j-hscp-2019", "extra"]
+
+
+def test_documents_cut_by_an_older_pipeline_are_read_again(seeds_library, fake_embedder, monkeypatch):
+    from assistant import store
+
+    monkeypatch.setattr(store, "PIPELINE_VERSION", store.PIPELINE_VERSION + 1)
+    reports = ingest([CORPUS], seeds_library, fake_embedder)
+    assert [r.status for r in reports] == ["replaced", "replaced"]
+    assert [r.status for r in ingest([CORPUS], seeds_library, fake_embedder)] == ["unchanged", "unchanged"]

@@ -1,0 +1,232 @@
+"""Learning themes: the shipped taxonomy, clear errors for bad files, and tagging passages."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.errors import AssistantError
+from assistant.themes import (
+    DEFAULT_FILE,
+    MAX_THEMES,
+    S_HI,
+    S_LO,
+    Tagger,
+    Taxonomy,
+    Theme,
+    ThemeTag,
+    keyword_pattern,
+    select,
+)
+
+from .conftest import CORPUS
+
+REQUIRED = {
+    "water_safety", "safe_sleep", "infant_injuries", "gp_records", "information_sharing",
+    "domestic_abuse", "parental_mental_health", "parental_substance_misuse", "neglect", "housing",
+    "maternity_pre_birth", "thresholds", "assessment_quality", "professional_curiosity",
+    "training_workforce", "fathers_men", "child_voice", "exploitation", "online_harm",
+    "disabled_children", "self_harm_suicide", "camhs", "transition_adult_services",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return Taxonomy.load()
+
+
+# -- the taxonomy file --------------------------------------------------------------------------
+
+
+def test_shipped_taxonomy_loads_with_the_required_themes(taxonomy):
+    assert 25 <= len(taxonomy) <= 40
+    assert REQUIRED <= set(taxonomy.ids)
+    assert len(set(taxonomy.ids)) == len(taxonomy)
+    for theme in taxonomy:
+        assert theme.label and theme.description.endswith(".") and theme.keywords
+    assert taxonomy["transition_adult_services"].pfd_themes == (
+        "msic_transition_camhs",
+    )
+    assert taxonomy.checksum == hashlib.sha256(DEFAULT_FILE.read_bytes()).hexdigest()
+    assert taxonomy.source == DEFAULT_FILE
+
+
+def test_pfd_themes_name_real_columns(taxonomy):
+    from .conftest import PFD, require_shared
+
+    columns: set[str] = set()
+    for path in require_shared(PFD).glob("*.csv"):
+        columns |= set(path.open(encoding="utf-8").readline().strip().split(","))
+    named = {name for theme in taxonomy for name in theme.pfd_themes}
+    assert named and named <= columns, named - columns
+
+
+def test_checksum_follows_the_content(tmp_path):
+    path = tmp_path / "themes.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    before = Taxonomy.load(path).checksum
+    path.write_text(GOOD.replace("Bath", "Baths"), encoding="utf-8")
+    assert Taxonomy.load(path).checksum != before
+
+
+GOOD = """
+[[theme]]
+id = "water_safety"
+label = "Water safety"
+description = "Bath and water."
+keywords = ["bath", "drowning"]
+pfd_themes = ["ahce_trainline"]
+
+[[theme]]
+id = "housing"
+label = "Housing"
+description = "Homes and arrears."
+keywords = ["housing"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[theme]\nid = 'x'", "cannot be read"),
+        ("title = 'themes'\n", "unknown key 'title'"),
+        ("", "has no [[theme]] entries"),
+        (GOOD.replace('description = "Homes and arrears."\n', ""), "theme 2 needs a description"),
+        (GOOD.replace('label = "Water safety"\n', 'label = ""\n'), "theme 1 needs a label"),
+        (GOOD.replace('id = "housing"', 'id = "water_safety"'), "theme 2 repeats the id 'water_safety'"),
+        (GOOD.replace('keywords = ["housing"]', "keywords = []"), "(housing) needs at least one keyword"),
+        (GOOD.replace('keywords = ["housing"]', ""), "(housing): keywords must be a list"),
+        (GOOD.replace('keywords = ["housing"]', 'keywords = "housing"'), "keywords must be a list"),
+        (GOOD.replace('id = "housing"', 'id = "Housing-Arrears"'), "must be snake_case"),
+        (GOOD.replace('pfd_themes = ["ahce_trainline"]', "pfd_themes = [1]"), "pfd_themes must be"),
+        (GOOD.replace("keywords = [", "keyword = ["), "unknown field 'keyword'"),
+    ],
+)
+def test_bad_files_give_clear_errors(tmp_path, text, message):
+    path = tmp_path / "themes.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AssistantError) as caught:
+        Taxonomy.load(path)
+    assert message in str(caught.value)
+    assert str(path) in str(caught.value)
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(AssistantError, match="cannot be read"):
+        Taxonomy.load(tmp_path / "nowhere.toml")
+
+
+# -- keywords and the combination rule: pure functions ------------------------------------------
+
+@pytest.mark.parametrize(
+    ("keyword", "text", "found"),
+    [
+        ("bath", "left in the BATH alone", True),
+        ("bath", "while bathing", False),  # whole words only
+        ("fracture", "healing fractures", True),  # a final s
+        ("self harm", "a history of self-harm", True),  # space or hyphen
+        ("child's voice", "the child\u2019s voice", True),  # either apostrophe
+        ("GP", "the GPs and the practice", True),
+        ("SEND", "we will send a letter", False),  # an acronym counts only in capitals
+        ("SEND", "children with SEND", True),
+    ],
+)
+def test_keyword_pattern(keyword, text, found):
+    assert bool(re.search(keyword_pattern(keyword), text)) is found
+
+
+def test_select_keeps_close_themes_and_nearly_close_ones_with_keywords():
+    ids = ["a", "b", "c", "d"]
+    sims = [S_HI + 0.01, S_LO + 0.01, S_LO + 0.01, S_LO - 0.01]
+    evidence: list[tuple[str, ...]] = [(), ("word",), (), ("word", "other")]
+    tags = select(sims, evidence, ids)
+    assert [t.theme for t in tags] == ["a", "b"]
+    assert tags[1].evidence == ("word",)
+    assert tags[1].score > sims[1]  # keywords add to the score
+    many = select([0.9] * 10, [()] * 10, [str(i) for i in range(10)])
+    assert len(many) == MAX_THEMES
+
+
+# -- tagging with the fake embedder -------------------------------------------------------------
+
+
+def small_taxonomy() -> Taxonomy:
+    themes = tuple(
+        Theme(f"t{i}", f"Theme {i}", f"about {word} and {word}s", (word, f"{word} safety"))
+        for i, word in enumerate(["water", "housing", "training", "police", "school", "fire"])
+    )
+    return Taxonomy(themes, checksum="test")
+
+
+def test_tagging_records_evidence_orders_by_score_and_never_reembeds(fake_embedder):
+    taxonomy = small_taxonomy()
+    tagger = Tagger(taxonomy, fake_embedder, high=0.99, low=-1.0)
+    texts = [
+        "Water safety: the water in the bath. Housing staff.",
+        "Nothing to see here.",
+        "water housing training police school fire",
+    ]
+    vectors = fake_embedder.encode(texts)
+    before = fake_embedder.encoded
+    tags = tagger.tag(texts, vectors)
+    tagger.tag(texts, vectors)  # theme vectors are kept
+    assert fake_embedder.encoded - before == len(taxonomy)
+
+    first = {t.theme: t for t in tags[0]}
+    assert first["t0"].evidence == ("water", "water safety")
+    assert first["t1"].evidence == ("housing",)
+    assert tags[1] == []  # no keyword and not close enough
+    assert len(tags[2]) == MAX_THEMES
+    for row in tags:
+        assert [t.score for t in row] == sorted((t.score for t in row), reverse=True)
+        assert all(isinstance(t, ThemeTag) and t.evidence for t in row)
+
+
+def test_tagging_checks_the_vectors(fake_embedder):
+    tagger = Tagger(small_taxonomy(), fake_embedder)
+    assert tagger.tag([], np.zeros((0, fake_embedder.dimension), dtype=np.float32)) == []
+    with pytest.raises(ValueError, match="one vector per passage"):
+        tagger.tag(["a", "b"], np.zeros((1, fake_embedder.dimension), dtype=np.float32))
+    with pytest.raises(ValueError, match="dimensions"):
+        tagger.tag(["a"], np.zeros((1, 3), dtype=np.float32))
+
+
+# -- the real model on the seed responses -------------------------------------------------------
+
+
+def seed_passages():
+    from assistant.cleaning import clean_pages
+    from assistant.passages import cut
+    from assistant.readers import read
+    from assistant.settings import Settings
+
+    settings = Settings()
+    found = {}
+    for path in sorted(Path(CORPUS).glob("*.md")):
+        source = read(path, settings)
+        _, passages = cut(path.stem, source.meta.get("title", path.stem), clean_pages(source.pages), settings)
+        for passage in passages:
+            found.setdefault((path.stem, passage.section), passage)
+    return found
+
+
+@pytest.mark.slow
+def test_seed_passages_get_their_themes_with_the_real_model(real_embedder, taxonomy):
+    passages = seed_passages()
+    keys = list(passages)
+    texts = [passages[key].text for key in keys]
+    tags = Tagger(taxonomy, real_embedder).tag(texts, real_embedder.encode(texts))
+    themes = {key: {t.theme for t in row} for key, row in zip(keys, tags, strict=True)}
+
+    assert "water_safety" in themes["child-i-hscb", "Introduction"]
+    assert "gp_records" in themes["child-j-hscp-2019", "Recommendation 1"]
+    assert "gp_records" in themes["child-j-hscp-2019", "Recommendation 2"]
+    assert "parental_mental_health" in themes["child-j-hscp-2019", "Recommendation 5"]
+    assert {"domestic_abuse", "information_sharing"} <= themes["child-i-hscb", "Recommendation 2"]
+    assert {"housing", "training_workforce"} <= themes["child-i-hscb", "Recommendation 3"]
+    assert "water_safety" not in set().union(*(v for k, v in themes.items() if k[0] != "child-i-hscb"))
+    assert all(len(row) <= MAX_THEMES for row in tags)
