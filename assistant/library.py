@@ -259,6 +259,28 @@ class Library:
             rows = self.db.execute(f"{PASSAGE_SELECT} ORDER BY p.doc_id, p.seq")
         return [row_to_passage(row) for row in rows.fetchall()]
 
+    def facets(self) -> dict[str, dict[str, int]]:
+        """Passage counts by document, partnership, year, review type and agency: for filters."""
+        found: dict[str, dict[str, int]] = {}
+        columns = {
+            "document": "d.doc_id",
+            "partnership": "d.partnership",
+            "year": "substr(d.published, 1, 4)",
+            "review_type": "d.review_type",
+        }
+        for facet, column in columns.items():
+            rows = self.db.execute(
+                f"SELECT {column}, count(*) FROM passages p JOIN documents d USING (doc_id)"
+                f" WHERE {column} != '' GROUP BY 1 ORDER BY 1"
+            )
+            found[facet] = {str(value): n for value, n in rows}
+        agencies: dict[str, int] = {}
+        for (listed,) in self.db.execute("SELECT agencies FROM passages"):
+            for agency in filter(None, listed.split(",")):
+                agencies[agency] = agencies.get(agency, 0) + 1
+        found["agency"] = dict(sorted(agencies.items()))
+        return found
+
     def source_file(self, doc_id: str) -> Path | None:
         """The original file of a document, kept in the library's ``sources`` folder."""
         document = self.document(doc_id)

@@ -50,6 +50,9 @@ class Settings:
     )
     llm_model: str = _setting("", "Model name sent to the chat endpoint.")
     llm_timeout_s: float = _setting(60.0, "Time limit for one call to the chat endpoint.")
+    uploads: str = _setting(
+        "on", "Adding documents in the browser: 'on', 'off' (read-only), or 'signed-in' (OIDC login)."
+    )
     approximate_above: int = _setting(
         50_000, "From this many passages the vectors move to an approximate (IVF) index."
     )

@@ -1,0 +1,59 @@
+"""Ask: a chat whose answers quote the reviews and cite them, or say plainly "not found"."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.answer import Answer, Turn, ask
+from assistant.generate import generative
+from assistant.ui import render, state
+
+
+def _show(answer: Answer, key: str) -> None:
+    if answer.no_answer:
+        st.warning(render.escape(answer.answer))
+        if answer.suggestions:
+            st.caption("Nearest passages (not an answer):")
+            for hit in answer.suggestions:
+                st.markdown(f"- {render.escape(hit.citation)}")
+        return
+    lines = answer.answer.split("\n")
+    st.markdown(
+        "\n".join(f"- {render.escape(ln[2:])}" if ln.startswith("- ") else render.escape(ln) for ln in lines)
+    )
+    if answer.note:
+        st.caption(render.escape(answer.note))
+    for citation in answer.citations:
+        with st.expander(f"[{citation.n}] {citation.hit.citation}"):
+            st.markdown(render.marked(citation.hit.passage.text, citation.hit.highlights))
+            if st.button("Add to session pack", key=f"ask-pack-{key}-{citation.n}"):
+                render.add_to_pack(citation.hit)
+
+
+def page() -> None:
+    st.title("Ask the reviews")
+    st.caption(
+        "Answers are sentences quoted from the published reviews, each with its citation. "
+        "When the reviews say nothing on a question, you are told so."
+    )
+    history: list[tuple[Turn, Answer | None]] = st.session_state.setdefault("chat", [])
+    for n, (turn, answer) in enumerate(history):
+        with st.chat_message(turn.role):
+            if answer is None:
+                st.markdown(render.escape(turn.text))
+            else:
+                _show(answer, key=str(n))
+    question = st.chat_input("Ask a question, e.g. What is the learning about bath safety?")
+    if question:
+        turns = [turn for turn, _ in history]
+        answer = ask(state.searcher(), question, turns, threshold=state.SETTINGS.answer_threshold)
+        answer = generative(state.SETTINGS, answer)
+        history.append((Turn("user", question), None))
+        history.append((Turn("assistant", answer.answer), answer))
+        st.rerun()
+    if history and st.button("Start a new conversation"):
+        history.clear()
+        st.rerun()
+
+
+page()

@@ -1,0 +1,75 @@
+"""Showing records: document text always as text, highlights, citation lines, result cards."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from ..export import PackItem
+from ..records import Hit
+from ..status import response_status
+from . import state
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:>])")
+
+
+def escape(text: str) -> str:
+    """Text shown literally: no Markdown, no HTML (Streamlit does not render raw HTML)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def marked(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> str:
+    """Escaped text with the given spans highlighted."""
+    out, cursor = [], 0
+    for start, end in sorted(spans):
+        out.append(escape(text[cursor:start]))
+        out.append(f":orange-background[{escape(text[start:end])}]")
+        cursor = end
+    out.append(escape(text[cursor:]))
+    return "".join(out)
+
+
+def add_to_pack(hit: Hit) -> None:
+    items = state.pack()
+    if all(item.passage_id != hit.passage.id for item in items):
+        items.append(PackItem.from_hit(hit))
+        st.toast("Added to the session pack")
+
+
+@st.dialog("The passage in its document", width="large")
+def show_in_document(hit: Hit) -> None:
+    library = state.searcher().library
+    text = library.document_text(hit.passage.doc_id)
+    st.markdown(f"**{escape(hit.document.title)}**  \n{escape(hit.citation)}")
+    p = hit.passage
+    st.markdown(marked(text, [(p.char_start, p.char_end)]))
+    original = library.source_file(p.doc_id)
+    if original is not None:
+        page = f" (the passage is on page {p.page_start})" if p.page_start else ""
+        st.download_button(
+            f"Download the original {original.suffix[1:].upper()}{page}",
+            original.read_bytes(),
+            file_name=original.name,
+            key=f"original-{p.id}",
+        )
+
+
+def hit_card(hit: Hit, key: str) -> None:
+    """One result: citation, passage with its best sentences marked, status, actions."""
+    with st.container(border=True):
+        st.markdown(f"**{hit.rank}. {escape(hit.citation)}**")
+        st.markdown(marked(hit.passage.text, hit.highlights))
+        status = response_status(hit.passage.text)
+        if status is not None:
+            why = f': "{escape(status.phrase)}"' if status.phrase else ""
+            st.caption(f"Response status: **{escape(status.label)}**{why}")
+        first, second, third = st.columns(3)
+        if first.button("Show in document", key=f"doc-{key}"):
+            show_in_document(hit)
+        if second.button("More like this", key=f"more-{key}"):
+            st.session_state["more_like"] = hit.passage.id
+            st.rerun()
+        if third.button("Add to session pack", key=f"pack-{key}"):
+            add_to_pack(hit)
