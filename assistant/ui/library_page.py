@@ -10,8 +10,8 @@ import streamlit as st
 from assistant.errors import AssistantError, IngestError
 from assistant.ingest import ingest, remove
 from assistant.records import FileReport
-from assistant.uploads import accept
 from assistant.ui import render, state
+from assistant.uploads import accept
 
 MESSAGES = {
     "added": "added ({passages} passages)",
