@@ -1,0 +1,130 @@
+"""Every page of the web app, headless with Streamlit's AppTest (the fake embedder keeps it quick)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assistant.export import PackItem
+from assistant.ingest import ingest
+from assistant.ui import state
+
+from .conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def app(seeds_library, fake_embedder, monkeypatch):
+    """The app over the seed library, with the fake embedder in place of the real model."""
+    monkeypatch.setattr(state, "SETTINGS", seeds_library)
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def test_search_shows_cited_cards_with_filters_and_counts(app):
+    app.text_input(key="query").input("DAISU").run()
+    assert not app.exception
+    assert "Child 'I' \\(HSCB\\)\\: Recommendation 2" in texts(app)
+    assert "Response status: **already in place**" in texts(app)
+    labels = [b.label for b in app.button]
+    assert {"Show in document", "More like this", "Add to session pack"} <= set(labels)
+    agency = app.multiselect(key="filter-agency")
+    assert any(option.startswith("Police (") for option in agency.options)  # label with its count
+
+
+def test_suggested_topic_and_more_like_this(app):
+    app.button(key="topic-bath safety").click().run()
+    assert "unattended while bathing" in texts(app)
+    first_more = next(b for b in app.button if b.label == "More like this")
+    first_more.click().run()
+    assert not app.exception
+    assert any("Showing passages like" in i.value for i in app.info)
+
+
+def test_add_to_pack_then_the_pack_page_exports(app):
+    app.text_input(key="query").input("housing staff training").run()
+    next(b for b in app.button if b.label == "Add to session pack").click().run()
+    assert len(app.session_state["pack"]) == 1
+    app.switch_page("assistant/ui/pack_page.py").run()
+    assert not app.exception
+    assert "Child 'I' \\(HSCB\\)\\: Recommendation 3" in texts(app)
+    assert {"Word (.docx)", "PowerPoint (.pptx)", "Markdown (.md)"} <= {
+        b.label for b in app.get("download_button")
+    }
+
+
+def test_pack_items_can_be_reordered(app):
+    app.session_state["pack"] = [PackItem("First citation", "First quote.", passage_id=1),
+                                 PackItem("Second citation", "Second quote.", passage_id=2)]  # fmt: skip
+    app.switch_page("assistant/ui/pack_page.py").run()
+    app.button(key="up-2").click().run()
+    assert [item.citation for item in app.session_state["pack"]] == ["Second citation", "First citation"]
+
+
+def test_ask_answers_with_citations_and_says_not_found_plainly(app, monkeypatch):
+    monkeypatch.setattr(state.SETTINGS.__class__, "answer_threshold", 0.0, raising=False)
+    app.switch_page("assistant/ui/ask_page.py").run()
+    app.chat_input[0].set_value("What training is planned for housing staff?").run()
+    assert not app.exception
+    assert any("Child 'I' (HSCB)" in e.label for e in app.expander)
+    assert "From Child 'I' \\(HSCB\\)\\:" in texts(app)
+
+
+def test_ask_not_found(seeds_library, fake_embedder, monkeypatch):
+    monkeypatch.setattr(
+        state, "SETTINGS", seeds_library.replace(answer_threshold=2.0)
+    )  # nothing is close enough
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("assistant/ui/ask_page.py").run()
+    at.chat_input[0].set_value("What is the learning about school exclusions?").run()
+    assert any("do not address this question" in w.value for w in at.warning)
+    assert not at.expander  # suggestions are listed, never shown as cited answer passages
+
+
+def test_library_lists_every_document_with_its_status(app, seeds_library, fake_embedder, tmp_path):
+    bad = tmp_path / "scan.pdf"
+    bad.write_text("<html>not a pdf</html>")
+    ingest([bad], seeds_library, fake_embedder)
+    app.switch_page("assistant/ui/library_page.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert set(table["status"]) == {"indexed", "failed"}
+    assert "not a PDF" in " ".join(table["problem"])
+    assert app.get("file_uploader")
+
+
+def test_read_only_site_has_no_upload_or_remove(seeds_library, fake_embedder, monkeypatch):
+    monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(uploads="off"))
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("assistant/ui/library_page.py").run()
+    assert any("read-only" in i.value for i in at.info)
+    assert not at.get("file_uploader") and not at.selectbox
+
+
+def test_document_text_is_shown_as_text(seeds_library, fake_embedder, monkeypatch, tmp_path):
+    hostile = tmp_path / "hostile.txt"  # plain text: every character reaches the library
+    hostile.write_text(
+        "# Hostile review\n\nRecommendation 1: Agencies must check trampoline safety "
+        "<script>alert('x')</script> <img src=x onerror=alert(1)> **not bold** [a link](http://example.com).\n"
+    )
+    ingest([hostile], seeds_library, fake_embedder)
+    monkeypatch.setattr(state, "SETTINGS", seeds_library)
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.text_input(key="query").input("trampoline safety").run()
+    shown = texts(at)
+    assert "&lt;script&gt;alert\\('x'\\)&lt;/script&gt;" in shown
+    assert "&lt;img src=x onerror=alert\\(1\\)&gt;" in shown
+    assert "<script>" not in shown and "<img" not in shown
+    assert "\\*\\*not bold\\*\\*" in shown
