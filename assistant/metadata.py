@@ -52,13 +52,16 @@ def describe(name: str, meta: dict[str, str], pages: list[Page]) -> dict[str, st
     if not found.get("title"):
         first = next((line.strip() for line in text.split("\n") if len(line.strip()) > 3), "")
         found["title"] = first if len(first) <= 150 else Path(name).stem.replace("_", " ")
-    if not found.get("partnership") and (match := PARTNERSHIP.search(text[:5000])):
-        found["partnership"] = re.sub(r"\s+", " ", match.group(1))
-        found.setdefault("partnership_short", match.group(2) or "")
+    matches = list(PARTNERSHIP.finditer(text[:5000]))
+    if not found.get("partnership") and matches:
+        name = re.sub(r"\s+", " ", matches[0].group(1))
+        found["partnership"] = name
+        shorts = [m.group(2) for m in matches if m.group(2) and re.sub(r"\s+", " ", m.group(1)) == name]
+        found["partnership_short"] = found.get("partnership_short") or (shorts[0] if shorts else "")
     if not found.get("review_type"):
         found["review_type"] = next((t for t in REVIEW_TYPES if t.lower() in text[:5000].lower()), "")
     if not found.get("subject") and (
-        match := re.search(r"\bChild\s+'?[A-Z]{1,2}\d?'?(?=\W)", found["title"])
+        match := re.search(r"\bChild\s+'?[A-Z]{1,2}\d?'?(?!\w)", found["title"])
     ):
         found["subject"] = match.group()
     if "published" in found:

@@ -80,7 +80,8 @@ def _merge_small(text: str, sections: list[_Section]) -> list[_Section]:
     for section in sections:
         if carry is not None:
             section.start, carry = carry, None
-        if len(text[section.start : section.end].strip()) < MIN_SECTION_CHARS:
+        body = text[section.start : section.end].strip()
+        if len(body) < MIN_SECTION_CHARS or ("\n" not in body and len(body) <= 100):  # a lone heading
             if section is not sections[-1]:
                 carry = section.start
                 continue

@@ -16,7 +16,7 @@ import datetime
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,14 +64,15 @@ def load(folder: Path = DEFAULT_DIR) -> Iterator[PfdReport]:
     for path in sorted(Path(folder).glob("*.csv")):
         with path.open(newline="", encoding="utf-8") as handle:
             rows = [
-                {COLUMNS.get(k, k): (v or "").strip() for k, v in row.items()}
+                {COLUMNS.get(k, k): (v or "").strip() for k, v in row.items() if k is not None}
                 for row in csv.DictReader(handle)
             ]
         themes = [c for c in (rows[0] if rows else {}) if c not in NOT_THEMES and _all_flags(rows, c)]
         for row in rows:
             url, key = row.get("url", "").rstrip("/"), (_valid_id(row.get("id", "")), row.get("date", ""))
             group = by_url.get(url) if url else None
-            group = group if group is not None else by_id_date.get(key) if key[0] else None
+            if group is None and key[0]:
+                group = by_id_date.get(key)
             if group is None:
                 groups.append(group := [])
             group.append((path.name, row, frozenset(c for c in themes if row[c].lower() in TRUE)))
@@ -92,7 +93,7 @@ def _valid_id(value: str) -> str:
     return value if REPORT_ID.fullmatch(value) else ""
 
 
-def _first(group: list, column: str, check=lambda v: v) -> str:
+def _first(group: list, column: str, check: Callable[[str], str] = str.strip) -> str:
     return next((v for _, row, _ in group if (v := check(row.get(column, "")))), "")
 
 

@@ -25,7 +25,7 @@ from .errors import LibraryCorrupt
 SCHEMA_VERSION = 1
 # Bump when reading, cleaning or cutting changes what a file becomes: documents cut by an older
 # pipeline are read again on the next ingest even though the file is unchanged.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 DB_FILE = "library.sqlite"
 VECTORS_FILE = "vectors.faiss"
 MANIFEST_FILE = "manifest.json"

@@ -48,9 +48,7 @@ def test_shipped_taxonomy_loads_with_the_required_themes(taxonomy):
     assert len(set(taxonomy.ids)) == len(taxonomy)
     for theme in taxonomy:
         assert theme.label and theme.description.endswith(".") and theme.keywords
-    assert taxonomy["transition_adult_services"].pfd_themes == (
-        "msic_transition_camhs",
-    )
+    assert taxonomy["transition_adult_services"].pfd_themes == ("msic_transition_camhs",)
     assert taxonomy.checksum == hashlib.sha256(DEFAULT_FILE.read_bytes()).hexdigest()
     assert taxonomy.source == DEFAULT_FILE
 
@@ -121,6 +119,7 @@ def test_missing_file_is_a_clear_error(tmp_path):
 
 
 # -- keywords and the combination rule: pure functions ------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("keyword", "text", "found"),

@@ -1,0 +1,229 @@
+"""The whole app once in a real browser: Debian's Chromium driven by Playwright, the real model.
+
+Run ``scripts/install-browser`` first (it installs the ``chromium`` package with apt; nothing here
+downloads a browser). ``UPDATE_SCREENSHOTS=1`` also rewrites the README's screenshots in
+``docs/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import CORPUS, ROOT, seed_pdf
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+STARTUP_S = 120
+WAIT_MS = 60_000  # the first search or answer loads the model
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"needs Debian's chromium at {CHROMIUM}: run scripts/install-browser"
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seed corpus ingested with the real model, served by ``streamlit run app.py``."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    index = tmp / "index"
+    built = subprocess.run(
+        [sys.executable, "-m", "assistant", "ingest", str(CORPUS), "--index", str(index)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp / "streamlit.log"
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log_path.read_text()}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+
+
+def trampoline_pdf(path: Path) -> Path:
+    """A small published response whose topic no seed document mentions."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    paragraphs = [
+        (
+            "Heading1",
+            "Westshire Safeguarding Children Partnership Response to Publication of Rapid Review on Child T",
+        ),
+        (
+            "BodyText",
+            "Westshire Safeguarding Children Partnership (WSCP) has published the Rapid "
+            "Review into the serious injury of Child T, aged four, who fell from an "
+            "unnetted trampoline in the family garden. Published: 14/03/2024.",
+        ),
+        (
+            "BodyText",
+            "Recommendation 1 - Health visitors and early help workers must give parents "
+            "of young children clear advice on trampoline safety in gardens, including "
+            "safety netting, supervision and one child at a time.",
+        ),
+        (
+            "BodyText",
+            "Partnership Response – Trampoline safety in gardens has been added to the "
+            "home safety checklist used at health visitor contacts, and a summer "
+            "campaign with the fire and rescue service will reach families in 2024.",
+        ),
+    ]
+    story = [Paragraph(text, styles[style]) for style, text in paragraphs]
+    SimpleDocTemplate(str(path), pagesize=A4, title="Child T response").build(story)
+    return path
+
+
+def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path) -> None:
+    from docx import Document
+    from pptx import Presentation
+
+    screenshots = os.environ.get("UPDATE_SCREENSHOTS") == "1"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            page = context.new_page()
+            page.set_default_timeout(WAIT_MS)
+            page.goto(app_url)
+            page.get_by_role("heading", name="Search the reviews").wait_for()
+            expect = sync_api.expect
+            expect.set_options(timeout=WAIT_MS)
+
+            def go(link: str, heading: str) -> None:
+                """Open a page from the sidebar (the session, and so the pack, is kept)."""
+                page.get_by_test_id("stSidebarNavLink").filter(has=page.get_by_text(link, exact=True)).click()
+                page.get_by_role("heading", name=heading).wait_for()
+
+            def search(words: str) -> None:
+                box = page.get_by_label("Search for learning")
+                box.fill(words)
+                box.press("Enter")
+
+            # Search: the cited Child 'I' passage, added to the pack.
+            search("bath safety")
+            card = (
+                page.get_by_test_id("stVerticalBlock")
+                .filter(has_text="Child 'I' (HSCB): Introduction")
+                .filter(has=page.get_by_role("button", name="Add to session pack"))
+                .last
+            )
+            card.get_by_text("unattended while bathing").wait_for()
+            page.get_by_label("Search for learning").blur()
+            if screenshots:
+                page.screenshot(path=str(SCREENSHOTS / "search.png"))
+            card.get_by_role("button", name="Add to session pack").click()
+            toast = page.get_by_test_id("stToast").filter(has_text="Added to the session pack")
+            expect(toast).to_be_visible()
+            toast.get_by_role("button").click()  # dismissed, so that it is not in the next screenshot
+            expect(toast).to_be_hidden()
+
+            # Ask: a cited answer.
+            go("Ask", "Ask the reviews")
+            chat = page.get_by_test_id("stChatInputTextArea")
+            chat.fill("How should GP practices store child protection information?")
+            chat.press("Enter")
+            cited = page.get_by_test_id("stExpander").filter(has_text="Child J (HSCP, 2019): Recommendation")
+            expect(cited.first).to_be_visible()
+            expect(page.get_by_test_id("stChatMessage").last).to_contain_text("Child Protection")
+            chat.blur()
+            if screenshots:
+                page.screenshot(path=str(SCREENSHOTS / "answer.png"))
+
+            # Library: upload two PDFs; the new one is then found first by a search.
+            go("Library", "Add a published review")
+            uploads = [seed_pdf(tmp_path / "child-j-response.pdf"), trampoline_pdf(tmp_path / "child-t.pdf")]
+            page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(uploads)
+            page.get_by_role("button", name="Add to the library").click()
+            for name in ("child-j-response.pdf", "child-t.pdf"):
+                expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text=name)).to_contain_text(
+                    "added"
+                )
+            go("Search", "Search the reviews")
+            search("trampoline safety")
+            expect(page.get_by_text(re.compile(r"^1\. Child T \(.*2024\): Recommendation 1"))).to_be_visible()
+
+            # Session pack: the passage is listed and both exports carry quote and citation.
+            go("Session pack", "Session pack")
+            expect(page.get_by_text("1. Child 'I' (HSCB): Introduction")).to_be_visible()
+            expect(page.get_by_text("unattended while bathing").first).to_be_visible()
+            saved = {}
+            for label, suffix in (("Word (.docx)", "docx"), ("PowerPoint (.pptx)", "pptx")):
+                with page.expect_download() as download:
+                    page.get_by_role("button", name=label).click()
+                saved[suffix] = tmp_path / f"pack.{suffix}"
+                download.value.save_as(saved[suffix])
+        finally:
+            browser.close()
+
+    word = "\n".join(p.text for p in Document(str(saved["docx"])).paragraphs)
+    slides = "\n".join(
+        shape.text_frame.text
+        for slide in Presentation(str(saved["pptx"])).slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    )
+    for text in (word, slides):
+        assert "unattended while bathing" in text
+        assert "Child 'I' (HSCB)" in text
