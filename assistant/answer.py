@@ -74,6 +74,7 @@ class Answer:
     confidence: float = 0.0  # the best passage's similarity to the question
     note: str = ""
     search_query: str = field(default="", compare=False)
+    themes: tuple[str, ...] = ()  # with "not found": the nearest learning themes, as suggestions
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +84,7 @@ class Answer:
             "sentences": [{"text": s.text, "citations": list(s.citations)} for s in self.sentences],
             "citations": [c.to_dict() for c in self.citations],
             "suggestions": [h.to_dict() for h in self.suggestions],
+            "suggested_themes": list(self.themes),
             "confidence": round(self.confidence, 4),
             "note": self.note,
         }
@@ -96,8 +98,21 @@ def search_query(question: str, history: list[Turn] | None) -> str:
     return question
 
 
+def nearest_themes(searcher: Searcher, query: str, n: int = 3) -> tuple[str, ...]:
+    """Labels of the learning themes closest in meaning to the question."""
+    from .themes import Tagger, Taxonomy
+
+    tagger = getattr(searcher, "_theme_tagger", None)
+    if tagger is None:
+        tagger = Tagger(Taxonomy.load(), searcher.embedder)
+        searcher._theme_tagger = tagger  # type: ignore[attr-defined]  # theme vectors, once
+    similarity = tagger.theme_vectors @ searcher.encode(query)[0]
+    best = sorted(range(len(similarity)), key=lambda i: -similarity[i])[:n]
+    return tuple(tagger.taxonomy.themes[i].label for i in best)
+
+
 def ask(
-    searcher: Searcher, question: str, history: list[Turn] | None = None, threshold: float = 0.35
+    searcher: Searcher, question: str, history: list[Turn] | None = None, threshold: float = 0.45
 ) -> Answer:
     """An extractive, cited answer, or an honest "not found" with suggestions."""
     query = search_query(question.strip(), history)
@@ -105,7 +120,7 @@ def ask(
     confidence = max((h.similarity or 0.0 for h in hits), default=0.0)
     if not hits or confidence < threshold:
         return Answer(question, NOT_FOUND, True, suggestions=tuple(hits[:3]), confidence=confidence,
-                      search_query=query)  # fmt: skip
+                      search_query=query, themes=nearest_themes(searcher, query))  # fmt: skip
     close = [h for h in hits if (h.similarity or 0.0) >= confidence * PASSAGE_SHARE][:MAX_PASSAGES]
     chosen = _choose_sentences(searcher, query, close)
     return _compose(question, query, chosen, confidence)

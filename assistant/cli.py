@@ -191,6 +191,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(f"({answer.note})\n")
         for c in answer.citations:
             print(f"[{c.n}] {c.hit.citation}")
+        if answer.themes:
+            print("  nearest themes: " + "; ".join(answer.themes))
         for hit in answer.suggestions:
             print(f"  nearest: {hit.citation}")
         print()

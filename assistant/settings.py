@@ -43,7 +43,7 @@ class Settings:
     )
     keep_generations: int = _setting(2, "Library generations kept on disk (current included).")
     answer_threshold: float = _setting(
-        0.35, "Least similarity of the best passage for an answer; below it, 'not found'."
+        0.45, "Least similarity of the best passage for an answer; below it, 'not found'."
     )
     llm_url: str = _setting(
         "", "OpenAI-compatible chat endpoint for optional generative answers; empty: never called."

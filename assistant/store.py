@@ -134,7 +134,7 @@ def approximate(index: Any) -> Any:
     list. Removal and reconstruction by id still work (a hash-table direct map).
     """
     ids, vectors = all_vectors(index)
-    nlist = max(1, min(int(4 * np.sqrt(len(ids))), len(ids) // 39))  # ~39+ training points a list
+    nlist = max(1, min(int(np.sqrt(len(ids))), len(ids) // 39))  # sqrt(n) lists, 39+ points each
     ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(index.d), index.d, nlist, faiss.METRIC_INNER_PRODUCT)
     ivf.train(vectors)
     ivf.set_direct_map_type(faiss.DirectMap.Hashtable)

@@ -90,7 +90,7 @@ def test_off_topic_questions_get_an_honest_not_found(real_searcher, question):
     answer = ask(real_searcher, question)
     assert answer.no_answer and answer.answer == NOT_FOUND
     assert not answer.sentences and not answer.citations  # suggestions are never dressed as an answer
-    assert answer.suggestions
+    assert answer.suggestions and len(answer.themes) == 3
 
 
 @pytest.mark.slow

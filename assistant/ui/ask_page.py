@@ -12,6 +12,8 @@ from assistant.ui import render, state
 def _show(answer: Answer, key: str) -> None:
     if answer.no_answer:
         st.warning(render.escape(answer.answer))
+        if answer.themes:
+            st.caption("Nearest learning themes: " + render.escape("; ".join(answer.themes)))
         if answer.suggestions:
             st.caption("Nearest passages (not an answer):")
             for hit in answer.suggestions:
