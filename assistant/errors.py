@@ -24,6 +24,10 @@ class LibraryCorrupt(LibraryError):
     """A file of the library is damaged or does not match its manifest."""
 
 
+class LibraryOutdated(LibraryError):
+    """The library was written by a version of the assistant with another library schema."""
+
+
 class ModelMismatch(LibraryError):
     """The library was built with another embedding model."""
 

@@ -20,6 +20,7 @@ from .errors import AssistantError, IngestError, NotFound
 from .passages import cut
 from .records import Document, FileReport, Passage
 from .settings import Settings
+from .themes import Tagger, Taxonomy
 
 ENCODE_BATCH = 256  # passages gathered across files before they are embedded together
 Progress = Callable[[int, int, str], None]  # (files done, files in all, current file name)
@@ -109,7 +110,9 @@ def ingest(
     files, reports = collect(paths)
     names = names or {}
     pending: list[_Prepared] = []
+    tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
     with _writer(settings, embedder.name, embedder.dimension, fresh) as writer:
+        writer.tag_with(tagger)
 
         def flush() -> None:
             texts = [p.text for item in pending for p in item.passages]
@@ -169,6 +172,14 @@ def remove(doc_id: str, settings: Settings, embedder_name: str | None = None) ->
     with _writer(settings, model["name"], model["dimension"]) as w:
         if not w.remove(doc_id):
             raise NotFound(f"no document {doc_id!r} in the library at {settings.index_dir}")
+
+
+def retag(settings: Settings, embedder: Embedder) -> int:
+    """Tag every passage again with the themes file in ``settings`` (after it was edited),
+    from the vectors the library holds; returns the number of passages tagged."""
+    tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
+    with _writer(settings, embedder.name, embedder.dimension) as writer:
+        return writer.tag_with(tagger, force=True)
 
 
 def rebuild(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> list[FileReport]:

@@ -25,14 +25,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from filelock import FileLock, Timeout
 
 from . import store
-from .errors import LibraryBusy, LibraryCorrupt, ModelMismatch, NotFound
-from .records import Document, Passage
+from .errors import LibraryBusy, LibraryCorrupt, LibraryOutdated, ModelMismatch, NotFound
+from .records import Document, Passage, ThemeCount
+
+if TYPE_CHECKING:
+    from .themes import Tagger, ThemeTag
 
 CURRENT = "CURRENT"
 SOURCES = "sources"
@@ -100,12 +103,15 @@ def row_to_passage(row: sqlite3.Row) -> Passage:
         char_end=row["char_end"],
         text=row["text"],
         agencies=tuple(a for a in row["agencies"].split(",") if a),
+        themes=tuple(t for t in (row["themes"] or "").split(",") if t),
     )
 
 
 PASSAGE_SELECT = """
 SELECT p.id, p.doc_id, d.title, p.section, p.recommendation, p.page_start, p.page_end,
-       p.char_start, p.char_end, p.text, p.agencies
+       p.char_start, p.char_end, p.text, p.agencies,
+       (SELECT group_concat(theme) FROM (SELECT theme FROM passage_themes t
+        WHERE t.passage_id = p.id ORDER BY t.score DESC)) AS themes
 FROM passages p JOIN documents d USING (doc_id)
 """
 
@@ -146,6 +152,8 @@ class Library:
                 library = cls._open_generation(index_dir, pointer["generation"], pointer["manifest_sha256"])
             except FileNotFoundError:
                 continue
+            except LibraryOutdated as outdated:
+                raise LibraryOutdated(f"{outdated} {rebuild_hint(index_dir)}") from outdated
             except LibraryCorrupt as damage:
                 library = cls._last_good(index_dir, pointer["generation"], damage)
             library.check_model(model, dimension)
@@ -170,7 +178,7 @@ class Library:
                 continue
             try:
                 library = cls._open_generation(index_dir, generation, None)
-            except (LibraryCorrupt, FileNotFoundError):
+            except (LibraryCorrupt, LibraryOutdated, FileNotFoundError):
                 continue
             library.warning = (
                 f"The current library is damaged ({damage}); showing the last good state "
@@ -279,7 +287,71 @@ class Library:
             for agency in filter(None, listed.split(",")):
                 agencies[agency] = agencies.get(agency, 0) + 1
         found["agency"] = dict(sorted(agencies.items()))
+        rows = self.db.execute(
+            "SELECT theme, count(*) FROM passage_themes GROUP BY theme ORDER BY count(*) DESC, theme"
+        )
+        found["theme"] = {theme: n for theme, n in rows}
         return found
+
+    # -- learning themes ----------------------------------------------------------------------
+
+    @property
+    def taxonomy_checksum(self) -> str | None:
+        """sha256 of the themes file the passages were tagged with; None before any tagging."""
+        row = self.db.execute("SELECT value FROM properties WHERE key=?", (store.TAXONOMY_KEY,)).fetchone()
+        return row[0] if row else None
+
+    def theme_labels(self) -> dict[str, str]:
+        """Theme id → label, in the order of the taxonomy the library was tagged with."""
+        return dict(self.db.execute("SELECT id, label FROM themes ORDER BY seq").fetchall())
+
+    def themes(self) -> list[ThemeCount]:
+        """Every theme of the taxonomy with its passages and documents, most widespread first."""
+        passages: dict[str, int] = {}
+        documents: dict[str, dict[str, None]] = {}  # theme → doc ids, strongest tag first
+        rows = self.db.execute(
+            "SELECT pt.theme, p.doc_id FROM passage_themes pt JOIN passages p ON p.id = pt.passage_id"
+            " ORDER BY pt.score DESC, pt.passage_id"
+        )
+        for theme, doc_id in rows:
+            passages[theme] = passages.get(theme, 0) + 1
+            documents.setdefault(theme, {})[doc_id] = None
+        found = [
+            ThemeCount(theme, label, description, passages.get(theme, 0), tuple(documents.get(theme, ())))
+            for theme, label, description in self.db.execute(
+                "SELECT id, label, description FROM themes ORDER BY seq"
+            )
+        ]
+        return sorted(found, key=lambda t: (-len(t.documents), -t.passages))
+
+    def theme_passages(self, theme: str, per_document: int | None = None) -> list[Passage]:
+        """The passages tagged with a theme, strongest first; at most ``per_document`` of each."""
+        rows = self.db.execute(
+            "SELECT pt.passage_id, p.doc_id FROM passage_themes pt JOIN passages p ON p.id = pt.passage_id"
+            " WHERE pt.theme=? ORDER BY pt.score DESC, pt.passage_id",
+            (theme,),
+        ).fetchall()
+        taken: dict[str, int] = {}
+        ids = []
+        for passage_id, doc_id in rows:
+            if per_document is None or taken.get(doc_id, 0) < per_document:
+                taken[doc_id] = taken.get(doc_id, 0) + 1
+                ids.append(passage_id)
+        return self.passages(ids)
+
+    def agency_spread(self) -> dict[str, tuple[int, int]]:
+        """Agency id → (passages, documents) addressing it."""
+        passages: dict[str, int] = {}
+        documents: dict[str, set[str]] = {}
+        for doc_id, listed in self.db.execute("SELECT doc_id, agencies FROM passages"):
+            for agency in filter(None, listed.split(",")):
+                passages[agency] = passages.get(agency, 0) + 1
+                documents.setdefault(agency, set()).add(doc_id)
+        return {agency: (passages[agency], len(documents[agency])) for agency in sorted(passages)}
+
+    def recurring(self, min_documents: int = 2) -> list[ThemeCount]:
+        """Learning that recurs: themes found in ``min_documents`` documents or more."""
+        return [t for t in self.themes() if len(t.documents) >= min_documents]
 
     def source_file(self, doc_id: str) -> Path | None:
         """The original file of a document, kept in the library's ``sources`` folder."""
@@ -321,6 +393,7 @@ class Writer:
         self.base_generation = base.generation
         self.model = model
         self.changed = False
+        self.tagger: Tagger | None = None
         db_path = folder / store.DB_FILE
         if base.folder is None:
             self.db = store.create_db(db_path)
@@ -376,7 +449,46 @@ class Writer:
             self.vectors.add_with_ids(
                 np.ascontiguousarray(vectors, dtype=np.float32), np.array(ids, dtype=np.int64)
             )
+            if self.tagger is not None:
+                self._insert_tags(ids, self.tagger.tag([p.text for p in passages], vectors))
         self.changed = True
+
+    # -- learning themes ----------------------------------------------------------------------
+
+    def tag_with(self, tagger: Tagger, force: bool = False) -> int:
+        """Tag the passages put from now on with ``tagger``. The passages already held are
+        tagged again when their tags came from another taxonomy (or ``force``), from the vectors
+        the library holds: no passage is embedded again. Returns how many were re-tagged."""
+        self.tagger = tagger
+        row = self.db.execute("SELECT value FROM properties WHERE key=?", (store.TAXONOMY_KEY,)).fetchone()
+        if not force and row is not None and row[0] == tagger.taxonomy.checksum:
+            return 0
+        taxonomy = tagger.taxonomy
+        self.db.execute("DELETE FROM passage_themes")
+        self.db.execute("DELETE FROM themes")
+        self.db.executemany(
+            "INSERT INTO themes (id, seq, label, description) VALUES (?,?,?,?)",
+            [(t.id, n, t.label, t.description) for n, t in enumerate(taxonomy)],
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO properties (key, value) VALUES (?,?)",
+            (store.TAXONOMY_KEY, taxonomy.checksum),
+        )
+        ids, vectors = store.all_vectors(self.vectors)
+        texts = dict(self.db.execute("SELECT id, text FROM passages").fetchall())
+        self._insert_tags(ids.tolist(), tagger.tag([texts[int(i)] for i in ids], vectors))
+        self.changed = True
+        return len(ids)
+
+    def _insert_tags(self, ids: list[int], tags: list[list[ThemeTag]]) -> None:
+        self.db.executemany(
+            "INSERT INTO passage_themes (passage_id, theme, score, evidence) VALUES (?,?,?,?)",
+            [
+                (passage_id, tag.theme, tag.score, json.dumps(list(tag.evidence)))
+                for passage_id, passage_tags in zip(ids, tags, strict=True)
+                for tag in passage_tags
+            ],
+        )
 
     def record_failure(self, document: Document) -> None:
         """List a file that could not be read, unless a good version of it is already indexed."""

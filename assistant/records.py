@@ -42,10 +42,12 @@ class Passage:
     text: str
     agencies: tuple[str, ...] = ()
     id: int | None = None  # assigned by the library
+    themes: tuple[str, ...] = ()  # learning-theme ids, best first; tagged by the library
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["agencies"] = list(self.agencies)
+        d["themes"] = list(self.themes)
         return d
 
 
@@ -116,9 +118,12 @@ class Filters:
     years: tuple[int, ...] = ()
     agencies: tuple[str, ...] = ()
     review_types: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()  # learning-theme ids
 
     def __bool__(self) -> bool:
-        return any((self.doc_ids, self.partnerships, self.years, self.agencies, self.review_types))
+        return any(
+            (self.doc_ids, self.partnerships, self.years, self.agencies, self.review_types, self.themes)
+        )
 
 
 @dataclass(frozen=True)
@@ -159,5 +164,22 @@ class Hit:
             "text": self.passage.text,
             "highlights": [list(span) for span in self.highlights],
             "agencies": list(self.passage.agencies),
+            "themes": list(self.passage.themes),
             "citation": self.citation,
         }
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    """A learning theme across the library: the passages and documents tagged with it."""
+
+    theme: str
+    label: str
+    description: str
+    passages: int
+    documents: tuple[str, ...]  # doc ids, most strongly tagged first
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["documents"] = list(self.documents)
+        return d

@@ -194,6 +194,10 @@ class Searcher:
                 "(" + " OR ".join("(',' || p.agencies || ',') LIKE ?" for _ in filters.agencies) + ")"
             )
             params.extend(f"%,{a},%" for a in filters.agencies)
+        if filters.themes:
+            marks = ",".join("?" * len(filters.themes))
+            clauses.append(f"p.id IN (SELECT passage_id FROM passage_themes WHERE theme IN ({marks}))")
+            params.extend(filters.themes)
         sql = f"SELECT p.id FROM passages p JOIN documents d USING (doc_id) WHERE {' AND '.join(clauses)}"
         return {row[0] for row in self.library.db.execute(sql, params)}
 

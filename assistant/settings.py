@@ -41,6 +41,11 @@ class Settings:
         "A PDF with fewer letters per page on average, and mostly pictures (or no letters at all),"
         " counts as scanned.",
     )
+    themes_file: Path = _setting(
+        Path(__file__).parent / "data" / "themes.toml",
+        "Learning-themes taxonomy (TOML). After editing it, `python -m assistant retag` re-tags"
+        " every passage without embedding any again.",
+    )
     keep_generations: int = _setting(2, "Library generations kept on disk (current included).")
     answer_threshold: float = _setting(
         0.45, "Least similarity of the best passage for an answer; below it, 'not found'."

@@ -1,7 +1,8 @@
 """Low-level files of one library generation: the SQLite schema, the FAISS file, the manifest.
 
 A generation is a folder (``gen-000012``) that is never changed once published. It holds
-``library.sqlite`` (documents, passages, FTS5 keyword index), ``vectors.faiss`` (one vector per
+``library.sqlite`` (documents, passages, FTS5 keyword index, learning-theme tags and the
+taxonomy they were made with), ``vectors.faiss`` (one vector per
 passage, keyed by passage id) and ``manifest.json`` (schema, model, versions, counts, checksums).
 :mod:`assistant.library` decides which generation is current and how a new one is published.
 """
@@ -20,9 +21,9 @@ from typing import Any
 import faiss
 import numpy as np
 
-from .errors import LibraryCorrupt
+from .errors import LibraryCorrupt, LibraryOutdated
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: learning-theme tags
 # Bump when reading, cleaning or cutting changes what a file becomes: documents cut by an older
 # pipeline are read again on the next ingest even though the file is unchanged.
 PIPELINE_VERSION = 3
@@ -66,7 +67,23 @@ CREATE TABLE passages (
 );
 CREATE INDEX passages_doc ON passages(doc_id, seq);
 CREATE VIRTUAL TABLE passages_fts USING fts5(text, section, title, tokenize='porter unicode61');
+CREATE TABLE themes (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    description TEXT NOT NULL
+);
+CREATE TABLE passage_themes (
+    passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    theme TEXT NOT NULL REFERENCES themes(id),
+    score REAL NOT NULL,
+    evidence TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (passage_id, theme)
+) WITHOUT ROWID;
+CREATE INDEX passage_themes_theme ON passage_themes(theme, passage_id);
+CREATE TABLE properties (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+TAXONOMY_KEY = "taxonomy_sha256"  # in properties: the themes file the tags were made with
 
 
 def versions() -> dict[str, str]:
@@ -215,9 +232,9 @@ def read_manifest(folder: Path, expected_sha256: str | None) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LibraryCorrupt(f"{folder.name}/{MANIFEST_FILE} cannot be read ({exc})") from exc
     if manifest.get("schema_version") != SCHEMA_VERSION:
-        raise LibraryCorrupt(
-            f"{folder.name} was written with library schema {manifest.get('schema_version')}; "
-            f"this version reads schema {SCHEMA_VERSION}"
+        raise LibraryOutdated(
+            f"The library at {folder.parent} was written with library schema "
+            f"{manifest.get('schema_version')}; this version of the assistant reads schema {SCHEMA_VERSION}."
         )
     return manifest
 

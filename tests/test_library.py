@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from assistant import library
-from assistant.errors import LibraryBusy, LibraryCorrupt, ModelMismatch, NotFound
+from assistant.errors import LibraryBusy, LibraryCorrupt, LibraryOutdated, ModelMismatch, NotFound
 from assistant.ingest import ingest, rebuild, remove
 from assistant.library import Library
+from assistant.themes import Taxonomy
 
 from .conftest import CORPUS, ROOT
 
@@ -65,7 +66,8 @@ def test_changed_file_replaces_only_its_own_passages(seeds_library, fake_embedde
     before = fake_embedder.encoded
     [report] = ingest([changed], seeds_library, fake_embedder)
     assert report.status == "replaced" and report.doc_id == "child-i-hscb"
-    assert fake_embedder.encoded - before == report.passages  # only this document was embedded
+    themes = len(Taxonomy.load())  # the theme descriptions are encoded once per tagging ingest
+    assert fake_embedder.encoded - before == report.passages + themes  # only this document
     lib = Library.open(seeds_library.index_dir)
     texts = [p.text for p in lib.passages(doc_id="child-i-hscb")]
     assert any("Bath Seat" in t for t in texts)
@@ -213,3 +215,17 @@ def test_documents_cut_by_an_older_pipeline_are_read_again(seeds_library, fake_e
     reports = ingest([CORPUS], seeds_library, fake_embedder)
     assert [r.status for r in reports] == ["replaced", "replaced"]
     assert [r.status for r in ingest([CORPUS], seeds_library, fake_embedder)] == ["unchanged", "unchanged"]
+
+
+def test_a_library_from_an_older_schema_is_refused_then_rebuilt(seeds_library, fake_embedder):
+    index = seeds_library.index_dir
+    folder = index / "gen-000001"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["schema_version"] = 1
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    (index / "CURRENT").write_text(json.dumps({"generation": 1, "manifest_sha256": ""}))
+    with pytest.raises(LibraryOutdated, match="schema 1.*reads schema 2.*assistant rebuild"):
+        Library.open(index)
+    reports = rebuild(seeds_library, fake_embedder)
+    assert [r.status for r in reports] == ["added", "added"]
+    assert state(index) == {"child-i-hscb": 4, "child-j-hscp-2019": 8}

@@ -179,3 +179,20 @@ def test_gp_record_storage_finds_child_j_gp_storage_recommendations_first(real_s
     assert top_two == {("child-j-hscp-2019", 1), ("child-j-hscp-2019", 2)}
     assert "receipt and storage" in hits[0].passage.text or "receive and store" in hits[0].passage.text
     assert hits[0].citation.startswith("Child J (HSCP, 2019): Recommendation")
+
+
+@pytest.mark.slow
+def test_the_library_tags_the_seeds_as_the_issue_names_them(real_searcher):
+    """Tags stored at ingest with the real model, and a theme filter that uses them."""
+    library = real_searcher.library
+    themes = {(p.doc_id, p.section): set(p.themes) for p in library.passages() if p.section != "Introduction"}
+    assert "gp_records" in themes["child-j-hscp-2019", "Recommendation 1"]
+    assert "gp_records" in themes["child-j-hscp-2019", "Recommendation 2"]
+    assert "parental_mental_health" in themes["child-j-hscp-2019", "Recommendation 5"]
+    assert {"domestic_abuse", "information_sharing"} <= themes["child-i-hscb", "Recommendation 2"]
+    assert {"housing", "training_workforce"} <= themes["child-i-hscb", "Recommendation 3"]
+    hits = real_searcher.search("children left alone", k=5, filters=Filters(themes=("water_safety",)))
+    assert hits and all("water_safety" in h.passage.themes for h in hits)
+    assert "unattended while bathing" in hits[0].passage.text
+    recurring = {t.theme for t in library.recurring()}
+    assert "gp_records" in recurring  # Child J recommendations 1-2 and Child 'I' recommendation 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -10,6 +11,8 @@ import numpy as np
 import pytest
 
 from assistant.errors import AssistantError
+from assistant.ingest import ingest
+from assistant.library import Library
 from assistant.themes import (
     DEFAULT_FILE,
     MAX_THEMES,
@@ -229,3 +232,147 @@ def test_seed_passages_get_their_themes_with_the_real_model(real_embedder, taxon
     assert {"housing", "training_workforce"} <= themes["child-i-hscb", "Recommendation 3"]
     assert "water_safety" not in set().union(*(v for k, v in themes.items() if k[0] != "child-i-hscb"))
     assert all(len(row) <= MAX_THEMES for row in tags)
+
+
+# -- tags in the library ------------------------------------------------------------------------
+
+SMALL = """
+[[theme]]
+id = "water_safety"
+label = "Water safety"
+description = "Bath and water."
+keywords = ["bath", "drowning"]
+
+[[theme]]
+id = "housing"
+label = "Housing"
+description = "Homes and arrears."
+keywords = ["housing"]
+"""
+
+
+@pytest.fixture
+def keyword_tagging(monkeypatch):
+    """The fake embedder's similarities mean nothing: let a keyword alone give a theme."""
+    from assistant import ingest as ingest_mod
+
+    monkeypatch.setattr(ingest_mod, "Tagger", functools.partial(Tagger, low=-1.0))
+
+
+def small_library(settings, fake_embedder, tmp_path, text=SMALL):
+    themes = tmp_path / "themes.toml"
+    themes.write_text(text, encoding="utf-8")
+    small = settings.replace(themes_file=themes)
+    ingest([CORPUS], small, fake_embedder)
+    return small
+
+
+def tagged(settings) -> dict[str, tuple[str, ...]]:
+    library = Library.open(settings.index_dir)
+    return {f"{p.doc_id}#{p.section}#{p.char_start}": p.themes for p in library.passages()}
+
+
+def test_ingest_tags_every_passage_with_the_shipped_taxonomy(seeds_library, taxonomy):
+    library = Library.open(seeds_library.index_dir)
+    assert library.taxonomy_checksum == taxonomy.checksum
+    assert list(library.theme_labels()) == list(taxonomy.ids)
+    given = [theme for p in library.passages() for theme in p.themes]
+    assert given and set(given) <= set(taxonomy.ids)
+    counted = library.facets()["theme"]
+    assert counted == {theme: given.count(theme) for theme in set(given)}
+
+
+def test_keywords_tag_and_their_evidence_is_kept(settings, fake_embedder, tmp_path, keyword_tagging):
+    small = small_library(settings, fake_embedder, tmp_path)
+    library = Library.open(small.index_dir)
+    bath = next(p for p in library.passages() if "bath" in p.text.lower())
+    assert "water_safety" in bath.themes
+    evidence = library.db.execute(
+        "SELECT evidence FROM passage_themes WHERE passage_id=? AND theme='water_safety'", (bath.id,)
+    ).fetchone()[0]
+    assert "bath" in evidence
+    housing = [p for p in library.passages() if "housing" in p.themes]
+    assert housing and all(re.search(r"(?i)\bhousing\b", p.text) for p in housing)
+
+
+def test_an_edited_taxonomy_retags_without_embedding_a_passage(
+    settings, fake_embedder, tmp_path, keyword_tagging
+):
+    small = small_library(settings, fake_embedder, tmp_path)
+    before = tagged(small)
+    generation = Library.open(small.index_dir).generation
+    (tmp_path / "themes.toml").write_text(
+        SMALL + '\n[[theme]]\nid = "police"\nlabel = "Police"\ndescription = "The police."\n'
+        'keywords = ["police"]\n',
+        encoding="utf-8",
+    )
+    encoded = fake_embedder.encoded
+    reports = ingest([CORPUS], small, fake_embedder)  # the files are unchanged
+    assert [r.status for r in reports] == ["unchanged", "unchanged"]
+    assert fake_embedder.encoded - encoded == 3  # the three theme descriptions, no passage
+    library = Library.open(small.index_dir)
+    assert library.generation == generation + 1
+    assert library.taxonomy_checksum == Taxonomy.load(tmp_path / "themes.toml").checksum
+    after = tagged(small)
+    assert after.keys() == before.keys()
+    assert any("police" in themes for themes in after.values())
+    assert all(set(after[key]) - {"police"} == set(before[key]) for key in before)
+
+
+def test_retag_command_function_and_an_unchanged_taxonomy(settings, fake_embedder, tmp_path, keyword_tagging):
+    from assistant.ingest import retag
+
+    small = small_library(settings, fake_embedder, tmp_path)
+    before = tagged(small)
+    encoded = fake_embedder.encoded
+    assert ingest([CORPUS], small, fake_embedder)[0].status == "unchanged"
+    assert fake_embedder.encoded == encoded  # same taxonomy, same files: nothing to do
+    passages = Library.open(small.index_dir).passage_count
+    assert retag(small, fake_embedder) == passages
+    assert fake_embedder.encoded - encoded == 2
+    assert tagged(small) == before
+
+
+def test_a_bad_taxonomy_stops_ingest_before_anything_changes(seeds_library, fake_embedder, tmp_path):
+    bad = tmp_path / "themes.toml"
+    bad.write_text("[[theme]]\nid = 'x'\n", encoding="utf-8")
+    generation = Library.open(seeds_library.index_dir).generation
+    extra = tmp_path / "extra.md"
+    extra.write_text("# Extra\n\nRecommendation 1: Housing staff need training.\n")
+    with pytest.raises(AssistantError, match="theme 1 needs a label"):
+        ingest([extra], seeds_library.replace(themes_file=bad), fake_embedder)
+    assert Library.open(seeds_library.index_dir).generation == generation
+
+
+def test_removing_a_document_removes_its_tags(settings, fake_embedder, tmp_path, keyword_tagging):
+    from assistant.ingest import remove
+
+    small = small_library(settings, fake_embedder, tmp_path)
+    remove("child-i-hscb", small)
+    library = Library.open(small.index_dir)
+    orphans = library.db.execute(
+        "SELECT count(*) FROM passage_themes WHERE passage_id NOT IN (SELECT id FROM passages)"
+    ).fetchone()[0]
+    assert orphans == 0
+    assert "water_safety" not in library.facets()["theme"]  # the bath passage was in Child 'I'
+
+
+def test_theme_filter_counts_and_recurring_learning(settings, fake_embedder, tmp_path, keyword_tagging):
+    from assistant.records import Filters
+    from assistant.search import Searcher
+
+    small = small_library(settings, fake_embedder, tmp_path)
+    library = Library.open(small.index_dir)
+    searcher = Searcher(library, fake_embedder)
+    hits = searcher.search("training and information sharing", k=20, filters=Filters(themes=("housing",)))
+    housing = {p.id for p in library.passages() if "housing" in p.themes}
+    assert hits and {h.passage.id for h in hits} <= housing
+    assert library.facets()["theme"]["housing"] == len(housing)
+    counts = {t.theme: t for t in library.themes()}
+    assert counts["housing"].passages == len(housing)
+    assert set(counts["housing"].documents) == {p.doc_id for p in library.passages(list(housing))}
+    recurring = library.recurring(min_documents=2)
+    assert all(len(t.documents) >= 2 for t in recurring)
+    assert {t.theme for t in recurring} == {t for t, c in counts.items() if len(c.documents) >= 2}
+    one_each = library.theme_passages("housing", per_document=1)
+    assert len(one_each) == len(counts["housing"].documents)
