@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -120,6 +121,7 @@ def _filters(args: argparse.Namespace) -> Filters:
         years=tuple(args.year or ()),
         agencies=tuple(args.agency or ()),
         review_types=tuple(args.review_type or ()),
+        themes=tuple(args.theme or ()),
     )
 
 
@@ -154,6 +156,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         raise AssistantError("give a QUERY or --queries-file FILE")
     filters = _filters(args)
+    if unknown := set(filters.themes) - set(library.theme_labels()):
+        raise AssistantError(
+            f"unknown theme {sorted(unknown)[0]!r}; `python -m assistant themes` lists the themes"
+        )
     for query in queries:
         if args.more_like:
             hits = searcher.more_like(int(query), args.k, filters)
@@ -163,6 +169,44 @@ def cmd_search(args: argparse.Namespace) -> int:
             _print_json({"query": query, "results": [h.to_dict() for h in hits]})
         else:
             _print_hits(query, hits)
+    return 0
+
+
+def cmd_themes(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    library = Library.open(settings.index_dir)
+    themes = library.recurring(args.recurring) if args.recurring else library.themes()
+    titles = {d.doc_id: d.cite() for d in library.documents()}
+    stale = library.taxonomy_checksum not in (None, _taxonomy_checksum(settings))
+    note = (
+        f"the themes file {settings.themes_file} changed since the passages were tagged; "
+        f"re-tag them with: python -m assistant retag --index {settings.index_dir}"
+    )
+    if args.json:
+        _print_json({"themes": [t.to_dict() for t in themes], **({"warning": note} if stale else {})})
+        return 0
+    if stale:
+        print(f"warning: {note}", file=sys.stderr)
+    width = max((len(t.label) for t in themes), default=0)
+    for t in themes:
+        print(f"{t.label:<{width}} {t.passages:>5} passages {len(t.documents):>4} documents  [{t.theme}]")
+        for doc_id in t.documents[: args.documents]:
+            print(f"    {titles.get(doc_id, doc_id)}")
+        if len(t.documents) > args.documents:
+            print(f"    ... and {len(t.documents) - args.documents} more")
+    return 0
+
+
+def _taxonomy_checksum(settings: Settings) -> str:
+    from .themes import Taxonomy
+
+    return Taxonomy.load(settings.themes_file).checksum
+
+
+def cmd_retag(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    tagged = ingest_mod.retag(settings, _embedder(settings))
+    print(f"re-tagged {tagged} passages with {settings.themes_file}")
     return 0
 
 
@@ -223,6 +267,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for mode in ("keyword", "dense", "rrf", "hybrid"):
         m = search[mode]
         print(f"  {mode:<8} {m['recall@10']:>10.3f} {m['mrr']:>7.3f} {m['ndcg@10']:>8.3f}")
+    for name, label in (("seeds", "labelled seed passages"), ("pfd", "PFD reports, by theme column")):
+        t = report["tagging"][name]
+        micro = t["micro"]
+        print(
+            f"themes, {t['items']} {label}: precision {micro['precision']}, recall {micro['recall']},"
+            f" F1 {micro['f1']} (macro F1 {t['macro_f1']})"
+        )
+        for theme, m in t["per_theme"].items():
+            print(
+                f"  {theme:<28} precision {m['precision']:.3f} recall {m['recall']:.3f}"
+                f"  ({m['support']} labelled, {m['tagged']} tagged)"
+            )
     return 0
 
 
@@ -303,8 +359,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, action="append", help="only this publication year (repeatable)")
     p.add_argument("--agency", action="append", help="only passages addressing this agency (repeatable)")
     p.add_argument("--review-type", action="append", help="only this review type (repeatable)")
+    p.add_argument("--theme", action="append", help="only passages with this learning theme id (repeatable)")
     _common(p)
     p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("themes", help="learning themes with passage and document counts")
+    p.add_argument(
+        "--recurring", type=int, nargs="?", const=2, metavar="N",
+        help="only learning that recurs: themes found in N or more documents (default 2)",
+    )  # fmt: skip
+    p.add_argument("--documents", type=int, default=5, help="documents listed per theme (default 5)")
+    _common(p)
+    p.set_defaults(run=cmd_themes)
+
+    p = sub.add_parser("retag", help="tag every passage again after the themes file was edited")
+    p.add_argument("--model", help="embedding model (must match the library)")
+    _common(p, json_flag=False)
+    p.set_defaults(run=cmd_retag)
 
     p = sub.add_parser("ask", help="a cited answer from the reviews, or an honest 'not found'")
     p.add_argument("question", nargs="*", metavar="QUESTION")
@@ -336,6 +407,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # the reader went away (`... | head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted; the library is unchanged", file=sys.stderr)
         return 130

@@ -23,6 +23,7 @@ from .metadata import doc_id_for
 from .metrics import ndcg_at, precision_recall, recall_at, reciprocal_rank, unique
 from .search import MODES, Searcher
 from .settings import Settings
+from .themes import Taxonomy
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
 K = 10
@@ -97,6 +98,89 @@ def search_quality(searcher: Searcher, queries: list[dict[str, Any]], labels: di
     return result
 
 
+def load_theme_labels(path: Path = EVAL_DIR / "themes.toml", known: set[str] | None = None) -> list[dict]:
+    labels = tomllib.loads(path.read_text(encoding="utf-8"))["passage"]
+    for n, label in enumerate(labels, start=1):
+        if not all(isinstance(label.get(key), str) for key in ("doc", "section", "contains")):
+            raise ValueError(f"{path}: passage {n} needs doc, section and contains")
+        if not isinstance(label.get("themes"), list):
+            raise ValueError(f"{path}: passage {n} needs a themes list (empty for none)")
+        if known is not None and (unknown := set(label["themes"]) - known):
+            raise ValueError(f"{path}: passage {n} names unknown themes {sorted(unknown)}")
+    return labels
+
+
+class _Tally:
+    """True and false positives and negatives per theme, over the items judged on it."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = {}  # theme → [tp, fp, fn]
+        self.items = 0
+
+    def add(self, predicted: set[str], actual: set[str], judged: set[str]) -> None:
+        self.items += 1
+        for theme in judged:
+            row = self.counts.setdefault(theme, [0, 0, 0])
+            row[0] += theme in predicted and theme in actual
+            row[1] += theme in predicted and theme not in actual
+            row[2] += theme in actual and theme not in predicted
+
+    def report(self) -> dict[str, Any]:
+        def scores(tp: int, fp: int, fn: int) -> dict[str, float]:
+            precision = tp / (tp + fp) if tp + fp else 1.0
+            recall = tp / (tp + fn) if tp + fn else 1.0
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
+
+        per_theme = {
+            theme: {**scores(*row), "support": row[0] + row[2], "tagged": row[0] + row[1]}
+            for theme, row in sorted(self.counts.items())
+            if row[0] + row[1] + row[2]
+        }
+        totals = [sum(row[i] for row in self.counts.values()) for i in range(3)]
+        macro = [m["f1"] for m in per_theme.values() if m["support"]]
+        return {
+            "items": self.items,
+            "micro": scores(*totals),
+            "macro_f1": round(statistics.mean(macro), 3) if macro else 0.0,
+            "per_theme": per_theme,
+        }
+
+
+def tagging_quality(library: Library, taxonomy: Taxonomy, reports: list[pfd.PfdReport]) -> dict[str, Any]:
+    """Precision and recall of the tags the library holds, per theme and overall.
+
+    Seeds: each passage labelled in ``eval/themes.toml``, on every theme. PFD reports: a report
+    has a theme when any of its passages has it, judged against the report's theme columns through
+    the taxonomy's ``pfd_themes``, on the themes its CSV file has columns for.
+    """
+    known = set(taxonomy.ids)
+    passages = library.passages()
+    seeds = _Tally()
+    for n, label in enumerate(load_theme_labels(known=known), start=1):
+        found = [
+            p for p in passages
+            if p.doc_id == label["doc"] and p.section == label["section"] and label["contains"] in p.text
+        ]  # fmt: skip
+        if len(found) != 1:
+            raise ValueError(f"eval/themes.toml: passage {n} matches {len(found)} passages, not one")
+        seeds.add(set(found[0].themes), set(label["themes"]), known)
+    by_doc: dict[str, set[str]] = {}
+    for passage in passages:
+        by_doc.setdefault(passage.doc_id, set()).update(passage.themes)
+    mapping = {theme.id: set(theme.pfd_themes) for theme in taxonomy if theme.pfd_themes}
+    files = pfd.columns() if reports else {}
+    reports_tally = _Tally()
+    for report in reports:
+        columns = set().union(*(files.get(name, frozenset()) for name in report.source_files))
+        judged = {theme for theme, names in mapping.items() if names & columns}
+        actual = {theme for theme, names in mapping.items() if names & report.themes}
+        if judged:
+            predicted = by_doc.get(doc_id_for(f"pfd-{report.id}.md", ""), set())
+            reports_tally.add(predicted & judged, actual, judged)
+    return {"seeds": seeds.report(), "pfd": reports_tally.report()}
+
+
 def load_questions(path: Path = EVAL_DIR / "ask.toml") -> list[dict[str, Any]]:
     questions = tomllib.loads(path.read_text(encoding="utf-8"))["question"]
     for n, question in enumerate(questions, start=1):
@@ -157,6 +241,7 @@ def run(settings: Settings, embedder: Embedder, use_pfd: bool = True) -> dict[st
     report = {
         "library": {"documents": len(library.documents()), "passages": library.passage_count},
         "search": search_quality(searcher, load_queries(), theme_labels(reports)),
+        "tagging": tagging_quality(library, Taxonomy.load(settings.themes_file), reports),
     }
     library.close()
     with tempfile.TemporaryDirectory(prefix="ask-") as tmp:

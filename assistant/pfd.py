@@ -85,6 +85,15 @@ def load(folder: Path = DEFAULT_DIR) -> Iterator[PfdReport]:
         yield _report(group, ids)
 
 
+def columns(folder: Path = DEFAULT_DIR) -> dict[str, frozenset[str]]:
+    """The columns of each CSV file: a report was judged on a theme only where its file has it."""
+    found = {}
+    for path in sorted(Path(folder).glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            found[path.name] = frozenset(COLUMNS.get(c, c) for c in next(csv.reader(handle), []))
+    return found
+
+
 def _all_flags(rows: list[dict[str, str]], column: str) -> bool:
     return all(row[column].lower() in TRUE | FALSE for row in rows)
 

@@ -116,3 +116,27 @@ def test_readme_documents_every_command_and_setting():
         assert f"python -m assistant {command}" in readme, command
     for name, _default, _help in describe():
         assert f"ASSISTANT_{name.upper()}" in readme, name
+
+
+def test_themes_retag_and_the_theme_filter(run):
+    assert run("ingest", str(CORPUS))[0] == 0
+    code, out, _ = run("themes", "--json")
+    themes = json.loads(out)["themes"]
+    assert code == 0 and len(themes) >= 25
+    widest = themes[0]
+    assert widest["passages"] > 0 and widest["documents"]
+    spread = [len(t["documents"]) for t in themes]
+    assert spread == sorted(spread, reverse=True)
+    code, out, _ = run("themes", "--recurring", "--json")
+    assert all(len(t["documents"]) >= 2 for t in json.loads(out)["themes"])
+    code, out, _ = run("themes")
+    assert f"[{widest['theme']}]" in out and widest["label"] in out
+
+    code, out, _ = run("search", "information", "--theme", widest["theme"], "--json")
+    results = json.loads(out)["results"]
+    assert code == 0 and results and all(widest["theme"] in r["themes"] for r in results)
+    code, _, err = run("search", "information", "--theme", "no_such_theme")
+    assert code == cli.EXIT_ERROR and "unknown theme 'no_such_theme'" in err
+
+    code, out, _ = run("retag")
+    assert code == 0 and out.startswith("re-tagged 12 passages")
