@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistant.export import PackItem
 from assistant.ingest import ingest
-from assistant.ui import state
+from assistant.ui import render, state
 
 from .conftest import ROOT
 
@@ -131,3 +133,31 @@ def test_document_text_is_shown_as_text(seeds_library, fake_embedder, monkeypatc
     assert "&lt;img src=x onerror=alert\\(1\\)&gt;" in shown
     assert "<script>" not in shown and "<img" not in shown
     assert "\\*\\*not bold\\*\\*" in shown
+
+
+def test_themes_page_charts_lead_to_passages(app):
+    app.switch_page("assistant/ui/themes_page.py").run()
+    assert not app.exception
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 2  # learning themes, agencies
+    library = state.searcher().library
+    widest = library.themes()[0]
+    assert any(widest.label in e.label for e in app.expander)  # recurring learning
+    choice = app.selectbox(key="theme-choice")
+    choice.set_value(widest.theme).run()
+    assert not app.exception
+    shown = [m.value for m in app.markdown if m.value.startswith("**") and ":" in m.value]
+    assert len(shown) >= widest.passages  # one card per passage (plus the recurring ones)
+    assert f"{widest.label}: {widest.passages} passages" in [s.value for s in app.subheader]
+
+
+def test_search_filters_by_learning_theme(app):
+    library = state.searcher().library
+    theme = library.themes()[0]
+    app.text_input(key="query").input("information").run()
+    app.multiselect(key="filter-theme").set_value([theme.theme]).run()
+    assert not app.exception
+    cards = [m.value for m in app.markdown if re.match(r"\*\*\d+\. ", m.value)]
+    themes = [c.value for c in app.caption if c.value.startswith("Learning themes:")]
+    assert cards and len(themes) == len(cards) <= theme.passages
+    assert all(render.escape(theme.label) in line for line in themes)

@@ -11,6 +11,7 @@ from ..records import Hit
 from ..status import response_status
 from . import state
 
+SEARCH_PAGE = "assistant/ui/search_page.py"
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:>])")
 
 
@@ -65,11 +66,14 @@ def hit_card(hit: Hit, key: str) -> None:
         if status is not None:
             why = f': "{escape(status.phrase)}"' if status.phrase else ""
             st.caption(f"Response status: **{escape(status.label)}**{why}")
+        if hit.passage.themes:
+            labels = state.searcher().library.theme_labels()
+            st.caption("Learning themes: " + escape(", ".join(labels.get(t, t) for t in hit.passage.themes)))
         first, second, third = st.columns(3)
         if first.button("Show in document", key=f"doc-{key}"):
             show_in_document(hit)
         if second.button("More like this", key=f"more-{key}"):
             st.session_state["more_like"] = hit.passage.id
-            st.rerun()
+            st.switch_page(SEARCH_PAGE)
         if third.button("Add to session pack", key=f"pack-{key}"):
             add_to_pack(hit)

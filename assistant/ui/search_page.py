@@ -12,7 +12,7 @@ TOPICS = ["bath safety", "GP record storage", "domestic abuse", "parental mental
           "information sharing", "training"]  # fmt: skip
 
 
-def _filters(facets: dict[str, dict[str, int]], titles: dict[str, str]) -> Filters:
+def _filters(facets: dict[str, dict[str, int]], titles: dict[str, str], themes: dict[str, str]) -> Filters:
     def pick(label: str, facet: str, shown=lambda value: value) -> list[str]:
         counts = facets.get(facet, {})
         return st.multiselect(
@@ -26,9 +26,10 @@ def _filters(facets: dict[str, dict[str, int]], titles: dict[str, str]) -> Filte
         partnerships = pick("Partnership", "partnership")
         years = pick("Year", "year")
         agencies = pick("Agency", "agency", agency_label)
+        chosen_themes = pick("Learning theme", "theme", lambda t: themes.get(t, t))
         review_types = pick("Review type", "review_type")
     return Filters(tuple(documents), tuple(partnerships), tuple(int(y) for y in years), tuple(agencies),
-                   tuple(review_types))  # fmt: skip
+                   tuple(review_types), tuple(chosen_themes))  # fmt: skip
 
 
 def page() -> None:
@@ -38,7 +39,7 @@ def page() -> None:
     if library.warning:
         st.warning(library.warning)
     titles = {d.doc_id: d.cite() for d in library.documents() if d.status == "indexed"}
-    filters = _filters(library.facets(), titles)
+    filters = _filters(library.facets(), titles, library.theme_labels())
     st.caption("Suggested topics")
     chosen = None
     for column, topic in zip(st.columns(len(TOPICS)), TOPICS, strict=True):

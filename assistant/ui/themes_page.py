@@ -1,0 +1,125 @@
+"""Themes: learning themes and agencies across the reviews as charts, and the learning that recurs.
+
+Every chart leads to passages: choosing a bar (or the same theme in the list under the chart)
+shows the passages tagged with it, strongest first.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from assistant.agencies import label as agency_label
+from assistant.records import Hit, Passage, ThemeCount
+from assistant.ui import render, state
+
+CHOICE = "theme-choice"
+SHOWN = 20  # passages listed for a chosen theme
+
+
+def _bar_chart(table: pd.DataFrame, what: str, key: str | None = None, alt_text: str = "") -> object:
+    """Documents per row as horizontal bars, most first; bars can be chosen when ``key`` is set."""
+    chart = (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            x=alt.X("documents:Q", title="Reviews"),
+            y=alt.Y(f"{what}:N", sort="-x", title=None),
+            tooltip=[what, "documents", "passages"],
+        )
+        .properties(height=max(120, 22 * len(table)))
+    )
+    if key is None:
+        return st.altair_chart(chart, alt=alt_text)
+    pick = alt.selection_point(fields=["theme"], name="pick")
+    chart = chart.add_params(pick).encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.5)))
+    return st.altair_chart(chart, key=key, on_select="rerun", selection_mode="pick", alt=alt_text)
+
+
+def _chosen_bar(event: object) -> str | None:
+    """The theme id of the bar chosen in the chart, if any."""
+    try:
+        points = event.selection["pick"]  # type: ignore[attr-defined]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    if isinstance(points, list) and points and isinstance(points[0], dict):
+        return points[0].get("theme")
+    return None
+
+
+def _passage_cards(passages: list[Passage], prefix: str) -> None:
+    library = state.searcher().library
+    for n, passage in enumerate(passages, start=1):
+        hit = Hit(n, 0.0, passage, library.document(passage.doc_id), (), None)
+        render.hit_card(hit, key=f"{prefix}-{passage.id}")
+
+
+def _recurring(themes: list[ThemeCount]) -> None:
+    st.header("Recurring learning")
+    recurring = [t for t in themes if len(t.documents) >= 2]
+    if not recurring:
+        st.info("No learning theme appears in more than one review yet.")
+        return
+    st.caption("Themes found in two or more reviews, most widespread first; one passage from each review.")
+    library = state.searcher().library
+    for theme in recurring:
+        with st.expander(f"{theme.label}: {len(theme.documents)} reviews, {theme.passages} passages"):
+            st.caption(render.escape(theme.description))
+            _passage_cards(library.theme_passages(theme.theme, per_document=1), f"recurring-{theme.theme}")
+
+
+def page() -> None:
+    st.title("Learning themes")
+    library = state.searcher().library
+    if library.warning:
+        st.warning(library.warning)
+    themes = [t for t in library.themes() if t.passages]
+    if not themes:
+        st.info("No passages are tagged with a learning theme yet. Add reviews on the Library page.")
+        return
+    labels = {t.theme: t.label for t in themes}
+    st.caption(
+        f"Every passage is tagged with the themes it is about. {len(themes)} themes appear in "
+        f"{len(library.documents())} documents. Choose a bar to see its passages."
+    )
+    table = pd.DataFrame(
+        [
+            {
+                "theme": t.theme,
+                "learning theme": t.label,
+                "documents": len(t.documents),
+                "passages": t.passages,
+            }
+            for t in themes
+        ]  # fmt: skip
+    )
+    event = _bar_chart(
+        table, "learning theme", key="theme-chart",
+        alt_text="Bar chart: the number of reviews each learning theme appears in.",
+    )  # fmt: skip
+    if (bar := _chosen_bar(event)) and bar in labels and st.session_state.get("theme-bar") != bar:
+        st.session_state["theme-bar"] = bar  # a new click moves the list below to that theme
+        st.session_state[CHOICE] = bar
+    choice = st.selectbox(
+        "Show the passages of a learning theme", list(labels), format_func=labels.get,
+        index=None, key=CHOICE, placeholder="Choose a theme",
+    )  # fmt: skip
+    if choice:
+        passages = library.theme_passages(choice)
+        st.subheader(f"{labels[choice]}: {len(passages)} passages")
+        _passage_cards(passages[:SHOWN], f"theme-{choice}")
+        if len(passages) > SHOWN:
+            st.caption(f"The {SHOWN} most strongly tagged are shown; filter Search by this theme for all.")
+
+    st.header("Agencies across the reviews")
+    spread = library.agency_spread()
+    agencies = pd.DataFrame(
+        [{"agency": agency_label(a), "documents": docs, "passages": n} for a, (n, docs) in spread.items()]
+    )
+    if not agencies.empty:
+        _bar_chart(agencies, "agency", alt_text="Bar chart: the number of reviews addressing each agency.")
+    _recurring(library.themes())
+
+
+page()
