@@ -149,6 +149,10 @@ def test_themes_page_charts_lead_to_passages(app):
     shown = [m.value for m in app.markdown if m.value.startswith("**") and ":" in m.value]
     assert len(shown) >= widest.passages  # one card per passage (plus the recurring ones)
     assert f"{widest.label}: {widest.passages} passages" in [s.value for s in app.subheader]
+    single = next((t for t in library.themes() if t.passages == 1), None)
+    if single is not None:
+        choice.set_value(single.theme).run()
+        assert f"{single.label}: 1 passage" in [s.value for s in app.subheader]
 
 
 def test_search_filters_by_learning_theme(app):

@@ -227,3 +227,51 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
     for text in (word, slides):
         assert "unattended while bathing" in text
         assert "Child 'I' (HSCB)" in text
+
+
+# Every visible control with no accessible name: aria-label, its <label>, its text or a title.
+UNNAMED_CONTROLS = """() => Array.from(document.querySelectorAll(
+    'button, input, textarea, select, [role=button], [role=combobox], [role=checkbox], [role=slider]'))
+  .filter(el => el.getClientRects().length && el.type !== 'hidden')
+  .filter(el => {
+    const id = el.getAttribute('aria-labelledby');
+    const by = id && document.getElementById(id) ? document.getElementById(id).textContent : '';
+    const label = el.labels && el.labels.length ? el.labels[0].textContent : '';
+    const name = el.getAttribute('aria-label') || label || el.textContent || el.title || by;
+    return !name.trim();
+  })
+  .map(el => el.outerHTML.slice(0, 300))"""
+OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+
+
+def test_themes_page_and_200_percent_zoom(app_url: str) -> None:
+    """At 200% zoom (a 1280-pixel screen shows 640 CSS pixels, each twice as large) nothing needs
+    scrolling sideways, every control has a name, and the Themes chart leads to passages."""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2)
+            page = context.new_page()
+            page.set_default_timeout(WAIT_MS)
+            page.goto(app_url)
+            page.get_by_role("heading", name="Search the reviews").wait_for()
+            box = page.get_by_label("Search for learning")
+            box.fill("bath safety")
+            box.press("Enter")
+            page.get_by_text("unattended while bathing").first.wait_for()
+            assert page.evaluate(OVERFLOW) <= 0
+            assert page.evaluate(UNNAMED_CONTROLS) == []
+
+            page.goto(f"{app_url}/themes_page")
+            page.get_by_role("heading", name="Learning themes").wait_for()
+            sync_api.expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+            page.get_by_label("Show the passages of a learning theme").click()
+            page.keyboard.type("Water safety")
+            page.keyboard.press("Enter")
+            chosen = re.compile(r"^Water safety and bathing: \d+ passages?$")
+            page.get_by_role("heading", name=chosen).wait_for()
+            page.get_by_text("unattended while bathing").first.wait_for()
+            assert page.evaluate(OVERFLOW) <= 0
+            assert page.evaluate(UNNAMED_CONTROLS) == []
+        finally:
+            browser.close()

@@ -24,8 +24,8 @@ def _bar_chart(table: pd.DataFrame, what: str, key: str | None = None, alt_text:
         alt.Chart(table)
         .mark_bar()
         .encode(
-            x=alt.X("documents:Q", title="Reviews"),
-            y=alt.Y(f"{what}:N", sort="-x", title=None),
+            x=alt.X("documents:Q", title="Reviews", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y(f"{what}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
             tooltip=[what, "documents", "passages"],
         )
         .properties(height=max(120, 22 * len(table)))
@@ -48,6 +48,10 @@ def _chosen_bar(event: object) -> str | None:
     return None
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _passage_cards(passages: list[Passage], prefix: str) -> None:
     library = state.searcher().library
     for n, passage in enumerate(passages, start=1):
@@ -64,7 +68,9 @@ def _recurring(themes: list[ThemeCount]) -> None:
     st.caption("Themes found in two or more reviews, most widespread first; one passage from each review.")
     library = state.searcher().library
     for theme in recurring:
-        with st.expander(f"{theme.label}: {len(theme.documents)} reviews, {theme.passages} passages"):
+        with st.expander(
+            f"{theme.label}: {len(theme.documents)} reviews, {_count(theme.passages, 'passage')}"
+        ):
             st.caption(render.escape(theme.description))
             _passage_cards(library.theme_passages(theme.theme, per_document=1), f"recurring-{theme.theme}")
 
@@ -107,7 +113,7 @@ def page() -> None:
     )  # fmt: skip
     if choice:
         passages = library.theme_passages(choice)
-        st.subheader(f"{labels[choice]}: {len(passages)} passages")
+        st.subheader(f"{labels[choice]}: {_count(len(passages), 'passage')}")
         _passage_cards(passages[:SHOWN], f"theme-{choice}")
         if len(passages) > SHOWN:
             st.caption(f"The {SHOWN} most strongly tagged are shown; filter Search by this theme for all.")
