@@ -16,6 +16,7 @@ half-written state.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -31,7 +32,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from . import store
-from .errors import LibraryBusy, LibraryCorrupt, LibraryOutdated, ModelMismatch, NotFound
+from .errors import LibraryBusy, LibraryCorrupt, LibraryError, LibraryOutdated, ModelMismatch, NotFound
 from .records import Document, Passage, ThemeCount
 
 if TYPE_CHECKING:
@@ -597,10 +598,28 @@ def writer(
                 _tidy(index_dir, keep_generations)
             else:
                 w.db.close()
+        except (OSError, sqlite3.Error) as exc:
+            if (reason := _storage_failure(exc)) is None:
+                raise
+            raise LibraryError(
+                f"The library at {index_dir} could not be written ({reason}). Nothing was changed: "
+                "free some space and try again."
+            ) from exc
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     finally:
         lock.release()
+
+
+DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+def _storage_failure(exc: OSError | sqlite3.Error) -> str | None:
+    """Why the disk refused a write (full, over quota, file too large), or None for other errors."""
+    if isinstance(exc, OSError):
+        return os.strerror(exc.errno) if exc.errno in DISK_FULL else None
+    message = str(exc)
+    return message if "full" in message or "disk I/O" in message else None
 
 
 def _remove_leftovers(index_dir: Path) -> None:

@@ -178,7 +178,8 @@ def read_vectors(path: Path) -> Any:
 
 
 def write_vectors(index: Any, path: Path) -> None:
-    faiss.write_index(index, str(path))
+    """FAISS's own format, written by Python so that a full disk is an OSError with its errno."""
+    path.write_bytes(faiss.serialize_index(index).tobytes())
 
 
 def vector_ids(index: Any) -> np.ndarray:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -92,8 +94,9 @@ def test_a_different_model_is_refused_with_the_rebuild_command(seeds_library):
 
 
 @pytest.mark.parametrize("target", ["library.sqlite", "vectors.faiss", "manifest.json"])
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
 def test_damage_is_detected_and_the_last_good_generation_is_used(
-    seeds_library, fake_embedder, tmp_path, target
+    seeds_library, fake_embedder, tmp_path, target, damage
 ):
     extra = tmp_path / "extra.md"
     extra.write_text("# Extra review\n\nRecommendation 1: Schools should share attendance concerns.\n")
@@ -101,7 +104,10 @@ def test_damage_is_detected_and_the_last_good_generation_is_used(
     current = Library.open(seeds_library.index_dir).folder
     damaged = current / target
     data = bytearray(damaged.read_bytes())
-    data[len(data) // 2] ^= 0xFF
+    if damage == "flip":
+        data[len(data) // 2] ^= 0x01  # one bit
+    else:
+        del data[len(data) // 2 :]
     damaged.write_bytes(bytes(data))
     lib = Library.open(seeds_library.index_dir)
     assert lib.generation == 1 and "damaged" in lib.warning and "rebuild" in lib.warning
@@ -118,6 +124,15 @@ def test_damage_with_no_good_generation_names_the_rebuild_command(seeds_library,
     reports = rebuild(seeds_library, fake_embedder)  # from the kept originals
     assert sorted(r.status for r in reports) == ["added", "added"]
     assert state(seeds_library.index_dir) == {"child-i-hscb": 4, "child-j-hscp-2019": 8}
+
+
+def test_a_damaged_current_pointer_names_the_rebuild_command(seeds_library, fake_embedder):
+    pointer = seeds_library.index_dir / "CURRENT"
+    pointer.write_bytes(pointer.read_bytes()[:10])
+    with pytest.raises(LibraryCorrupt, match="CURRENT is damaged.*python -m assistant rebuild"):
+        Library.open(seeds_library.index_dir)
+    assert sorted(r.status for r in rebuild(seeds_library, fake_embedder)) == ["added", "added"]
+    check_sound(seeds_library.index_dir)
 
 
 def test_only_one_writer_at_a_time(seeds_library):
@@ -146,16 +161,20 @@ def test_old_generations_are_tidied(seeds_library, fake_embedder, tmp_path):
     assert pointer["generation"] == 4
 
 
-def _writer(index_dir: Path, *paths: Path) -> subprocess.Popen:
+def _writer(index_dir: Path, *paths: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.writer_child", str(index_dir), *map(str, paths)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
     )  # fmt: skip
 
 
-@pytest.mark.slow
-def test_a_writer_killed_mid_save_leaves_a_loadable_library(seeds_library, tmp_path):
-    """SIGKILL the writer at random moments: the library holds the old or the new state."""
+KILL_TRIALS = 50
+
+
+@pytest.fixture
+def batch_job(seeds_library, tmp_path):
+    """A batch of 40 reviews, the seed library before it and the library after it (finished
+    by an unhindered writer): (batch folder, template library, old state, new state, seconds)."""
     batch = tmp_path / "batch"
     batch.mkdir()
     for n in range(40):
@@ -163,32 +182,68 @@ def test_a_writer_killed_mid_save_leaves_a_loadable_library(seeds_library, tmp_p
         (batch / f"review-{n}.md").write_text(f"# Review {n}\n\n" + sentence * 30)
     template = tmp_path / "old"
     shutil.copytree(seeds_library.index_dir, template)
-    old = state(template)
-
     finished = tmp_path / "finished"
     shutil.copytree(template, finished)
     started = time.monotonic()
     assert _writer(finished, batch).wait(timeout=120) == 0
-    full = time.monotonic() - started
+    seconds = time.monotonic() - started
     new = state(finished)
     assert len(new) == 42
+    return batch, template, state(template), new, seconds
 
+
+def check_sound(index: Path) -> None:
+    library = Library.open(index)
+    assert library.warning is None
+    assert library.check() == []
+
+
+@pytest.mark.slow
+def test_a_writer_killed_mid_save_leaves_a_loadable_library(batch_job, tmp_path):
+    """SIGKILL the writer at moments spread over the whole save: the library holds the old or
+    the new state, passes its check, and the next writer clears up and finishes the job."""
+    batch, template, old, new, seconds = batch_job
     rng = random.Random(7)
-    seen_states = []
-    for trial in range(12):
+    outcomes = []
+    for trial in range(KILL_TRIALS):
         index = tmp_path / f"trial-{trial}"
         shutil.copytree(template, index)
         proc = _writer(index, batch)
-        time.sleep(rng.uniform(0.0, full))
+        time.sleep((trial + rng.random()) / KILL_TRIALS * seconds * 1.1)  # stratified over the save
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         seen = state(index)
-        assert seen in (old, new)
-        seen_states.append(seen == new)
-        # the next writer clears what the killed one left and finishes the job
+        assert seen in (old, new), f"trial {trial}: a mix of old and new"
+        check_sound(index)
+        outcomes.append("new" if seen == new else "old")
         assert _writer(index, batch).wait(timeout=120) == 0
         assert state(index) == new and not list(index.glob("tmp-*"))
-    assert len(seen_states) == 12
+        shutil.rmtree(index)
+    print(f"kill trials: {KILL_TRIALS}, old state {outcomes.count('old')}, new {outcomes.count('new')}, mixed 0")
+    assert "old" in outcomes  # the kills did land mid-save
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", ["copy", "growing", "last page"])
+def test_a_full_disk_during_a_save_changes_nothing(batch_job, tmp_path, moment):
+    """No file may grow past a limit (as on a full disk), reached while the writer copies the
+    database, while it adds passages, or at its last page: the writer stops with a clear
+    message, the old library is intact, and a writer with room then finishes the job."""
+    batch, template, old, new, _ = batch_job
+    base = (template / "gen-000001" / "library.sqlite").stat().st_size
+    final = max(p.stat().st_size for p in (tmp_path / "finished").glob("gen-*/library.sqlite"))
+    limit = {"copy": 1024, "growing": (base + final) // 2, "last page": final - 4096}[moment]
+    index = tmp_path / "full"
+    shutil.copytree(template, index)
+    proc = _writer(index, batch, env={**os.environ, "WRITER_FILE_LIMIT": str(limit)})
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, out + err
+    refused = r"could not be written \((File too large|disk I/O error|database or disk is full)\)"
+    assert re.search(refused + r"\. Nothing was changed", err.decode()), err
+    assert state(index) == old
+    check_sound(index)
+    assert _writer(index, batch).wait(timeout=120) == 0
+    assert state(index) == new and not list(index.glob("tmp-*"))
 
 
 def test_a_large_library_moves_to_an_approximate_index(settings, fake_embedder, tmp_path):

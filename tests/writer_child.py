@@ -1,16 +1,23 @@
 """A writer process for crash tests: ``python -m tests.writer_child INDEX PATH...``.
 
-Ingests with the fake embedder, so tests can kill it at any moment of a save.
+Runs ``assistant ingest`` with the fake embedder, so tests can kill it at any moment of a save.
+With ``WRITER_FILE_LIMIT=BYTES`` no file it writes may grow past that size (RLIMIT_FSIZE): the
+write fails as it would on a full disk.
 """
 
+import os
+import resource
+import signal
 import sys
-from pathlib import Path
 
-from assistant.ingest import ingest
-from assistant.settings import Settings
+from assistant import cli
 from tests.conftest import FakeEmbedder
 
 if __name__ == "__main__":
-    settings = Settings(index_dir=Path(sys.argv[1]))
-    ingest([Path(p) for p in sys.argv[2:]], settings, FakeEmbedder())
+    if limit := os.environ.get("WRITER_FILE_LIMIT"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a refused write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (int(limit), int(limit)))
+    cli._embedder = lambda _settings: FakeEmbedder()  # noqa: SLF001
+    code = cli.main(["ingest", *sys.argv[2:], "--index", sys.argv[1]])
     print("done", flush=True)
+    sys.exit(code)
