@@ -219,7 +219,8 @@ def test_a_writer_killed_mid_save_leaves_a_loadable_library(batch_job, tmp_path)
         assert _writer(index, batch).wait(timeout=120) == 0
         assert state(index) == new and not list(index.glob("tmp-*"))
         shutil.rmtree(index)
-    print(f"kill trials: {KILL_TRIALS}, old state {outcomes.count('old')}, new {outcomes.count('new')}, mixed 0")
+    old_n, new_n = outcomes.count("old"), outcomes.count("new")
+    print(f"kill trials: {KILL_TRIALS}, old state {old_n}, new state {new_n}, mixed 0")
     assert "old" in outcomes  # the kills did land mid-save
 
 
