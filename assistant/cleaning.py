@@ -13,7 +13,9 @@ from collections import Counter
 
 from .records import Page
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
+# Control characters, zero-width space, byte-order mark, and lone surrogates (a PDF font's
+# ToUnicode map can name one; they cannot be stored as UTF-8).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff\ud800-\udfff]")
 HYPHENATED = re.compile(r"(\w)[-\u00ad][ \t]*\n[ \t]*(?=[a-z])")  # OCR layers add spaces
 SUPERSCRIPT_MARK = re.compile(r"(?<=[A-Za-z.,;:)])[\u00b9\u00b2\u00b3\u2070-\u2079]+")
 SPACES = re.compile(r"[ \t\u00a0]+")
