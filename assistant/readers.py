@@ -106,6 +106,10 @@ def read_pdf(path: Path, name: str, settings: Settings) -> SourceText:
     pages = [Page(i, text) for i, text in enumerate(result["pages"], start=1)]
     letters = sum(ch.isalnum() for text in result["pages"] for ch in text)
     few = letters < settings.min_chars_per_page * len(pages)
+    unreadable = sum("could not be read" in warning for warning in result["warnings"])
+    if few and 2 * unreadable >= len(pages):  # damaged pages, not pictures: OCR would not help
+        reason = f"corrupt PDF ({unreadable} of {len(pages)} pages could not be read); not indexed"
+        raise IngestError(name, reason)
     if few and (letters == 0 or 2 * result["scanned_pages"] >= len(pages)):  # pictures of pages
         raise IngestError(name, "no text layer (probably scanned; run OCR first); not indexed")
     meta = {"title": result["title"]} if result.get("title") else {}
