@@ -156,6 +156,8 @@ class Library:
             except LibraryOutdated as outdated:
                 raise LibraryOutdated(f"{outdated} {rebuild_hint(index_dir)}") from outdated
             except LibraryCorrupt as damage:
+                if _read_current(index_dir) != pointer:  # a writer published and tidied it away
+                    continue
                 library = cls._last_good(index_dir, pointer["generation"], damage)
             library.check_model(model, dimension)
             return library
@@ -168,7 +170,10 @@ class Library:
             raise FileNotFoundError(folder)
         manifest = store.read_manifest(folder, manifest_sha)
         store.verify_files(folder, manifest)
-        library = cls(index_dir, folder, manifest)
+        try:
+            library = cls(index_dir, folder, manifest)
+        except sqlite3.Error as exc:  # e.g. tidied away by a writer since it was verified
+            raise LibraryCorrupt(f"{folder.name}/{store.DB_FILE} cannot be opened ({exc})") from exc
         library.verify_counts()
         return library
 
