@@ -119,6 +119,9 @@ class Searcher:
             vector = self.encode(expansion.dense_text)
             dense = self.dense_ranking(vector, allowed)
         if mode == "hybrid":
+            # A keyword candidate outside the dense top 50 gets its true similarity, not 0.
+            found = {pid for pid, _ in dense}
+            dense += self.dense_scores(vector, [pid for pid, _ in keyword if pid not in found])
             fused = weighted_scores([keyword, dense], [KEYWORD_WEIGHT, 1 - KEYWORD_WEIGHT])
         elif mode == "rrf":
             fused = reciprocal_rank([[pid for pid, _ in keyword], [pid for pid, _ in dense]])
@@ -171,6 +174,13 @@ class Searcher:
             np.ascontiguousarray(vector, dtype=np.float32), min(n, index.ntotal), params=params
         )
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def dense_scores(self, vector: np.ndarray, ids: list[int]) -> list[tuple[int, float]]:
+        """(passage id, cosine similarity to the query) for chosen passages: exact, any index."""
+        if not ids or self.library.vectors is None:
+            return []
+        rows = np.vstack([self.library.vectors.reconstruct(int(i)) for i in ids])
+        return list(zip(ids, (rows @ vector.reshape(-1)).tolist(), strict=True))
 
     # -- filters and results --------------------------------------------------------------------
 

@@ -196,3 +196,14 @@ def test_the_library_tags_the_seeds_as_the_issue_names_them(real_searcher):
     assert "unattended while bathing" in hits[0].passage.text
     recurring = {t.theme for t in library.recurring()}
     assert "gp_records" in recurring  # Child J recommendations 1-2 and Child 'I' recommendation 1
+
+
+def test_keyword_candidates_are_scored_with_their_true_similarity(searcher):
+    """Hybrid fills in the dense score of a keyword candidate the dense top 50 left out."""
+    vector = searcher.encode("housing staff training")
+    every = dict(searcher.dense_ranking(vector, None, n=1000))
+    ids = list(every)[-3:]  # the least similar passages
+    scored = dict(searcher.dense_scores(vector, ids))
+    assert list(scored) == ids
+    assert [scored[i] for i in ids] == pytest.approx([every[i] for i in ids], abs=1e-5)
+    assert searcher.dense_scores(vector, []) == []
