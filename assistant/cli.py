@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ingest as ingest_mod
-from .errors import AssistantError
+from .errors import AssistantError, LibraryOutdated
 from .library import Library
 from .records import FileReport, Filters, Hit
 from .search import MODES
@@ -22,6 +22,7 @@ from .settings import Settings
 
 EXIT_FAILED_FILES = 1
 EXIT_ERROR = 2
+EXIT_OUTDATED = 3  # the library has an older schema: `rebuild` makes it current
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -177,7 +178,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
     library = Library.open(settings.index_dir)
     themes = library.recurring(args.recurring) if args.recurring else library.themes()
     titles = {d.doc_id: d.cite() for d in library.documents()}
-    stale = library.taxonomy_checksum not in (None, _taxonomy_checksum(settings))
+    stale = library.tagger_signature not in (None, _tagger_signature(settings))
     note = (
         f"the themes file {settings.themes_file} changed since the passages were tagged; "
         f"re-tag them with: python -m assistant retag --index {settings.index_dir}"
@@ -197,10 +198,10 @@ def cmd_themes(args: argparse.Namespace) -> int:
     return 0
 
 
-def _taxonomy_checksum(settings: Settings) -> str:
-    from .themes import Taxonomy
+def _tagger_signature(settings: Settings) -> str:
+    from .themes import Tagger, Taxonomy
 
-    return Taxonomy.load(settings.themes_file).checksum
+    return Tagger(Taxonomy.load(settings.themes_file), embedder=None).signature  # encodes nothing
 
 
 def cmd_retag(args: argparse.Namespace) -> int:
@@ -269,17 +270,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"  {mode:<8} {m['recall@10']:>10.3f} {m['mrr']:>7.3f} {m['ndcg@10']:>8.3f}")
     for name, label in (("seeds", "labelled seed passages"), ("pfd", "PFD reports, by theme column")):
         t = report["tagging"][name]
+        if not t["items"]:
+            continue  # e.g. no PFD reports here
         micro = t["micro"]
         print(
-            f"themes, {t['items']} {label}: precision {micro['precision']}, recall {micro['recall']},"
-            f" F1 {micro['f1']} (macro F1 {t['macro_f1']})"
+            f"themes, {t['items']} {label}: precision {_score(micro['precision'])},"
+            f" recall {_score(micro['recall'])}, F1 {_score(micro['f1'])} (macro F1 {_score(t['macro_f1'])})"
         )
         for theme, m in t["per_theme"].items():
             print(
-                f"  {theme:<28} precision {m['precision']:.3f} recall {m['recall']:.3f}"
+                f"  {theme:<31} precision {_score(m['precision'])} recall {_score(m['recall'])}"
                 f"  ({m['support']} labelled, {m['tagged']} tagged)"
             )
     return 0
+
+
+def _score(value: float | None) -> str:
+    return "  n/a" if value is None else f"{value:.3f}"
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -406,7 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_OUTDATED if isinstance(exc, LibraryOutdated) else EXIT_ERROR
     except BrokenPipeError:  # the reader went away (`... | head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

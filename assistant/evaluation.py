@@ -126,11 +126,13 @@ class _Tally:
             row[2] += theme in actual and theme not in predicted
 
     def report(self) -> dict[str, Any]:
-        def scores(tp: int, fp: int, fn: int) -> dict[str, float]:
-            precision = tp / (tp + fp) if tp + fp else 1.0
-            recall = tp / (tp + fn) if tp + fn else 1.0
-            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
+        def scores(tp: int, fp: int, fn: int) -> dict[str, float | None]:
+            """None where there is nothing to divide by (nothing tagged, or nothing labelled)."""
+            precision = tp / (tp + fp) if tp + fp else None
+            recall = tp / (tp + fn) if tp + fn else None
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
+            named = {"precision": precision, "recall": recall, "f1": f1}
+            return {name: None if value is None else round(value, 3) for name, value in named.items()}
 
         per_theme = {
             theme: {**scores(*row), "support": row[0] + row[2], "tagged": row[0] + row[1]}
@@ -142,7 +144,7 @@ class _Tally:
         return {
             "items": self.items,
             "micro": scores(*totals),
-            "macro_f1": round(statistics.mean(macro), 3) if macro else 0.0,
+            "macro_f1": round(statistics.mean(macro), 3) if macro else None,
             "per_theme": per_theme,
         }
 

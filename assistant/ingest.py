@@ -16,7 +16,7 @@ from typing import Any
 from . import library, metadata, readers
 from .cleaning import clean_pages
 from .embedding import Embedder
-from .errors import AssistantError, IngestError, NotFound
+from .errors import AssistantError, IngestError, LibraryOutdated, NotFound
 from .passages import cut
 from .records import Document, FileReport, Passage
 from .settings import Settings
@@ -185,8 +185,9 @@ def retag(settings: Settings, embedder: Embedder) -> int:
 def rebuild(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> list[FileReport]:
     """Re-read every document from the library's own copies of the original files.
 
-    Used after damage or to change the embedding model. The documents are those of the newest
-    generation that can still be read; if none can, every kept original is used.
+    Used after damage, after an upgrade that changed the library's schema, or to change the
+    embedding model. The documents are those of the newest generation that can still be read
+    (for an older schema, those its database lists); if none can, every kept original is used.
     """
     sources = settings.index_dir / library.SOURCES
     wanted: list[tuple[str, str]] | None = None
@@ -194,6 +195,8 @@ def rebuild(settings: Settings, embedder: Embedder, progress: Progress | None = 
         current = library.Library.open(settings.index_dir)
         wanted = [(d.sha256, d.source) for d in current.documents() if d.status == "indexed"]
         current.close()
+    except LibraryOutdated:
+        wanted = library.indexed_files(settings.index_dir)
     except AssistantError:
         wanted = None
     if wanted is None:

@@ -104,15 +104,21 @@ def row_to_passage(row: sqlite3.Row) -> Passage:
         char_end=row["char_end"],
         text=row["text"],
         agencies=tuple(a for a in row["agencies"].split(",") if a),
-        themes=tuple(t for t in (row["themes"] or "").split(",") if t),
+        themes=_best_first(row["themes"]),
     )
+
+
+def _best_first(tags: str | None) -> tuple[str, ...]:
+    """'theme score,theme score' (any order) → theme ids, highest score first."""
+    pairs = [tag.rsplit(" ", 1) for tag in (tags or "").split(",") if tag]
+    return tuple(theme for theme, _ in sorted(pairs, key=lambda pair: -float(pair[1])))
 
 
 PASSAGE_SELECT = """
 SELECT p.id, p.doc_id, d.title, p.section, p.recommendation, p.page_start, p.page_end,
        p.char_start, p.char_end, p.text, p.agencies,
-       (SELECT group_concat(theme) FROM (SELECT theme FROM passage_themes t
-        WHERE t.passage_id = p.id ORDER BY t.score DESC)) AS themes
+       (SELECT group_concat(theme || ' ' || score) FROM passage_themes t
+        WHERE t.passage_id = p.id) AS themes
 FROM passages p JOIN documents d USING (doc_id)
 """
 
@@ -302,9 +308,10 @@ class Library:
     # -- learning themes ----------------------------------------------------------------------
 
     @property
-    def taxonomy_checksum(self) -> str | None:
-        """sha256 of the themes file the passages were tagged with; None before any tagging."""
-        row = self.db.execute("SELECT value FROM properties WHERE key=?", (store.TAXONOMY_KEY,)).fetchone()
+    def tagger_signature(self) -> str | None:
+        """The themes file and rule the passages were tagged with (:attr:`Tagger.signature`);
+        None before any tagging."""
+        row = self.db.execute("SELECT value FROM properties WHERE key=?", (store.TAGGER_KEY,)).fetchone()
         return row[0] if row else None
 
     def theme_labels(self) -> dict[str, str]:
@@ -371,6 +378,23 @@ class Library:
 
     def close(self) -> None:
         self.db.close()
+
+
+def indexed_files(index_dir: Path) -> list[tuple[str, str]] | None:
+    """(sha256, file name) of the documents the current generation lists as indexed, read from
+    its database alone: usable when the library cannot be opened (an older schema). None when
+    even that cannot be read."""
+    try:
+        pointer = _read_current(Path(index_dir))
+        if pointer is None:
+            return None
+        db = store.connect_readonly(_generation_dir(Path(index_dir), pointer["generation"]) / store.DB_FILE)
+        try:
+            return db.execute("SELECT sha256, source FROM documents WHERE status='indexed'").fetchall()
+        finally:
+            db.close()
+    except (LibraryCorrupt, sqlite3.Error):
+        return None
 
 
 def current_generation(index_dir: Path) -> int:
@@ -463,11 +487,11 @@ class Writer:
 
     def tag_with(self, tagger: Tagger, force: bool = False) -> int:
         """Tag the passages put from now on with ``tagger``. The passages already held are
-        tagged again when their tags came from another taxonomy (or ``force``), from the vectors
+        tagged again when their tags came from another taxonomy or rule (or ``force``), from the vectors
         the library holds: no passage is embedded again. Returns how many were re-tagged."""
         self.tagger = tagger
-        row = self.db.execute("SELECT value FROM properties WHERE key=?", (store.TAXONOMY_KEY,)).fetchone()
-        if not force and row is not None and row[0] == tagger.taxonomy.checksum:
+        row = self.db.execute("SELECT value FROM properties WHERE key=?", (store.TAGGER_KEY,)).fetchone()
+        if not force and row is not None and row[0] == tagger.signature:
             return 0
         taxonomy = tagger.taxonomy
         self.db.execute("DELETE FROM passage_themes")
@@ -478,7 +502,7 @@ class Writer:
         )
         self.db.execute(
             "INSERT OR REPLACE INTO properties (key, value) VALUES (?,?)",
-            (store.TAXONOMY_KEY, taxonomy.checksum),
+            (store.TAGGER_KEY, tagger.signature),
         )
         ids, vectors = store.all_vectors(self.vectors)
         texts = dict(self.db.execute("SELECT id, text FROM passages").fetchall())

@@ -21,7 +21,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from .errors import LibraryCorrupt, LibraryOutdated
+from .errors import LibraryCorrupt, LibraryError, LibraryOutdated
 
 SCHEMA_VERSION = 2  # 2: learning-theme tags
 # Bump when reading, cleaning or cutting changes what a file becomes: documents cut by an older
@@ -83,7 +83,7 @@ CREATE TABLE passage_themes (
 CREATE INDEX passage_themes_theme ON passage_themes(theme, passage_id);
 CREATE TABLE properties (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-TAXONOMY_KEY = "taxonomy_sha256"  # in properties: the themes file the tags were made with
+TAGGER_KEY = "tagger"  # in properties: the themes file and rule the tags were made with
 
 
 def versions() -> dict[str, str]:
@@ -232,7 +232,13 @@ def read_manifest(folder: Path, expected_sha256: str | None) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LibraryCorrupt(f"{folder.name}/{MANIFEST_FILE} cannot be read ({exc})") from exc
-    if manifest.get("schema_version") != SCHEMA_VERSION:
+    schema = manifest.get("schema_version")
+    if isinstance(schema, int) and schema > SCHEMA_VERSION:
+        raise LibraryError(
+            f"The library at {folder.parent} was written by a newer version of the assistant "
+            f"(library schema {schema}; this version reads schema {SCHEMA_VERSION}): upgrade the assistant."
+        )
+    if schema != SCHEMA_VERSION:
         raise LibraryOutdated(
             f"The library at {folder.parent} was written with library schema "
             f"{manifest.get('schema_version')}; this version of the assistant reads schema {SCHEMA_VERSION}."

@@ -193,6 +193,13 @@ class Tagger:
         self._patterns = [_alternatives(t.keywords) for t in taxonomy]
 
     @property
+    def signature(self) -> str:
+        """What the tags depend on besides the passages: the themes file and the rule's numbers.
+        The library keeps it; tags made under another signature are redone."""
+        rule = f"{self.high}/{self.low}/{KEYWORD_WEIGHT}/{KEYWORD_CAP}/{self.limit}"
+        return f"{self.taxonomy.checksum}:{rule}"
+
+    @property
     def theme_vectors(self) -> np.ndarray:
         """One unit row per theme, encoded on first use and kept."""
         if self._vectors is None:

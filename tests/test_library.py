@@ -15,8 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from assistant import library
-from assistant.errors import LibraryBusy, LibraryCorrupt, LibraryOutdated, ModelMismatch, NotFound
+from assistant import cli, library
+from assistant.errors import (
+    LibraryBusy,
+    LibraryCorrupt,
+    LibraryError,
+    LibraryOutdated,
+    ModelMismatch,
+    NotFound,
+)
 from assistant.ingest import ingest, rebuild, remove
 from assistant.library import Library
 from assistant.themes import Taxonomy
@@ -274,14 +281,27 @@ def test_documents_cut_by_an_older_pipeline_are_read_again(seeds_library, fake_e
 
 
 def test_a_library_from_an_older_schema_is_refused_then_rebuilt(seeds_library, fake_embedder):
+    remove("child-i-hscb", seeds_library)  # its original is still kept, for the previous generation
     index = seeds_library.index_dir
-    folder = index / "gen-000001"
+    folder = Library.open(index).folder
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["schema_version"] = 1
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    (index / "CURRENT").write_text(json.dumps({"generation": 1, "manifest_sha256": ""}))
+    (index / "CURRENT").write_text(json.dumps({"generation": manifest["generation"], "manifest_sha256": ""}))
     with pytest.raises(LibraryOutdated, match="schema 1.*reads schema 2.*assistant rebuild"):
         Library.open(index)
+    assert cli.main(["docs", "--index", str(index)]) == cli.EXIT_OUTDATED  # scripts/start rebuilds on it
     reports = rebuild(seeds_library, fake_embedder)
-    assert [r.status for r in reports] == ["added", "added"]
-    assert state(index) == {"child-i-hscb": 4, "child-j-hscp-2019": 8}
+    assert [r.status for r in reports] == ["added"]  # the removed document stays removed
+    assert state(index) == {"child-j-hscp-2019": 8}
+
+
+def test_a_library_from_a_newer_version_is_not_rebuilt(seeds_library):
+    folder = Library.open(seeds_library.index_dir).folder
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["schema_version"] = 99
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    (seeds_library.index_dir / "CURRENT").write_text(json.dumps({"generation": 1, "manifest_sha256": ""}))
+    with pytest.raises(LibraryError, match="newer version.*upgrade the assistant"):
+        Library.open(seeds_library.index_dir)
+    assert cli.main(["docs", "--index", str(seeds_library.index_dir)]) == cli.EXIT_ERROR

@@ -274,7 +274,7 @@ def tagged(settings) -> dict[str, tuple[str, ...]]:
 
 def test_ingest_tags_every_passage_with_the_shipped_taxonomy(seeds_library, taxonomy):
     library = Library.open(seeds_library.index_dir)
-    assert library.taxonomy_checksum == taxonomy.checksum
+    assert library.tagger_signature.startswith(taxonomy.checksum + ":")
     assert list(library.theme_labels()) == list(taxonomy.ids)
     given = [theme for p in library.passages() for theme in p.themes]
     assert given and set(given) <= set(taxonomy.ids)
@@ -312,7 +312,7 @@ def test_an_edited_taxonomy_retags_without_embedding_a_passage(
     assert fake_embedder.encoded - encoded == 3  # the three theme descriptions, no passage
     library = Library.open(small.index_dir)
     assert library.generation == generation + 1
-    assert library.taxonomy_checksum == Taxonomy.load(tmp_path / "themes.toml").checksum
+    assert library.tagger_signature.startswith(Taxonomy.load(tmp_path / "themes.toml").checksum)
     after = tagged(small)
     assert after.keys() == before.keys()
     assert any("police" in themes for themes in after.values())
@@ -376,3 +376,38 @@ def test_theme_filter_counts_and_recurring_learning(settings, fake_embedder, tmp
     assert {t.theme for t in recurring} == {t for t, c in counts.items() if len(c.documents) >= 2}
     one_each = library.theme_passages("housing", per_document=1)
     assert len(one_each) == len(counts["housing"].documents)
+
+
+def test_a_changed_rule_retags_and_themes_come_best_first(
+    settings, fake_embedder, tmp_path, keyword_tagging, monkeypatch
+):
+    from assistant import ingest as ingest_mod
+
+    small = small_library(settings, fake_embedder, tmp_path)
+    library = Library.open(small.index_dir)
+    for passage in library.passages():
+        scores = dict(
+            library.db.execute("SELECT theme, score FROM passage_themes WHERE passage_id=?", (passage.id,))
+        )
+        assert list(passage.themes) == sorted(scores, key=lambda t: -scores[t])
+    generation = library.generation
+    monkeypatch.setattr(ingest_mod, "Tagger", functools.partial(Tagger, low=-1.0, limit=1))
+    ingest([CORPUS], small, fake_embedder)  # same files, same themes file, another rule
+    library = Library.open(small.index_dir)
+    assert library.generation == generation + 1
+    assert all(len(p.themes) <= 1 for p in library.passages())
+
+
+def test_tagging_scores_per_theme_and_nothing_to_judge():
+    from assistant.evaluation import _Tally
+
+    assert _Tally().report()["micro"] == {"precision": None, "recall": None, "f1": None}
+    tally = _Tally()
+    tally.add({"a", "c"}, {"a", "b"}, {"a", "b", "c"})
+    tally.add(set(), {"b"}, {"a", "b", "c"})
+    report = tally.report()
+    assert report["micro"] == {"precision": 0.5, "recall": 0.333, "f1": 0.4}
+    b = {"precision": None, "recall": 0.0, "f1": 0.0, "support": 2, "tagged": 0}
+    assert report["per_theme"]["b"] == b
+    assert report["per_theme"]["c"]["precision"] == 0.0
+    assert report["macro_f1"] == 0.5  # a: 1.0, b: 0.0; c has no labels
