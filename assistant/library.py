@@ -337,8 +337,11 @@ class Library:
         ]
         return sorted(found, key=lambda t: (-len(t.documents), -t.passages))
 
-    def theme_passages(self, theme: str, per_document: int | None = None) -> list[Passage]:
-        """The passages tagged with a theme, strongest first; at most ``per_document`` of each."""
+    def theme_passages(
+        self, theme: str, per_document: int | None = None, limit: int | None = None
+    ) -> list[Passage]:
+        """The passages tagged with a theme, strongest first: at most ``per_document`` from each
+        document and ``limit`` in all."""
         rows = self.db.execute(
             "SELECT pt.passage_id, p.doc_id FROM passage_themes pt JOIN passages p ON p.id = pt.passage_id"
             " WHERE pt.theme=? ORDER BY pt.score DESC, pt.passage_id",
@@ -347,6 +350,8 @@ class Library:
         taken: dict[str, int] = {}
         ids = []
         for passage_id, doc_id in rows:
+            if limit is not None and len(ids) >= limit:
+                break
             if per_document is None or taken.get(doc_id, 0) < per_document:
                 taken[doc_id] = taken.get(doc_id, 0) + 1
                 ids.append(passage_id)
@@ -632,7 +637,7 @@ def writer(
                 raise
             raise LibraryError(
                 f"The library at {index_dir} could not be written ({reason}). Nothing was changed: "
-                "free some space and try again."
+                "check the free space and try again."
             ) from exc
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -643,12 +648,15 @@ def writer(
 DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 
 
+SQLITE_FULL, SQLITE_IOERR_WRITE = 13, 778  # extended result codes of a refused write
+
+
 def _storage_failure(exc: OSError | sqlite3.Error) -> str | None:
     """Why the disk refused a write (full, over quota, file too large), or None for other errors."""
     if isinstance(exc, OSError):
         return os.strerror(exc.errno) if exc.errno in DISK_FULL else None
-    message = str(exc)
-    return message if "full" in message or "disk I/O" in message else None
+    code = getattr(exc, "sqlite_errorcode", None)
+    return str(exc) if code in (SQLITE_FULL, SQLITE_IOERR_WRITE) else None
 
 
 def _remove_leftovers(index_dir: Path) -> None:

@@ -138,21 +138,29 @@ def test_document_text_is_shown_as_text(seeds_library, fake_embedder, monkeypatc
 def test_themes_page_charts_lead_to_passages(app):
     app.switch_page("assistant/ui/themes_page.py").run()
     assert not app.exception
-    charts = app.get("vega_lite_chart")
-    assert len(charts) == 2  # learning themes, agencies
+    assert len(app.get("vega_lite_chart")) == 2  # learning themes, agencies
     library = state.searcher().library
-    widest = library.themes()[0]
-    assert any(widest.label in e.label for e in app.expander)  # recurring learning
+    themes = library.themes()
+    widest = themes[0]
+    assert len(widest.documents) >= 2 and any(widest.label in e.label for e in app.expander)
+    single = next(t for t in themes if t.passages == 1)  # the seeds have several
     choice = app.selectbox(key="theme-choice")
-    choice.set_value(widest.theme).run()
-    assert not app.exception
-    shown = [m.value for m in app.markdown if m.value.startswith("**") and ":" in m.value]
-    assert len(shown) >= widest.passages  # one card per passage (plus the recurring ones)
-    assert f"{widest.label}: {widest.passages} passages" in [s.value for s in app.subheader]
-    single = next((t for t in library.themes() if t.passages == 1), None)
-    if single is not None:
-        choice.set_value(single.theme).run()
-        assert f"{single.label}: 1 passage" in [s.value for s in app.subheader]
+    for theme in (widest, single):
+        choice.set_value(theme.theme).run()
+        assert not app.exception
+        cards = [b for b in app.button if (b.key or "").startswith(f"doc-theme-{theme.theme}-")]
+        assert len(cards) == min(theme.passages, 20)
+        noun = "passage" if theme.passages == 1 else "passages"
+        assert f"{theme.label}: {theme.passages} {noun}" in [s.value for s in app.subheader]
+
+
+def test_a_chosen_bar_is_read_from_the_chart_event():
+    from assistant.ui.themes_page import _chosen_bar
+
+    event = type("Event", (), {"selection": {"pick": [{"theme": "a"}, {"theme": "housing"}]}})()
+    assert _chosen_bar(event) == "housing"  # the newest point
+    assert _chosen_bar(type("Event", (), {"selection": {"pick": []}})()) is None
+    assert _chosen_bar(None) is None
 
 
 def test_search_filters_by_learning_theme(app):

@@ -128,7 +128,9 @@ def test_themes_retag_and_the_theme_filter(run):
     spread = [len(t["documents"]) for t in themes]
     assert spread == sorted(spread, reverse=True)
     code, out, _ = run("themes", "--recurring", "--json")
-    assert all(len(t["documents"]) >= 2 for t in json.loads(out)["themes"])
+    recurring = json.loads(out)["themes"]
+    assert code == 0 and recurring and all(len(t["documents"]) >= 2 for t in recurring)
+    assert {t["theme"] for t in recurring} == {t["theme"] for t in themes if len(t["documents"]) >= 2}
     code, out, _ = run("themes")
     assert f"[{widest['theme']}]" in out and widest["label"] in out
 
@@ -140,3 +142,4 @@ def test_themes_retag_and_the_theme_filter(run):
 
     code, out, _ = run("retag")
     assert code == 0 and out.startswith("re-tagged 12 passages")
+    assert json.loads(run("themes", "--json")[1])["themes"] == themes  # same rule, same tags

@@ -207,3 +207,26 @@ def test_keyword_candidates_are_scored_with_their_true_similarity(searcher):
     assert list(scored) == ids
     assert [scored[i] for i in ids] == pytest.approx([every[i] for i in ids], abs=1e-5)
     assert searcher.dense_scores(vector, []) == []
+
+
+def test_hybrid_fills_in_the_similarity_of_keyword_only_candidates(searcher, monkeypatch):
+    """With the dense list cut to its best passage, every other keyword candidate must still get
+    its true similarity in the fused score, not 0."""
+    from assistant.fusion import weighted_scores
+    from assistant.search import KEYWORD_WEIGHT
+
+    query = "information sharing and training"
+    expansion = searcher.vocabulary.expand(query)
+    vector = searcher.encode(expansion.dense_text)
+    keyword = searcher.keyword_ranking(expansion, None)
+    full = dict(searcher.dense_ranking(vector, None, n=1000))
+    assert len(keyword) >= 3
+    dense_ranking = searcher.dense_ranking
+    monkeypatch.setattr(searcher, "dense_ranking", lambda v, allowed, n=50: dense_ranking(v, allowed, 1))
+    hits = searcher.search(query, k=len(keyword), mode="hybrid")
+    top = next(iter(full))
+    dense = [(top, full[top])] + [(pid, full[pid]) for pid, _ in keyword if pid != top]
+    expected = weighted_scores([keyword, dense], [KEYWORD_WEIGHT, 1 - KEYWORD_WEIGHT])
+    assert [(h.passage.id, round(h.score, 5)) for h in hits] == [
+        (pid, round(score, 5)) for pid, score in expected[: len(hits)]
+    ]

@@ -16,6 +16,7 @@ from assistant.ui import render, state
 
 CHOICE = "theme-choice"
 SHOWN = 20  # passages listed for a chosen theme
+RECURRING_SHOWN = 10  # reviews quoted for each recurring theme
 
 
 def _bar_chart(table: pd.DataFrame, what: str, key: str | None = None, alt_text: str = "") -> object:
@@ -43,8 +44,8 @@ def _chosen_bar(event: object) -> str | None:
         points = event.selection["pick"]  # type: ignore[attr-defined]
     except (AttributeError, KeyError, TypeError):
         return None
-    if isinstance(points, list) and points and isinstance(points[0], dict):
-        return points[0].get("theme")
+    if isinstance(points, list) and points and isinstance(points[-1], dict):
+        return points[-1].get("theme")  # the newest, when several were chosen
     return None
 
 
@@ -72,7 +73,10 @@ def _recurring(themes: list[ThemeCount]) -> None:
             f"{theme.label}: {len(theme.documents)} reviews, {_count(theme.passages, 'passage')}"
         ):
             st.caption(render.escape(theme.description))
-            _passage_cards(library.theme_passages(theme.theme, per_document=1), f"recurring-{theme.theme}")
+            quoted = library.theme_passages(theme.theme, per_document=1, limit=RECURRING_SHOWN)
+            _passage_cards(quoted, f"recurring-{theme.theme}")
+            if len(theme.documents) > RECURRING_SHOWN:
+                st.caption(f"... and {len(theme.documents) - RECURRING_SHOWN} more reviews.")
 
 
 def page() -> None:
@@ -104,18 +108,20 @@ def page() -> None:
         table, "learning theme", key="theme-chart",
         alt_text="Bar chart: the number of reviews each learning theme appears in.",
     )  # fmt: skip
-    if (bar := _chosen_bar(event)) and bar in labels and st.session_state.get("theme-bar") != bar:
-        st.session_state["theme-bar"] = bar  # a new click moves the list below to that theme
-        st.session_state[CHOICE] = bar
+    bar = _chosen_bar(event)
+    if bar != st.session_state.get("theme-bar"):  # a click on a bar (or off it) since last time
+        st.session_state["theme-bar"] = bar
+        if bar in labels:
+            st.session_state[CHOICE] = bar
     choice = st.selectbox(
         "Show the passages of a learning theme", list(labels), format_func=labels.get,
         index=None, key=CHOICE, placeholder="Choose a theme",
     )  # fmt: skip
     if choice:
-        passages = library.theme_passages(choice)
-        st.subheader(f"{labels[choice]}: {_count(len(passages), 'passage')}")
-        _passage_cards(passages[:SHOWN], f"theme-{choice}")
-        if len(passages) > SHOWN:
+        total = next(t.passages for t in themes if t.theme == choice)
+        st.subheader(f"{labels[choice]}: {_count(total, 'passage')}")
+        _passage_cards(library.theme_passages(choice, limit=SHOWN), f"theme-{choice}")
+        if total > SHOWN:
             st.caption(f"The {SHOWN} most strongly tagged are shown; filter Search by this theme for all.")
 
     st.header("Agencies across the reviews")
