@@ -58,6 +58,12 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
     return files, problems
 
 
+def _printable(name: str) -> str:
+    """A file name that can be shown and stored: bytes that are not UTF-8 (kept by Python as lone
+    surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -132,7 +138,7 @@ def ingest(
             pending.clear()
 
         for done, path in enumerate(files):
-            name = names.get(path, path.name)
+            name = _printable(names.get(path, path.name))
             if progress:
                 progress(done, len(files), name)
             try:

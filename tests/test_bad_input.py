@@ -5,6 +5,7 @@ The real-world PDFs come from ``../shared/testdata/pdf-samples`` (see its MANIFE
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -272,3 +273,15 @@ def test_a_batch_records_bad_files_and_indexes_the_good_ones(tmp_path, settings)
         assert with_passages == {documents[name].doc_id for name in indexed}
     finally:
         library.close()
+
+
+def test_a_file_name_that_is_not_utf8_does_not_stop_the_batch(tmp_path, settings):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    odd = os.fsdecode(b"review-\xff.md")
+    (folder / odd).write_text("# Review\n\nRecommendation 1: Schools should share attendance concerns.\n")
+    shutil.copy(CORPUS / "child-i-hscb.md", folder)
+    reports = ingest([folder], settings, FakeEmbedder())
+    assert sorted(r.status for r in reports) == ["added", "added"]
+    assert "review-\ufffd.md" in {r.name for r in reports}
+    assert Library.open(settings.index_dir).check() == []
