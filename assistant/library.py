@@ -294,11 +294,7 @@ class Library:
                 f" WHERE {column} != '' GROUP BY 1 ORDER BY 1"
             )
             found[facet] = {str(value): n for value, n in rows}
-        agencies: dict[str, int] = {}
-        for (listed,) in self.db.execute("SELECT agencies FROM passages"):
-            for agency in filter(None, listed.split(",")):
-                agencies[agency] = agencies.get(agency, 0) + 1
-        found["agency"] = dict(sorted(agencies.items()))
+        found["agency"] = {agency: n for agency, (n, _) in self.agency_spread().items()}
         rows = self.db.execute(
             "SELECT theme, count(*) FROM passage_themes GROUP BY theme ORDER BY count(*) DESC, theme"
         )

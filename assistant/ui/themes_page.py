@@ -61,6 +61,7 @@ def _passage_cards(passages: list[Passage], prefix: str) -> None:
 
 
 def _recurring(themes: list[ThemeCount]) -> None:
+    """``themes`` most widespread first, as :meth:`Library.themes` gives them."""
     st.header("Recurring learning")
     recurring = [t for t in themes if len(t.documents) >= 2]
     if not recurring:
@@ -131,7 +132,7 @@ def page() -> None:
     )
     if not agencies.empty:
         _bar_chart(agencies, "agency", alt_text="Bar chart: the number of reviews addressing each agency.")
-    _recurring(library.themes())
+    _recurring(themes)
 
 
 page()
