@@ -236,20 +236,6 @@ def test_seed_passages_get_their_themes_with_the_real_model(real_embedder, taxon
 
 # -- tags in the library ------------------------------------------------------------------------
 
-SMALL = """
-[[theme]]
-id = "water_safety"
-label = "Water safety"
-description = "Bath and water."
-keywords = ["bath", "drowning"]
-
-[[theme]]
-id = "housing"
-label = "Housing"
-description = "Homes and arrears."
-keywords = ["housing"]
-"""
-
 
 @pytest.fixture
 def keyword_tagging(monkeypatch):
@@ -259,7 +245,7 @@ def keyword_tagging(monkeypatch):
     monkeypatch.setattr(ingest_mod, "Tagger", functools.partial(Tagger, low=-1.0))
 
 
-def small_library(settings, fake_embedder, tmp_path, text=SMALL):
+def small_library(settings, fake_embedder, tmp_path, text=GOOD):
     themes = tmp_path / "themes.toml"
     themes.write_text(text, encoding="utf-8")
     small = settings.replace(themes_file=themes)
@@ -302,7 +288,7 @@ def test_an_edited_taxonomy_retags_without_embedding_a_passage(
     before = tagged(small)
     generation = Library.open(small.index_dir).generation
     (tmp_path / "themes.toml").write_text(
-        SMALL + '\n[[theme]]\nid = "police"\nlabel = "Police"\ndescription = "The police."\n'
+        GOOD + '\n[[theme]]\nid = "police"\nlabel = "Police"\ndescription = "The police."\n'
         'keywords = ["police"]\n',
         encoding="utf-8",
     )
