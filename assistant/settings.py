@@ -15,8 +15,16 @@ from typing import Any
 DEFAULT_MODEL = "default"
 
 
-def _setting(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+def _setting(
+    default: Any,
+    help: str,
+    *,
+    min: float | None = None,
+    max: float | None = None,
+    choices: tuple[str, ...] | None = None,
+) -> Any:
+    """A setting's default and help, with the values it accepts (a range or a list of choices)."""
+    return field(default=default, metadata={"help": help, "min": min, "max": max, "choices": choices})
 
 
 @dataclass(frozen=True)
