@@ -17,6 +17,7 @@ from . import library, metadata, readers
 from .cleaning import clean_pages
 from .embedding import Embedder
 from .errors import AssistantError, IngestError, LibraryOutdated, NotFound
+from .names import DocIds, fit_bytes, printable
 from .passages import cut
 from .records import Document, FileReport, Passage
 from .settings import Settings
@@ -46,22 +47,18 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )  # fmt: skip
         elif not path.exists():
-            problems.append(FileReport(path.name, "failed", reason="not found"))
+            problems.append(FileReport(printable(path.name), "failed", reason="not found"))
         elif path.suffix.lower() not in readers.SUFFIXES:
             problems.append(
                 FileReport(
-                    path.name, "failed", reason="unsupported file type; use PDF, DOCX, Markdown or text"
+                    printable(path.name),
+                    "failed",
+                    reason="unsupported file type; use PDF, DOCX, Markdown or text",
                 )
             )
         else:
             files.append(path)
     return files, problems
-
-
-def _printable(name: str) -> str:
-    """A file name that can be shown and stored: bytes that are not UTF-8 (kept by Python as lone
-    surrogates) become U+FFFD."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _sha256(path: Path) -> str:
@@ -80,14 +77,14 @@ def _writer(settings: Settings, model: str, dimension: int, fresh: bool = False)
 
 
 def prepare(
-    path: Path, sha256: str, settings: Settings, name: str | None = None
+    path: Path, sha256: str, settings: Settings, name: str | None = None, doc_id: str | None = None
 ) -> tuple[Document, str, list[Passage]]:
     """Read and cut one file; raises :class:`IngestError` with the reason it cannot be used."""
     name = name or path.name
     source = readers.read(path, settings, name)
     pages = clean_pages(source.pages)
     about = metadata.describe(name, source.meta, pages)
-    doc_id = metadata.doc_id_for(name, sha256)
+    doc_id = doc_id or metadata.doc_id_for(name, sha256)
     text, passages = cut(doc_id, about["title"], pages, settings)
     if not passages:
         raise IngestError(name, "no readable text; not indexed")
@@ -119,6 +116,8 @@ def ingest(
     tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
     with _writer(settings, embedder.name, embedder.dimension, fresh) as writer:
         writer.tag_with(tagger)
+        ids = DocIds(writer.source_of)
+        batch: dict[str, str] = {}  # content hash → doc id, for files read in this call
 
         def flush() -> None:
             texts = [p.text for item in pending for p in item.passages]
@@ -138,7 +137,7 @@ def ingest(
             pending.clear()
 
         for done, path in enumerate(files):
-            name = _printable(names.get(path, path.name))
+            name = fit_bytes(printable(names.get(path, path.name)))
             if progress:
                 progress(done, len(files), name)
             try:
@@ -146,13 +145,19 @@ def ingest(
             except OSError as exc:
                 reports.append(FileReport(name, "failed", reason=f"cannot be opened ({exc.strerror})"))
                 continue
-            doc_id = metadata.doc_id_for(name, sha)
+            if sha in batch:
+                note = f"the same content as {batch[sha]}, earlier in this batch"
+                reports.append(FileReport(name, "unchanged", batch[sha], reason=note))
+                continue
             if same := writer.find_by_sha(sha):
-                note = None if same.doc_id == doc_id else f"already in the library as {same.doc_id}"
+                batch[sha] = same.doc_id
+                same_id = same.doc_id == metadata.doc_id_for(name, sha)
+                note = None if same_id else f"already in the library as {same.doc_id}"
                 reports.append(FileReport(name, "unchanged", same.doc_id, reason=note))
                 continue
+            doc_id = batch[sha] = ids.assign(metadata.doc_id_for(name, sha), name, sha)
             try:
-                document, text, passages = prepare(path, sha, settings, name)
+                document, text, passages = prepare(path, sha, settings, name, doc_id)
             except IngestError as exc:
                 kind = Path(name).suffix.lstrip(".").lower()
                 failed = Document(doc_id, name, name, kind, sha, "failed", exc.reason)

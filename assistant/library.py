@@ -442,6 +442,11 @@ class Writer:
         ).fetchone()
         return _row_to_document(row, 0) if row else None
 
+    def source_of(self, doc_id: str) -> str | None:
+        """The file name held under ``doc_id``, or None when the id is free."""
+        row = self.db.execute("SELECT source FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
     def status_of(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT status FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
@@ -545,7 +550,7 @@ class Writer:
         target = self.index_dir / SOURCES / sha256 / name
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{name}.tmp")
+            tmp = target.with_name(f".incoming-{os.getpid()}.tmp")  # short: the name may be 255 bytes
             shutil.copyfile(path, tmp)
             os.replace(tmp, target)
 
