@@ -58,7 +58,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    reports = ingest_mod.rebuild(settings, _embedder(settings), _console_progress)
+    ingest_mod.originals(settings, args.drop_missing)  # refuse before loading the model
+    reports = ingest_mod.rebuild(settings, _embedder(settings), _console_progress, args.drop_missing)
     return _report_files(reports, args.json)
 
 
@@ -351,6 +352,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rebuild", help="rebuild the library from its kept original files")
     p.add_argument("--model", help="embedding model to rebuild with")
+    p.add_argument(
+        "--drop-missing", action="store_true",
+        help="rebuild without the documents whose kept original file is gone (refused otherwise)",
+    )  # fmt: skip
     _common(p)
     p.set_defaults(run=cmd_rebuild)
 

@@ -16,7 +16,7 @@ from typing import Any
 from . import library, metadata, readers
 from .cleaning import clean_pages
 from .embedding import Embedder
-from .errors import AssistantError, IngestError, LibraryOutdated, NotFound
+from .errors import AssistantError, IngestError, LibraryOutdated, MissingOriginals, NotFound
 from .names import DocIds, fit_bytes, printable
 from .passages import cut
 from .records import Document, FileReport, Passage
@@ -193,13 +193,24 @@ def retag(settings: Settings, embedder: Embedder) -> int:
         return writer.tag_with(tagger, force=True)
 
 
-def rebuild(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> list[FileReport]:
+def rebuild(
+    settings: Settings, embedder: Embedder, progress: Progress | None = None, drop_missing: bool = False
+) -> list[FileReport]:
     """Re-read every document from the library's own copies of the original files.
 
     Used after damage, after an upgrade that changed the library's schema, or to change the
     embedding model. The documents are those of the newest generation that can still be read
     (for an older schema, those its database lists); if none can, every kept original is used.
+    When originals are gone the rebuild is refused (:class:`MissingOriginals`, naming them)
+    and nothing changes, unless ``drop_missing``: a rebuild never shrinks the library silently.
     """
+    paths = originals(settings, drop_missing)
+    return ingest(paths, settings, embedder, progress, {p: p.name for p in paths}, fresh=True)
+
+
+def originals(settings: Settings, drop_missing: bool = False) -> list[Path]:
+    """The kept original files a rebuild reads; raises :class:`MissingOriginals` when any the
+    library lists are gone, unless ``drop_missing``."""
     sources = settings.index_dir / library.SOURCES
     wanted: list[tuple[str, str]] | None = None
     try:
@@ -212,6 +223,21 @@ def rebuild(settings: Settings, embedder: Embedder, progress: Progress | None = 
         wanted = None
     if wanted is None:
         found = sorted(sources.glob("*/*"), key=lambda p: p.stat().st_mtime) if sources.is_dir() else []
-        wanted = [(p.parent.name, p.name) for p in found]
-    paths = [sources / sha / name for sha, name in wanted if (sources / sha / name).exists()]
-    return ingest(paths, settings, embedder, progress, {p: p.name for p in paths}, fresh=True)
+        wanted = [(p.parent.name, p.name) for p in found if not p.name.startswith(".")]
+        if not wanted and library.current_generation_exists(settings.index_dir) and not drop_missing:
+            raise MissingOriginals(
+                f"No original files are kept in {sources}, so a rebuild would publish an empty "
+                "library; nothing was changed. Run `rebuild --drop-missing` to accept that.",
+                [],
+            )
+    paths = [sources / sha / name for sha, name in wanted if (sources / sha / name).is_file()]
+    missing = [name for sha, name in wanted if not (sources / sha / name).is_file()]
+    if missing and not drop_missing:
+        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+        raise MissingOriginals(
+            f"{len(missing)} of {len(wanted)} documents have no kept original in {sources} "
+            f"({shown}); a rebuild would drop them, so nothing was changed. Put the files back "
+            "(ingest them again), or run `rebuild --drop-missing` to rebuild without them.",
+            missing,
+        )
+    return paths

@@ -398,6 +398,11 @@ def indexed_files(index_dir: Path) -> list[tuple[str, str]] | None:
         return None
 
 
+def current_generation_exists(index_dir: Path) -> bool:
+    """Whether a library has been published here (its ``CURRENT`` pointer is there)."""
+    return (Path(index_dir) / CURRENT).exists()
+
+
 def current_generation(index_dir: Path) -> int:
     """The generation a reader would open now; cheap enough to poll."""
     pointer = _read_current(Path(index_dir))
