@@ -65,14 +65,21 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _writer(settings: Settings, model: str, dimension: int, fresh: bool = False) -> Any:
+Waiting = Callable[[str], None]  # told at once when another process is changing the library
+
+
+def _writer(
+    settings: Settings, model: str, dimension: int, fresh: bool = False, on_wait: Waiting | None = None
+) -> Any:
     return library.writer(
         settings.index_dir,
         model,
         dimension,
         keep_generations=settings.keep_generations,
+        timeout=settings.writer_wait_s,
         fresh=fresh,
         approximate_above=settings.approximate_above,
+        on_wait=on_wait,
     )
 
 
@@ -104,6 +111,7 @@ def ingest(
     progress: Progress | None = None,
     names: dict[Path, str] | None = None,
     fresh: bool = False,
+    on_wait: Waiting | None = None,
 ) -> list[FileReport]:
     """Ingest files and folders into ``settings.index_dir``; one report per file.
 
@@ -114,7 +122,7 @@ def ingest(
     names = names or {}
     pending: list[_Prepared] = []
     tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
-    with _writer(settings, embedder.name, embedder.dimension, fresh) as writer:
+    with _writer(settings, embedder.name, embedder.dimension, fresh, on_wait) as writer:
         writer.tag_with(tagger)
         ids = DocIds(writer.source_of)
         batch: dict[str, str] = {}  # content hash → doc id, for files read in this call
@@ -175,26 +183,32 @@ def ingest(
     return reports
 
 
-def remove(doc_id: str, settings: Settings, embedder_name: str | None = None) -> None:
+def remove(
+    doc_id: str, settings: Settings, embedder_name: str | None = None, on_wait: Waiting | None = None
+) -> None:
     """Delete a document, its passages and vectors from the library."""
     current = library.Library.open(settings.index_dir)
     model = current.model or {"name": embedder_name or "", "dimension": 0}
     current.close()
-    with _writer(settings, model["name"], model["dimension"]) as w:
+    with _writer(settings, model["name"], model["dimension"], on_wait=on_wait) as w:
         if not w.remove(doc_id):
             raise NotFound(f"no document {doc_id!r} in the library at {settings.index_dir}")
 
 
-def retag(settings: Settings, embedder: Embedder) -> int:
+def retag(settings: Settings, embedder: Embedder, on_wait: Waiting | None = None) -> int:
     """Tag every passage again with the themes file in ``settings`` (after it was edited),
     from the vectors the library holds; returns the number of passages tagged."""
     tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
-    with _writer(settings, embedder.name, embedder.dimension) as writer:
+    with _writer(settings, embedder.name, embedder.dimension, on_wait=on_wait) as writer:
         return writer.tag_with(tagger, force=True)
 
 
 def rebuild(
-    settings: Settings, embedder: Embedder, progress: Progress | None = None, drop_missing: bool = False
+    settings: Settings,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    drop_missing: bool = False,
+    on_wait: Waiting | None = None,
 ) -> list[FileReport]:
     """Re-read every document from the library's own copies of the original files.
 
@@ -205,7 +219,9 @@ def rebuild(
     and nothing changes, unless ``drop_missing``: a rebuild never shrinks the library silently.
     """
     paths = originals(settings, drop_missing)
-    return ingest(paths, settings, embedder, progress, {p: p.name for p in paths}, fresh=True)
+    return ingest(
+        paths, settings, embedder, progress, {p: p.name for p in paths}, fresh=True, on_wait=on_wait
+    )
 
 
 def originals(settings: Settings, drop_missing: bool = False) -> list[Path]:

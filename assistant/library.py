@@ -22,7 +22,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -606,18 +606,16 @@ def writer(
     timeout: float = 600,
     fresh: bool = False,
     approximate_above: int = 50_000,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Iterator[Writer]:
     """The one writer of a library. Changes are published when the block ends without error.
 
-    ``fresh`` starts from an empty library instead of the current one (a rebuild).
+    ``fresh`` starts from an empty library instead of the current one (a rebuild). When another
+    process is changing the library, ``on_wait`` is told at once, then the writer waits up to
+    ``timeout`` seconds (0: not at all) before :class:`LibraryBusy`.
     """
     index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(index_dir / ".lock")
-    try:
-        lock.acquire(timeout=timeout)
-    except Timeout as exc:
-        raise LibraryBusy(f"another process is writing the library at {index_dir}") from exc
+    lock = _lock(index_dir, timeout, on_wait)
     try:
         _remove_leftovers(index_dir)
         if fresh:
@@ -649,6 +647,32 @@ def writer(
             shutil.rmtree(folder, ignore_errors=True)
     finally:
         lock.release()
+
+
+def _lock(index_dir: Path, timeout: float, on_wait: Callable[[str], None] | None) -> FileLock:
+    """The writer's lock, taken; a library that cannot be written is a :class:`LibraryError`."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(index_dir / ".lock")
+        try:
+            lock.acquire(timeout=0)
+            return lock
+        except Timeout:
+            pass
+        busy = f"the library at {index_dir} is being changed by another process"
+        if timeout <= 0:
+            raise LibraryBusy(f"{busy}; try again when it has finished")
+        if on_wait is not None:
+            on_wait(f"{busy}; waiting up to {timeout:g} s for it to finish (Ctrl-C stops waiting)")
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout as exc:
+            raise LibraryBusy(f"{busy}; still busy after {timeout:g} s, try again later") from exc
+        return lock
+    except OSError as exc:
+        raise LibraryError(
+            f"The library at {index_dir} cannot be written ({exc.strerror or exc}). Nothing was changed."
+        ) from exc
 
 
 DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
