@@ -127,15 +127,32 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    library = Library.open(_settings(args).index_dir)
+    from . import leftovers
+
+    settings = _settings(args)
+    library = Library.open(settings.index_dir)
     problems = library.check()
     if library.warning:
         problems.insert(0, library.warning)
+    library.close()
+    found, note = leftovers.check(
+        settings.index_dir, settings.keep_generations, args.repair, settings.writer_wait_s, _waiting
+    )
     if args.json:
-        _print_json({"ok": not problems, "generation": library.generation, "problems": problems})
+        _print_json({
+            "ok": not problems, "generation": library.generation, "problems": problems,
+            "leftovers": [str(left) for left in found], "repaired": bool(args.repair and found),
+            **({"note": note} if note else {}),
+        })  # fmt: skip
     else:
         for problem in problems:
-            print(f"problem: {problem}")
+            print(f"problem: {printable(problem)}")
+        for left in found:
+            print(f"{'removed' if args.repair else 'leftover'}: {printable(str(left))}")
+        if found and not args.repair:
+            print(f"{len(found)} leftovers take space but are never read; `check --repair` removes them")
+        if note:
+            print(f"note: {note}", file=sys.stderr)
         counts = library.manifest.get("counts", {})
         print("ok" if not problems else "damaged", f"(generation {library.generation}, {counts})")
     return 0 if not problems else EXIT_ERROR
@@ -422,7 +439,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_docs)
 
     p = sub.add_parser("check", help="verify the library: counts, checksums, vectors and passages")
+    p.add_argument(
+        "--repair", action="store_true",
+        help="remove leftovers of stopped writers (temporary folders, unpublished generations,"
+        " copies of originals no document lists); waits for a writer at work",
+    )  # fmt: skip
     _common(p)
+    _writes(p)
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("rebuild", help="rebuild the library from its kept original files")

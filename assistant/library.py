@@ -157,8 +157,11 @@ class Library:
                 return cls(index_dir, None, None)
             try:
                 library = cls._open_generation(index_dir, pointer["generation"], pointer["manifest_sha256"])
-            except FileNotFoundError:
-                continue
+            except FileNotFoundError as gone:
+                if _read_current(index_dir) != pointer:  # a writer published and tidied it away
+                    continue
+                missing = LibraryCorrupt(f"its folder {Path(str(gone)).name} is missing")
+                library = cls._last_good(index_dir, pointer["generation"], missing)
             except LibraryOutdated as outdated:
                 raise LibraryOutdated(f"{outdated} {rebuild_hint(index_dir)}") from outdated
             except LibraryCorrupt as damage:
@@ -615,7 +618,7 @@ def writer(
     ``timeout`` seconds (0: not at all) before :class:`LibraryBusy`.
     """
     index_dir = Path(index_dir)
-    lock = _lock(index_dir, timeout, on_wait)
+    lock = take_lock(index_dir, timeout, on_wait)
     try:
         _remove_leftovers(index_dir)
         if fresh:
@@ -649,7 +652,7 @@ def writer(
         lock.release()
 
 
-def _lock(index_dir: Path, timeout: float, on_wait: Callable[[str], None] | None) -> FileLock:
+def take_lock(index_dir: Path, timeout: float, on_wait: Callable[[str], None] | None = None) -> FileLock:
     """The writer's lock, taken; a library that cannot be written is a :class:`LibraryError`."""
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
