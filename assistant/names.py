@@ -54,11 +54,13 @@ class DocIds:
         self.given: dict[str, str] = {}  # doc id → file name, in this batch
 
     def assign(self, base: str, name: str, sha256: str) -> str:
-        for candidate in (base, f"{base}-{sha256[:8]}", f"{base}-{sha256[:16]}", f"{base}-{sha256}"):
-            if candidate in self.given:
-                continue
-            held = self.source_of(candidate)
-            if held is None or (held == name and candidate == base):
-                self.given[candidate] = name
-                return candidate
-        raise ValueError(f"no free document id for {name!r}")  # two files with the same content hash
+        candidates = [base, f"{base}-{sha256[:8]}", f"{base}-{sha256[:16]}"]
+        n = 2
+        while True:
+            candidate = candidates.pop(0) if candidates else f"{base}-{sha256[:16]}-{n}"
+            n += 0 if candidates else 1
+            if candidate not in self.given:
+                held = self.source_of(candidate)
+                if held is None or (held == name and candidate == base):
+                    self.given[candidate] = name
+                    return candidate

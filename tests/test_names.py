@@ -91,3 +91,12 @@ def test_control_characters_in_a_name_are_never_stored_or_shown(settings, fake_e
     [document] = Library.open(settings.index_dir).documents()
     assert "\x1b" not in document.source and "\x1b" not in document.title
     assert printable("a\x9bb\udcff") == "a?b\ufffd"
+
+
+def test_ids_stay_unique_however_many_files_share_a_name():
+    from assistant.names import DocIds
+
+    held = {"response": "response.md", "response-aaaaaaaa": "other.md"}
+    ids = DocIds(held.get)
+    given = [ids.assign("response", f"{n}/response.md" if n else "other.md", "a" * 64) for n in range(5)]
+    assert len(set(given) | set(held)) == len(given) + len(held)
