@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import library, store
 from .errors import LibraryBusy, LibraryError
+from .writer_lock import take_lock
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def check(
     if not index_dir.is_dir():
         return [], None
     try:
-        lock = library.take_lock(index_dir, wait_s if repair else 0, on_wait if repair else None)
+        lock = take_lock(index_dir, wait_s if repair else 0, on_wait if repair else None)
     except LibraryBusy:
         if repair:
             raise

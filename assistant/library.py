@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from filelock import FileLock, Timeout
 
 from . import store
 from .errors import LibraryBusy, LibraryCorrupt, LibraryError, LibraryOutdated, ModelMismatch, NotFound
 from .records import Document, Passage, ThemeCount
+from .writer_lock import take_lock
 
 if TYPE_CHECKING:
     from .themes import Tagger, ThemeTag
@@ -650,32 +650,6 @@ def writer(
             shutil.rmtree(folder, ignore_errors=True)
     finally:
         lock.release()
-
-
-def take_lock(index_dir: Path, timeout: float, on_wait: Callable[[str], None] | None = None) -> FileLock:
-    """The writer's lock, taken; a library that cannot be written is a :class:`LibraryError`."""
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(index_dir / ".lock")
-        try:
-            lock.acquire(timeout=0)
-            return lock
-        except Timeout:
-            pass
-        busy = f"the library at {index_dir} is being changed by another process"
-        if timeout <= 0:
-            raise LibraryBusy(f"{busy}; try again when it has finished")
-        if on_wait is not None:
-            on_wait(f"{busy}; waiting up to {timeout:g} s for it to finish (Ctrl-C stops waiting)")
-        try:
-            lock.acquire(timeout=timeout)
-        except Timeout as exc:
-            raise LibraryBusy(f"{busy}; still busy after {timeout:g} s, try again later") from exc
-        return lock
-    except OSError as exc:
-        raise LibraryError(
-            f"The library at {index_dir} cannot be written ({exc.strerror or exc}). Nothing was changed."
-        ) from exc
 
 
 DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}

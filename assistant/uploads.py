@@ -53,5 +53,8 @@ def accept(name: str, data: bytes, folder: Path, settings: Settings) -> tuple[Pa
         n += 1
     if path.resolve().parent != folder.resolve():  # belt and braces: never outside the folder
         raise IngestError(shown, "unsafe file name")
-    path.write_bytes(data)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:  # this upload's own failure, never the batch's
+        raise IngestError(shown, f"could not be saved for reading ({exc.strerror or exc})") from exc
     return path, shown

@@ -13,7 +13,7 @@ import time
 import pytest
 from filelock import FileLock
 
-from assistant import cli, library
+from assistant import cli, library, writer_lock
 from assistant.library import Library, current_generation
 
 from .conftest import CORPUS, ROOT
@@ -68,7 +68,7 @@ def test_a_library_that_cannot_be_written_is_one_line_not_a_traceback(run, seeds
         def acquire(self, *args, **kwargs):
             raise OSError(errno.EROFS, "Read-only file system", str(self.lock_file))
 
-    monkeypatch.setattr(library, "FileLock", ReadOnly)
+    monkeypatch.setattr(writer_lock, "FileLock", ReadOnly)
     code, _, err = run("remove", "child-i-hscb")
     assert code == cli.EXIT_ERROR
     assert "cannot be written (Read-only file system). Nothing was changed." in err and _one_line(err)
