@@ -115,7 +115,7 @@ def ask(
     searcher: Searcher, question: str, history: list[Turn] | None = None, threshold: float = 0.45
 ) -> Answer:
     """An extractive, cited answer, or an honest "not found" with suggestions."""
-    query = search_query(question.strip(), history)
+    query = searcher.bounded(search_query(question.strip(), history))  # a long question is cut
     hits = searcher.search(query, k=8)
     confidence = max((h.similarity or 0.0 for h in hits), default=0.0)
     if not hits or confidence < threshold:

@@ -1,6 +1,13 @@
 """The command line: parse arguments, call one library function, print its records.
 
-Errors of the library become a one-line message on stderr and a non-zero exit.
+Errors of the library become a one-line message on stderr and a non-zero exit:
+
+    0    done
+    1    done, but some files failed (each is named)
+    2    a usage, setting or library error: nothing was done (one line says why)
+    3    the library has an older schema: `rebuild` makes it current
+    4    the library is being changed by another process (with --no-wait, or after --wait)
+    130  interrupted (Ctrl-C or SIGTERM); the message says whether the library changed
 """
 
 from __future__ import annotations
@@ -8,25 +15,39 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import ingest as ingest_mod
-from .errors import AssistantError, LibraryOutdated
-from .library import Library
+from .errors import AssistantError, LibraryBusy, LibraryOutdated, UsageError
+from .library import Library, current_generation
+from .names import printable
 from .records import FileReport, Filters, Hit
 from .search import MODES
 from .settings import Settings
 
 EXIT_FAILED_FILES = 1
-EXIT_ERROR = 2
+EXIT_ERROR = 2  # usage, setting or library error; argparse uses 2 for a bad argument too
+EXIT_USAGE = EXIT_ERROR
 EXIT_OUTDATED = 3  # the library has an older schema: `rebuild` makes it current
+EXIT_BUSY = 4  # another process is changing the library
+EXIT_INTERRUPTED = 130
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(index_dir=getattr(args, "index", None), model=getattr(args, "model", None))
+    return Settings.from_env(
+        index_dir=getattr(args, "index", None),
+        model=getattr(args, "model", None),
+        writer_wait_s=getattr(args, "wait", None),
+    )
+
+
+def _waiting(message: str) -> None:
+    print(f"note: {message}", file=sys.stderr, flush=True)
 
 
 def _embedder(settings: Settings) -> Any:
@@ -52,13 +73,18 @@ def _console_progress(done: int, total: int, name: str) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    reports = ingest_mod.ingest(args.paths, settings, _embedder(settings), _console_progress)
+    reports = ingest_mod.ingest(
+        args.paths, settings, _embedder(settings), _console_progress, on_wait=_waiting
+    )
     return _report_files(reports, args.json)
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    reports = ingest_mod.rebuild(settings, _embedder(settings), _console_progress)
+    ingest_mod.originals(settings, args.drop_missing)  # refuse before loading the model
+    reports = ingest_mod.rebuild(
+        settings, _embedder(settings), _console_progress, args.drop_missing, on_wait=_waiting
+    )
     return _report_files(reports, args.json)
 
 
@@ -69,9 +95,9 @@ def _report_files(reports: list[FileReport], as_json: bool) -> int:
         for r in reports:
             detail = f"{r.passages} passages" if r.status in ("added", "replaced") else (r.reason or "")
             print(
-                f"{r.status:<9} {r.name}"
-                + (f" ({r.doc_id})" if r.doc_id else "")
-                + (f": {detail}" if detail else "")
+                f"{r.status:<9} {printable(r.name)}"
+                + (f" ({printable(r.doc_id)})" if r.doc_id else "")
+                + (f": {printable(detail)}" if detail else "")
             )
         failed = sum(r.failed for r in reports)
         print(f"{len(reports)} files: {len(reports) - failed} ok, {failed} failed")
@@ -80,7 +106,7 @@ def _report_files(reports: list[FileReport], as_json: bool) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    ingest_mod.remove(args.doc_id, settings)
+    ingest_mod.remove(args.doc_id, settings, on_wait=_waiting)
     print(f"removed {args.doc_id}")
     return 0
 
@@ -95,21 +121,38 @@ def cmd_docs(args: argparse.Namespace) -> int:
         print(f"warning: {library.warning}", file=sys.stderr)
     for d in documents:
         detail = f"{d.passages} passages" if d.status == "indexed" else f"failed: {d.error}"
-        print(f"{d.doc_id:<40} {d.status:<8} {detail}  [{d.source}]")
+        print(printable(f"{d.doc_id:<40} {d.status:<8} {detail}  [{d.source}]"))
     print(f"{len(documents)} documents in generation {library.generation}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    library = Library.open(_settings(args).index_dir)
+    from . import leftovers
+
+    settings = _settings(args)
+    library = Library.open(settings.index_dir)
     problems = library.check()
     if library.warning:
         problems.insert(0, library.warning)
+    library.close()
+    found, note = leftovers.check(
+        settings.index_dir, settings.keep_generations, args.repair, settings.writer_wait_s, _waiting
+    )
     if args.json:
-        _print_json({"ok": not problems, "generation": library.generation, "problems": problems})
+        _print_json({
+            "ok": not problems, "generation": library.generation, "problems": problems,
+            "leftovers": [str(left) for left in found], "repaired": bool(args.repair and found),
+            **({"note": note} if note else {}),
+        })  # fmt: skip
     else:
         for problem in problems:
-            print(f"problem: {problem}")
+            print(f"problem: {printable(problem)}")
+        for left in found:
+            print(f"{'removed' if args.repair else 'leftover'}: {printable(str(left))}")
+        if found and not args.repair:
+            print(f"{len(found)} leftovers take space but are never read; `check --repair` removes them")
+        if note:
+            print(f"note: {note}", file=sys.stderr)
         counts = library.manifest.get("counts", {})
         print("ok" if not problems else "damaged", f"(generation {library.generation}, {counts})")
     return 0 if not problems else EXIT_ERROR
@@ -134,8 +177,8 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
         text = hit.passage.text
         for start, end in reversed(hit.highlights):
             text = f"{text[:start]}\u00bb{text[start:end]}\u00ab{text[end:]}"
-        print(f"{hit.rank:>2}. {hit.citation}  [{hit.score:.4f}]")
-        print("    " + text.replace("\n", " ")[:600])
+        print(printable(f"{hit.rank:>2}. {hit.citation}  [{hit.score:.4f}]"))
+        print("    " + printable(text.replace("\n", " ")[:600]))
     print()
 
 
@@ -147,15 +190,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     library = Library.open(
         settings.index_dir, embedder.name if embedder else None, embedder.dimension if embedder else None
     )
-    searcher = Searcher(library, embedder)
+    searcher = Searcher(library, embedder, max_query_chars=settings.max_query_chars,
+                        max_query_terms=settings.max_query_terms)  # fmt: skip
     if args.queries_file:
-        queries = [
-            q.strip() for q in Path(args.queries_file).read_text(encoding="utf-8").splitlines() if q.strip()
-        ]
+        queries = _lines(args.queries_file, "--queries-file")
     elif args.query:
-        queries = [" ".join(args.query)]
+        queries = [printable(" ".join(args.query))]
     else:
-        raise AssistantError("give a QUERY or --queries-file FILE")
+        raise UsageError("give a QUERY or --queries-file FILE")
     filters = _filters(args)
     if unknown := set(filters.themes) - set(library.theme_labels()):
         raise AssistantError(
@@ -163,14 +205,27 @@ def cmd_search(args: argparse.Namespace) -> int:
         )
     for query in queries:
         if args.more_like:
+            if not re.fullmatch(r"[0-9]{1,18}", query):
+                raise UsageError(f"--more-like needs a passage id (a number), not {query[:40]!r}")
             hits = searcher.more_like(int(query), args.k, filters)
         else:
+            if note := searcher.query_note(query):
+                print(f"note: {note}", file=sys.stderr)
             hits = searcher.search(query, args.k, filters, args.mode)
         if args.json or args.queries_file:
             _print_json({"query": query, "results": [h.to_dict() for h in hits]})
         else:
             _print_hits(query, hits)
     return 0
+
+
+def _lines(path: Path, option: str) -> list[str]:
+    """The non-empty lines of a file of queries; bytes that are not UTF-8 become U+FFFD."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8", "replace")
+    except OSError as exc:
+        raise UsageError(f"{option} {printable(str(path))}: {exc.strerror or exc}") from exc
+    return [printable(line.strip()) for line in text.splitlines() if line.strip()]
 
 
 def cmd_themes(args: argparse.Namespace) -> int:
@@ -206,7 +261,7 @@ def _tagger_signature(settings: Settings) -> str:
 
 def cmd_retag(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    tagged = ingest_mod.retag(settings, _embedder(settings))
+    tagged = ingest_mod.retag(settings, _embedder(settings), on_wait=_waiting)
     print(f"re-tagged {tagged} passages with {settings.themes_file}")
     return 0
 
@@ -218,15 +273,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     embedder = _embedder(settings)
-    searcher = Searcher(Library.open(settings.index_dir, embedder.name, embedder.dimension), embedder)
+    searcher = Searcher(
+        Library.open(settings.index_dir, embedder.name, embedder.dimension),
+        embedder,
+        max_query_chars=settings.max_query_chars,
+        max_query_terms=settings.max_query_terms,
+    )
     if args.questions_file:
-        text = Path(args.questions_file).read_text(encoding="utf-8")
-        questions = [q.strip() for q in text.splitlines() if q.strip()]
+        questions = _lines(args.questions_file, "--questions-file")
     elif args.question:
-        questions = [" ".join(args.question)]
+        questions = [printable(" ".join(args.question))]
     else:
-        raise AssistantError("give a QUESTION or --questions-file FILE")
+        raise UsageError("give a QUESTION or --questions-file FILE")
     for question in questions:
+        if note := searcher.query_note(question):
+            print(f"note: {note}", file=sys.stderr)
         answer = generative(settings, ask(searcher, question, threshold=settings.answer_threshold))
         if args.json or args.questions_file:
             _print_json(answer.to_dict())
@@ -324,6 +385,36 @@ def _common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
         parser.add_argument("--json", action="store_true", help="print JSON")
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86_400:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 86400")
+    return value
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 1000")
+    return int(text)
+
+
+def _writes(parser: argparse.ArgumentParser) -> None:
+    """--wait / --no-wait: what to do when another process is changing the library."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--wait", type=_seconds, metavar="SECONDS",
+        help="when another process is changing the library, say so and wait up to SECONDS"
+        " (default: the writer_wait_s setting, 600)",
+    )  # fmt: skip
+    group.add_argument(
+        "--no-wait", dest="wait", action="store_const", const=0.0,
+        help="when another process is changing the library, say so and stop at once (exit 4)",
+    )  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m assistant", description="Search and learn from published safeguarding reviews."
@@ -334,11 +425,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--model", help="embedding model: 'default', a folder, or a cached name")
     _common(p)
+    _writes(p)
     p.set_defaults(run=cmd_ingest)
 
     p = sub.add_parser("remove", help="delete a document with its passages and vectors")
     p.add_argument("doc_id", metavar="DOC_ID")
     _common(p, json_flag=False)
+    _writes(p)
     p.set_defaults(run=cmd_remove)
 
     p = sub.add_parser("docs", help="list documents, passage counts, status and errors")
@@ -346,18 +439,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_docs)
 
     p = sub.add_parser("check", help="verify the library: counts, checksums, vectors and passages")
+    p.add_argument(
+        "--repair", action="store_true",
+        help="remove leftovers of stopped writers (temporary folders, unpublished generations,"
+        " copies of originals no document lists); waits for a writer at work",
+    )  # fmt: skip
     _common(p)
+    _writes(p)
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("rebuild", help="rebuild the library from its kept original files")
     p.add_argument("--model", help="embedding model to rebuild with")
+    p.add_argument(
+        "--drop-missing", action="store_true",
+        help="rebuild without the documents whose kept original file is gone (refused otherwise)",
+    )  # fmt: skip
     _common(p)
+    _writes(p)
     p.set_defaults(run=cmd_rebuild)
 
     p = sub.add_parser("search", help="find cited passages")
     p.add_argument("query", nargs="*", metavar="QUERY")
     p.add_argument("--queries-file", type=Path, help="one query per line; JSON Lines out")
-    p.add_argument("--k", type=int, default=10, help="results per query (default 10)")
+    p.add_argument("--k", type=_positive, default=10, help="results per query (default 10)")
     p.add_argument("--mode", choices=MODES, default="hybrid", help="hybrid (default), keyword, dense, rrf")
     p.add_argument("--more-like", action="store_true", help="QUERY is a passage id: find similar passages")
     p.add_argument("--model", help="embedding model (must match the library)")
@@ -382,6 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("retag", help="tag every passage again after the themes file was edited")
     p.add_argument("--model", help="embedding model (must match the library)")
     _common(p, json_flag=False)
+    _writes(p)
     p.set_defaults(run=cmd_retag)
 
     p = sub.add_parser("ask", help="a cited answer from the reviews, or an honest 'not found'")
@@ -406,17 +511,48 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum: int, _frame: Any) -> None:
+    """SIGTERM ends a command like Ctrl-C does, so a writer removes its temporary folder."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
+    index_dir = getattr(args, "index", None)
+    before = _generation(index_dir)
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
     try:
         return run(args)
     except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_OUTDATED if isinstance(exc, LibraryOutdated) else EXIT_ERROR
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
+        if isinstance(exc, LibraryOutdated):
+            return EXIT_OUTDATED
+        return EXIT_BUSY if isinstance(exc, LibraryBusy) else EXIT_ERROR
     except BrokenPipeError:  # the reader went away (`... | head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file or folder the command was pointed at cannot be used
+        where = f": {printable(str(exc.filename))}" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
-        print("interrupted; the library is unchanged", file=sys.stderr)
-        return 130
+        after = _generation(index_dir)
+        if after != before:
+            print(f"interrupted after the library was saved (now generation {after})", file=sys.stderr)
+        else:
+            print("interrupted; the library is unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _generation(index_dir: Path | None) -> int | None:
+    try:
+        return current_generation(index_dir or Settings.from_env().index_dir)
+    except Exception:  # noqa: BLE001 - only used to word the message after an interrupt
+        return None

@@ -36,6 +36,18 @@ class LibraryBusy(LibraryError):
     """Another process is writing the library."""
 
 
+class MissingOriginals(LibraryError):
+    """A rebuild would lose documents: their kept original files are gone."""
+
+    def __init__(self, message: str, missing: list[str]):
+        super().__init__(message)
+        self.missing = missing
+
+
+class UsageError(AssistantError):
+    """A command was given something it cannot use: a missing file, a bad id, a bad value."""
+
+
 class ModelUnavailable(AssistantError):
     """The configured embedding model cannot be loaded here."""
 

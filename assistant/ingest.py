@@ -16,7 +16,8 @@ from typing import Any
 from . import library, metadata, readers
 from .cleaning import clean_pages
 from .embedding import Embedder
-from .errors import AssistantError, IngestError, LibraryOutdated, NotFound
+from .errors import AssistantError, IngestError, LibraryOutdated, MissingOriginals, NotFound
+from .names import DocIds, fit_bytes, printable
 from .passages import cut
 from .records import Document, FileReport, Passage
 from .settings import Settings
@@ -46,11 +47,13 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )  # fmt: skip
         elif not path.exists():
-            problems.append(FileReport(path.name, "failed", reason="not found"))
+            problems.append(FileReport(printable(path.name), "failed", reason="not found"))
         elif path.suffix.lower() not in readers.SUFFIXES:
             problems.append(
                 FileReport(
-                    path.name, "failed", reason="unsupported file type; use PDF, DOCX, Markdown or text"
+                    printable(path.name),
+                    "failed",
+                    reason="unsupported file type; use PDF, DOCX, Markdown or text",
                 )
             )
         else:
@@ -58,36 +61,37 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
     return files, problems
 
 
-def _printable(name: str) -> str:
-    """A file name that can be shown and stored: bytes that are not UTF-8 (kept by Python as lone
-    surrogates) become U+FFFD."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _writer(settings: Settings, model: str, dimension: int, fresh: bool = False) -> Any:
+Waiting = Callable[[str], None]  # told at once when another process is changing the library
+
+
+def _writer(
+    settings: Settings, model: str, dimension: int, fresh: bool = False, on_wait: Waiting | None = None
+) -> Any:
     return library.writer(
         settings.index_dir,
         model,
         dimension,
         keep_generations=settings.keep_generations,
+        timeout=settings.writer_wait_s,
         fresh=fresh,
         approximate_above=settings.approximate_above,
+        on_wait=on_wait,
     )
 
 
 def prepare(
-    path: Path, sha256: str, settings: Settings, name: str | None = None
+    path: Path, sha256: str, settings: Settings, name: str | None = None, doc_id: str | None = None
 ) -> tuple[Document, str, list[Passage]]:
     """Read and cut one file; raises :class:`IngestError` with the reason it cannot be used."""
     name = name or path.name
     source = readers.read(path, settings, name)
     pages = clean_pages(source.pages)
     about = metadata.describe(name, source.meta, pages)
-    doc_id = metadata.doc_id_for(name, sha256)
+    doc_id = doc_id or metadata.doc_id_for(name, sha256)
     text, passages = cut(doc_id, about["title"], pages, settings)
     if not passages:
         raise IngestError(name, "no readable text; not indexed")
@@ -107,6 +111,7 @@ def ingest(
     progress: Progress | None = None,
     names: dict[Path, str] | None = None,
     fresh: bool = False,
+    on_wait: Waiting | None = None,
 ) -> list[FileReport]:
     """Ingest files and folders into ``settings.index_dir``; one report per file.
 
@@ -117,8 +122,10 @@ def ingest(
     names = names or {}
     pending: list[_Prepared] = []
     tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
-    with _writer(settings, embedder.name, embedder.dimension, fresh) as writer:
+    with _writer(settings, embedder.name, embedder.dimension, fresh, on_wait) as writer:
         writer.tag_with(tagger)
+        ids = DocIds(writer.source_of)
+        batch: dict[str, str] = {}  # content hash → doc id, for files read in this call
 
         def flush() -> None:
             texts = [p.text for item in pending for p in item.passages]
@@ -138,7 +145,7 @@ def ingest(
             pending.clear()
 
         for done, path in enumerate(files):
-            name = _printable(names.get(path, path.name))
+            name = fit_bytes(printable(names.get(path, path.name)))
             if progress:
                 progress(done, len(files), name)
             try:
@@ -146,13 +153,19 @@ def ingest(
             except OSError as exc:
                 reports.append(FileReport(name, "failed", reason=f"cannot be opened ({exc.strerror})"))
                 continue
-            doc_id = metadata.doc_id_for(name, sha)
+            if sha in batch:
+                note = f"the same content as {batch[sha]}, earlier in this batch"
+                reports.append(FileReport(name, "unchanged", batch[sha], reason=note))
+                continue
             if same := writer.find_by_sha(sha):
-                note = None if same.doc_id == doc_id else f"already in the library as {same.doc_id}"
+                batch[sha] = same.doc_id
+                same_id = same.doc_id == metadata.doc_id_for(name, sha)
+                note = None if same_id else f"already in the library as {same.doc_id}"
                 reports.append(FileReport(name, "unchanged", same.doc_id, reason=note))
                 continue
+            doc_id = batch[sha] = ids.assign(metadata.doc_id_for(name, sha), name, sha)
             try:
-                document, text, passages = prepare(path, sha, settings, name)
+                document, text, passages = prepare(path, sha, settings, name, doc_id)
             except IngestError as exc:
                 kind = Path(name).suffix.lstrip(".").lower()
                 failed = Document(doc_id, name, name, kind, sha, "failed", exc.reason)
@@ -170,31 +183,50 @@ def ingest(
     return reports
 
 
-def remove(doc_id: str, settings: Settings, embedder_name: str | None = None) -> None:
+def remove(
+    doc_id: str, settings: Settings, embedder_name: str | None = None, on_wait: Waiting | None = None
+) -> None:
     """Delete a document, its passages and vectors from the library."""
     current = library.Library.open(settings.index_dir)
     model = current.model or {"name": embedder_name or "", "dimension": 0}
     current.close()
-    with _writer(settings, model["name"], model["dimension"]) as w:
+    with _writer(settings, model["name"], model["dimension"], on_wait=on_wait) as w:
         if not w.remove(doc_id):
             raise NotFound(f"no document {doc_id!r} in the library at {settings.index_dir}")
 
 
-def retag(settings: Settings, embedder: Embedder) -> int:
+def retag(settings: Settings, embedder: Embedder, on_wait: Waiting | None = None) -> int:
     """Tag every passage again with the themes file in ``settings`` (after it was edited),
     from the vectors the library holds; returns the number of passages tagged."""
     tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
-    with _writer(settings, embedder.name, embedder.dimension) as writer:
+    with _writer(settings, embedder.name, embedder.dimension, on_wait=on_wait) as writer:
         return writer.tag_with(tagger, force=True)
 
 
-def rebuild(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> list[FileReport]:
+def rebuild(
+    settings: Settings,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    drop_missing: bool = False,
+    on_wait: Waiting | None = None,
+) -> list[FileReport]:
     """Re-read every document from the library's own copies of the original files.
 
     Used after damage, after an upgrade that changed the library's schema, or to change the
     embedding model. The documents are those of the newest generation that can still be read
     (for an older schema, those its database lists); if none can, every kept original is used.
+    When originals are gone the rebuild is refused (:class:`MissingOriginals`, naming them)
+    and nothing changes, unless ``drop_missing``: a rebuild never shrinks the library silently.
     """
+    paths = originals(settings, drop_missing)
+    return ingest(
+        paths, settings, embedder, progress, {p: p.name for p in paths}, fresh=True, on_wait=on_wait
+    )
+
+
+def originals(settings: Settings, drop_missing: bool = False) -> list[Path]:
+    """The kept original files a rebuild reads; raises :class:`MissingOriginals` when any the
+    library lists are gone, unless ``drop_missing``."""
     sources = settings.index_dir / library.SOURCES
     wanted: list[tuple[str, str]] | None = None
     try:
@@ -207,6 +239,21 @@ def rebuild(settings: Settings, embedder: Embedder, progress: Progress | None = 
         wanted = None
     if wanted is None:
         found = sorted(sources.glob("*/*"), key=lambda p: p.stat().st_mtime) if sources.is_dir() else []
-        wanted = [(p.parent.name, p.name) for p in found]
-    paths = [sources / sha / name for sha, name in wanted if (sources / sha / name).exists()]
-    return ingest(paths, settings, embedder, progress, {p: p.name for p in paths}, fresh=True)
+        wanted = [(p.parent.name, p.name) for p in found if not p.name.startswith(".")]
+        if not wanted and library.current_generation_exists(settings.index_dir) and not drop_missing:
+            raise MissingOriginals(
+                f"No original files are kept in {sources}, so a rebuild would publish an empty "
+                "library; nothing was changed. Run `rebuild --drop-missing` to accept that.",
+                [],
+            )
+    paths = [sources / sha / name for sha, name in wanted if (sources / sha / name).is_file()]
+    missing = [name for sha, name in wanted if not (sources / sha / name).is_file()]
+    if missing and not drop_missing:
+        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+        raise MissingOriginals(
+            f"{len(missing)} of {len(wanted)} documents have no kept original in {sources} "
+            f"({shown}); a rebuild would drop them, so nothing was changed. Put the files back "
+            "(ingest them again), or run `rebuild --drop-missing` to rebuild without them.",
+            missing,
+        )
+    return paths

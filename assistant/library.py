@@ -22,18 +22,18 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from filelock import FileLock, Timeout
 
 from . import store
 from .errors import LibraryBusy, LibraryCorrupt, LibraryError, LibraryOutdated, ModelMismatch, NotFound
 from .records import Document, Passage, ThemeCount
+from .writer_lock import take_lock
 
 if TYPE_CHECKING:
     from .themes import Tagger, ThemeTag
@@ -157,8 +157,11 @@ class Library:
                 return cls(index_dir, None, None)
             try:
                 library = cls._open_generation(index_dir, pointer["generation"], pointer["manifest_sha256"])
-            except FileNotFoundError:
-                continue
+            except FileNotFoundError as gone:
+                if _read_current(index_dir) != pointer:  # a writer published and tidied it away
+                    continue
+                missing = LibraryCorrupt(f"its folder {Path(str(gone)).name} is missing")
+                library = cls._last_good(index_dir, pointer["generation"], missing)
             except LibraryOutdated as outdated:
                 raise LibraryOutdated(f"{outdated} {rebuild_hint(index_dir)}") from outdated
             except LibraryCorrupt as damage:
@@ -398,6 +401,11 @@ def indexed_files(index_dir: Path) -> list[tuple[str, str]] | None:
         return None
 
 
+def current_generation_exists(index_dir: Path) -> bool:
+    """Whether a library has been published here (its ``CURRENT`` pointer is there)."""
+    return (Path(index_dir) / CURRENT).exists()
+
+
 def current_generation(index_dir: Path) -> int:
     """The generation a reader would open now; cheap enough to poll."""
     pointer = _read_current(Path(index_dir))
@@ -441,6 +449,11 @@ class Writer:
             (sha256, store.PIPELINE_VERSION),
         ).fetchone()
         return _row_to_document(row, 0) if row else None
+
+    def source_of(self, doc_id: str) -> str | None:
+        """The file name held under ``doc_id``, or None when the id is free."""
+        row = self.db.execute("SELECT source FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
 
     def status_of(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT status FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
@@ -545,7 +558,7 @@ class Writer:
         target = self.index_dir / SOURCES / sha256 / name
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{name}.tmp")
+            tmp = target.with_name(f".incoming-{os.getpid()}.tmp")  # short: the name may be 255 bytes
             shutil.copyfile(path, tmp)
             os.replace(tmp, target)
 
@@ -596,18 +609,16 @@ def writer(
     timeout: float = 600,
     fresh: bool = False,
     approximate_above: int = 50_000,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Iterator[Writer]:
     """The one writer of a library. Changes are published when the block ends without error.
 
-    ``fresh`` starts from an empty library instead of the current one (a rebuild).
+    ``fresh`` starts from an empty library instead of the current one (a rebuild). When another
+    process is changing the library, ``on_wait`` is told at once, then the writer waits up to
+    ``timeout`` seconds (0: not at all) before :class:`LibraryBusy`.
     """
     index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(index_dir / ".lock")
-    try:
-        lock.acquire(timeout=timeout)
-    except Timeout as exc:
-        raise LibraryBusy(f"another process is writing the library at {index_dir}") from exc
+    lock = take_lock(index_dir, timeout, on_wait)
     try:
         _remove_leftovers(index_dir)
         if fresh:

@@ -16,16 +16,20 @@ import numpy as np
 
 from . import store
 from .embedding import Embedder
+from .errors import NotFound
 from .fusion import reciprocal_rank, weighted_scores
 from .library import Library
 from .records import Document, Filters, Hit, Passage
 from .sentences import sentence_spans
+from .settings import Settings
 from .vocabulary import Expansion, Vocabulary
 from .vocabulary import load as load_vocabulary
 
 MODES = ("hybrid", "keyword", "dense", "rrf")  # rrf: the reciprocal-rank-fusion baseline
 CANDIDATES = 50  # from each search, before fusion
 KEYWORD_WEIGHT = 0.6  # share of the keyword score in the fused score (measured: README)
+MAX_QUERY_CHARS = Settings.max_query_chars  # the settings' defaults, for callers without settings
+MAX_QUERY_TERMS = Settings.max_query_terms
 WORD = re.compile(r"\w[\w'&-]*\w|\w")
 STOPWORDS = frozenset(
     "a about after all also am an and any are as at be been before being between both but by can "
@@ -56,8 +60,10 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
-def fts_query(expansion: Expansion) -> str:
-    """An FTS5 expression: any content word of the query, or any related phrase."""
+def fts_query(expansion: Expansion, max_terms: int = MAX_QUERY_TERMS) -> str:
+    """An FTS5 expression: any content word of the query, or any related phrase; at most
+    ``max_terms`` of them (the first words of the query, then its related phrases), so a long
+    query cannot become thousands of OR terms."""
     terms = content_words(expansion.query)
     phrases = [*terms, *(t.lower() for t in expansion.matched), *(t.lower() for t in expansion.related)]
     seen: list[str] = []
@@ -65,6 +71,8 @@ def fts_query(expansion: Expansion) -> str:
         cleaned = " ".join(words(phrase))
         if cleaned and cleaned not in seen:
             seen.append(cleaned)
+            if len(seen) >= max_terms:
+                break
     return " OR ".join(f'"{p}"' for p in seen)
 
 
@@ -90,11 +98,37 @@ def highlight(text: str, expansion: Expansion, limit: int = 2) -> tuple[tuple[in
 class Searcher:
     """Searches one opened library generation with one embedder."""
 
-    def __init__(self, library: Library, embedder: Embedder | None, vocabulary: Vocabulary | None = None):
+    def __init__(
+        self,
+        library: Library,
+        embedder: Embedder | None,
+        vocabulary: Vocabulary | None = None,
+        max_query_chars: int = MAX_QUERY_CHARS,
+        max_query_terms: int = MAX_QUERY_TERMS,
+    ):
         self.library = library
         self.embedder = embedder
         self.vocabulary = vocabulary or load_vocabulary()
+        self.max_query_chars = max_query_chars
+        self.max_query_terms = max_query_terms
         self._documents: dict[str, Document] = {}
+
+    def query_note(self, query: str) -> str | None:
+        """What a person should be told about their query before it is searched: that it was cut."""
+        if len(query.strip()) <= self.max_query_chars:
+            return None
+        return (
+            f"the query is {len(query.strip()):,} characters long; only its first "
+            f"{self.max_query_chars:,} were searched"
+        )
+
+    def bounded(self, query: str) -> str:
+        """The part of a query that is searched: at most ``max_query_chars``, cut at a word."""
+        query = query.strip()
+        if len(query) <= self.max_query_chars:
+            return query
+        cut = query[: self.max_query_chars]
+        return cut.rsplit(None, 1)[0] if " " in cut.strip() else cut
 
     # -- public calls ---------------------------------------------------------------------------
 
@@ -103,7 +137,7 @@ class Searcher:
     ) -> list[Hit]:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
-        query = query.strip()
+        query = self.bounded(query)
         if not query or self.library.passage_count == 0:
             return []
         expansion = self.vocabulary.expand(query)
@@ -131,8 +165,8 @@ class Searcher:
 
     def more_like(self, passage_id: int, k: int = 10, filters: Filters | None = None) -> list[Hit]:
         """Passages closest in meaning to one passage, itself left out."""
-        if self.library.vectors is None:
-            return []
+        if self.library.vectors is None or not self.library.passages([passage_id]):
+            raise NotFound(f"no passage {passage_id} in the library at {self.library.index_dir}")
         vector = self.library.vectors.reconstruct(int(passage_id)).reshape(1, -1)
         allowed = self.allowed_ids(filters)
         ranked = [(pid, s) for pid, s in self.dense_ranking(vector, allowed, k + 1) if pid != passage_id]
@@ -150,7 +184,7 @@ class Searcher:
         self, expansion: Expansion, allowed: set[int] | None, n: int = CANDIDATES
     ) -> list[tuple[int, float]]:
         """(passage id, BM25 score: higher is better), best first."""
-        expression = fts_query(expansion)
+        expression = fts_query(expansion, self.max_query_terms)
         if not expression:
             return []
         sql = "SELECT rowid, -bm25(passages_fts, 1.0, 0.5, 0.2) AS score FROM passages_fts"

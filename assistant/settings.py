@@ -66,6 +66,22 @@ class Settings:
     uploads: str = _setting(
         "on", "Adding documents in the browser: 'on', 'off' (read-only), or 'signed-in' (OIDC login)."
     )
+    max_query_chars: int = _setting(
+        2000, "Longest query searched, in characters; a longer one is cut, with a note.", min=10, max=100_000
+    )
+    max_query_terms: int = _setting(
+        64,
+        "Most keyword terms (words and related phrases) one query sends to the keyword index.",
+        min=1,
+        max=1000,
+    )
+    writer_wait_s: float = _setting(
+        600.0,
+        "How long a change waits for another process that is changing the library, in seconds;"
+        " 0: say so and stop at once.",
+        min=0,
+        max=86_400,
+    )
     approximate_above: int = _setting(
         50_000, "From this many passages the vectors move to an approximate (IVF) index."
     )

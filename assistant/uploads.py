@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import IngestError
+from .names import fit_bytes
 from .readers import SUFFIXES, sniff
 from .settings import Settings
 
@@ -25,7 +26,7 @@ def safe_name(name: str) -> str:
     name = PureWindowsPath(PurePosixPath(name).name).name  # drop folders, whichever separator
     name = UNSAFE.sub("_", name).strip(" .")
     stem, suffix = Path(name).stem[:120], Path(name).suffix.lower()[:10]
-    return f"{stem or 'upload'}{suffix}"
+    return fit_bytes(f"{stem or 'upload'}{suffix}")  # file systems count bytes: 85 CJK characters are 255
 
 
 def accept(name: str, data: bytes, folder: Path, settings: Settings) -> tuple[Path, str]:
@@ -52,5 +53,8 @@ def accept(name: str, data: bytes, folder: Path, settings: Settings) -> tuple[Pa
         n += 1
     if path.resolve().parent != folder.resolve():  # belt and braces: never outside the folder
         raise IngestError(shown, "unsafe file name")
-    path.write_bytes(data)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:  # this upload's own failure, never the batch's
+        raise IngestError(shown, f"could not be saved for reading ({exc.strerror or exc})") from exc
     return path, shown

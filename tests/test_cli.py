@@ -116,6 +116,11 @@ def test_readme_documents_every_command_and_setting():
         assert f"python -m assistant {command}" in readme, command
     for name, _default, _help in describe():
         assert f"ASSISTANT_{name.upper()}" in readme, name
+    for command, parser in commands.items():
+        for action in parser._actions:  # noqa: SLF001
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    assert option in readme, f"{command} {option}"
 
 
 def test_themes_retag_and_the_theme_filter(run):
