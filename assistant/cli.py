@@ -85,6 +85,28 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+EDIT_NAMES = {"date": "published", "age_group": "age_groups", "type": "review_type"}
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from .editing import edit
+
+    changes = {f: getattr(args, f) for f in ("title", "subject", "partnership", "published", "review_type")}
+    changes = {f: v for f, v in changes.items() if v is not None}
+    if args.age_group is not None:
+        changes["age_groups"] = args.age_group
+    revert = [EDIT_NAMES.get(r.replace("-", "_"), r.replace("-", "_")) for r in args.revert or []]
+    doc = edit(_settings(args), args.doc_id, changes, revert)
+    if args.json:
+        _print_json(doc.to_dict())
+        return 0
+    for field in ("title", "subject", "partnership", "published", "review_type", "age_groups"):
+        value = getattr(doc, field)
+        shown = ", ".join(value) if isinstance(value, tuple) else value
+        print(f"{field:<12} {shown or '-':<60} {doc.field_sources.get(field, '')}")
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     library = Library.open(_settings(args).index_dir)
     documents = library.documents()
@@ -340,6 +362,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc_id", metavar="DOC_ID")
     _common(p, json_flag=False)
     p.set_defaults(run=cmd_remove)
+
+    p = sub.add_parser("edit", help="correct a document's title, subject, partnership, date, type or ages")
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("--title")
+    p.add_argument("--subject", help="who the review is about: 'Child J', or the deceased's name")
+    p.add_argument("--partnership", help="the publisher: partnership, board or coroner's area")
+    p.add_argument("--published", metavar="DATE", help="date of publication: 2019-12-19 or 19/12/2019")
+    p.add_argument("--review-type", dest="review_type", metavar="T")
+    p.add_argument(
+        "--age-group", action="append", metavar="ID", help="baby, young-child, teenager, adult, older"
+    )
+    p.add_argument("--revert", action="append", metavar="FIELD", help="back to the value read from the file")
+    _common(p)
+    p.set_defaults(run=cmd_edit)
 
     p = sub.add_parser("docs", help="list documents, passage counts, status and errors")
     _common(p)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import library, metadata, readers
+from . import doc_metadata, library, metadata, readers
 from .cleaning import clean_pages
+from .doc_metadata import edits
 from .embedding import Embedder
 from .errors import AssistantError, IngestError, LibraryOutdated, NotFound
 from .passages import cut
@@ -86,7 +87,8 @@ def prepare(
     name = name or path.name
     source = readers.read(path, settings, name)
     pages = clean_pages(source.pages)
-    about = metadata.describe(name, source.meta, pages)
+    about, notes = doc_metadata.describe(name, source.kind, source.meta, "\n".join(p.text for p in pages))
+    about = edits.apply(about, edits.load(settings.index_dir).get(sha256, {}))  # corrections kept
     doc_id = metadata.doc_id_for(name, sha256)
     text, passages = cut(doc_id, about["title"], pages, settings)
     if not passages:
@@ -95,7 +97,7 @@ def prepare(
     document = Document(
         doc_id=doc_id, source=name, kind=source.kind, sha256=sha256, status="indexed",
         passages=len(passages), pages=max(numbers) if numbers else None,
-        warnings=tuple(source.warnings), **about,
+        warnings=(*source.warnings, *notes), **about,
     )  # fmt: skip
     return document, text, passages
 

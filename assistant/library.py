@@ -32,6 +32,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from . import store
+from .doc_metadata.stored import meta_from_json, meta_to_json
 from .errors import LibraryBusy, LibraryCorrupt, LibraryError, LibraryOutdated, ModelMismatch, NotFound
 from .records import Document, Passage, ThemeCount
 
@@ -88,6 +89,7 @@ def _row_to_document(row: sqlite3.Row, passages: int) -> Document:
         published=row["published"],
         added=row["added"],
         warnings=tuple(json.loads(row["warnings"])),
+        **meta_from_json(row["meta"]),
     )
 
 
@@ -442,6 +444,10 @@ class Writer:
         ).fetchone()
         return _row_to_document(row, 0) if row else None
 
+    def document(self, doc_id: str) -> Document | None:
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return _row_to_document(row, 0) if row else None
+
     def status_of(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT status FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
@@ -532,13 +538,29 @@ class Writer:
     def _insert_document(self, d: Document, text: str) -> None:
         self.db.execute(
             "INSERT INTO documents (doc_id, title, source, kind, sha256, status, error, pages, subject,"
-            " partnership, partnership_short, review_type, published, added, warnings, text, pipeline)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " partnership, partnership_short, review_type, published, added, warnings, text, pipeline, meta)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (d.doc_id, d.title, d.source, d.kind, d.sha256, d.status, d.error, d.pages, d.subject,
              d.partnership, d.partnership_short, d.review_type, d.published,
              d.added or datetime.now(UTC).isoformat(timespec="seconds"), json.dumps(list(d.warnings)),
-             text, store.PIPELINE_VERSION),
+             text, store.PIPELINE_VERSION, meta_to_json(d)),
         )  # fmt: skip
+
+    def update_fields(self, document: Document) -> None:
+        """Store corrected fields of a document already held (an edit); its text, passages and
+        vectors stay as they are."""
+        d = document
+        self.db.execute(
+            "UPDATE documents SET title=?, subject=?, partnership=?, partnership_short=?, review_type=?,"
+            " published=?, meta=? WHERE doc_id=?",
+            (d.title, d.subject, d.partnership, d.partnership_short, d.review_type, d.published,
+             meta_to_json(d), d.doc_id),
+        )  # fmt: skip
+        self.db.execute(
+            "UPDATE passages_fts SET title=? WHERE rowid IN (SELECT id FROM passages WHERE doc_id=?)",
+            (f"{d.subject} {d.title}".strip(), d.doc_id),
+        )
+        self.changed = True
 
     def keep_source(self, path: Path, sha256: str, name: str) -> None:
         """Keep the original file, named by its content hash, for rebuilds and viewing."""

@@ -98,7 +98,9 @@ class Tally:
         self.counts = {f: {"right": 0, "empty": 0, "wrong": 0, "unjudged": 0} for f in fields}
         self.wrong: dict[str, list[tuple[str, str, str]]] = {f: [] for f in self.counts}
 
-    def add(self, item: str, field: str, value: str, label: str | None, match: Callable[[str, str], bool]) -> None:
+    def add(
+        self, item: str, field: str, value: str, label: str | None, match: Callable[[str, str], bool]
+    ) -> None:
         c = self.counts[field]
         if label is None:
             c["unjudged"] += 1

@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from . import ages, dates, genres
 
-FRONT_MATTER, TEXT, PROPERTIES, EDITED, FILE_NAME = "front matter", "text", "properties", "edited", "file name"
+FRONT_MATTER, TEXT, PROPERTIES, EDITED, FILE_NAME = (
+    "front matter",
+    "text",
+    "properties",
+    "edited",
+    "file name",
+)
 FIELDS = ("title", "subject", "partnership", "partnership_short", "review_type", "published", "age_groups")
 FILE_LIKE = re.compile(
     r"^(?:microsoft\s+(?:word|powerpoint|excel)\b|untitled\b|document\d*$|slide\s*\d*$)|\.(?:docx?|pdf|rtf|odt|txt)$"
@@ -91,8 +99,32 @@ def read_fields(name: str, kind: str, meta: dict[str, str], text: str) -> Fields
         elif read.get(key, genres.NONE)[0]:
             result.found[key] = Found(read[key][0], TEXT, read[key][1])
     if "published" in result.found:
-        why = dates.check(result.found["published"].value) if re.match(r"\d{4}", result.found["published"].value) else "not a date"
+        why = (
+            dates.check(result.found["published"].value)
+            if re.match(r"\d{4}", result.found["published"].value)
+            else "not a date"
+        )
         if why:
             bad = result.found.pop("published")
-            result.warnings.append(f"date {bad.value!r} ({bad.source}) cannot be a publication date ({why}); left empty")
+            result.warnings.append(
+                f"date {bad.value!r} ({bad.source}) cannot be a publication date ({why}); left empty"
+            )
     return result
+
+
+def describe(name: str, kind: str, meta: dict[str, str], text: str) -> tuple[dict[str, Any], list[str]]:
+    """The :class:`~assistant.records.Document` fields a file gives about itself, and warnings.
+
+    A document always has a title: where neither the front matter, the text nor the properties
+    give one, it is the file's name (source 'file name').
+    """
+    fields = read_fields(name, kind, meta, text)
+    about: dict[str, Any] = {key: fields.value(key) for key in FIELDS if key != "age_groups"}
+    about["age_groups"] = tuple(g for g in fields.value("age_groups").split(",") if g)
+    sources = fields.sources()
+    if not about["title"]:
+        about["title"] = Path(name).stem.replace("_", " ")
+        sources["title"] = FILE_NAME
+    about["field_sources"] = sources
+    about["reference"] = fields.reference
+    return about, fields.warnings

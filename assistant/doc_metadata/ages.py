@@ -65,7 +65,15 @@ def ages(text: str) -> list[tuple[float, str]]:
             unit = (m.group(2) or "years").lower()
             if n is None:
                 continue
-            per_year = 12 if unit.startswith("month") else 52 if unit.startswith("week") else 365 if unit.startswith("day") else 1
+            per_year = (
+                12
+                if unit.startswith("month")
+                else 52
+                if unit.startswith("week")
+                else 365
+                if unit.startswith("day")
+                else 1
+            )
             found.append((n / per_year, m.group()))
     for m in SCHOOL_YEAR.finditer(text):
         if 1 <= int(m.group(1)) <= 13:

@@ -27,11 +27,21 @@ PFD_MARKS = re.compile(
 PFD_TYPE = "Prevention of Future Deaths report"
 HEADER_DATE = re.compile(rf"^[ \t*#]*Date(?:\s+of\s+report)?d?\s*[:.\-]?\s*({dates.DATE})", re.I | re.M)
 AREA = re.compile(r"^[ \t*#]*(?:Coroner'?s?\s+)?Area\s*[:\-]\s*(.+?)\s*$", re.I | re.M)
-AREA_IN_TEXT = re.compile(r"\bcoroner\s+area\s+(?:of|for)\s+(?:the\s+)?([A-Z][\w'’&,\- ]{2,80}?)(?=[.;\n]|\s+(?:I|and I)\b)")
-TITLES = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master|Baby|Professor|Sir|Dame)\.?\s+)?"
-NAME = r"([A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|de|van|von|da|del|la|le|bin|al))*)"
-DEATH_OF = re.compile(
-    rf"\b(?:death|deaths)\s+of\s+(?:the\s+late\s+)?{TITLES}(?:['‘“\"])?{NAME}", re.M
+AREA_IN_TEXT = re.compile(
+    r"\bcoroner\s+area\s+(?:of|for)\s+(?:the\s+)?([A-Z][\w'’&,\- ]{2,80}?)(?=[.;\n]|\s+(?:I|and I)\b)"
+)
+TITLES = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master|Professor|Sir|Dame)\.?[ \t]+)?"
+PARTICLES = {"de", "van", "von", "da", "del", "la", "le", "bin", "al"}
+NAME_WORD = r"[A-Z][\w'’\-]*"
+NICKNAME = r"(?:[ \t]+\((?!date|dob|born|aged)[\"“'‘]?[A-Z][\w ]{0,20}[\"”'’]?\))"
+NAME = rf"({NAME_WORD}(?:{NICKNAME}?[ \t]+(?:{NAME_WORD}|{'|'.join(PARTICLES)}))*)"
+BEFORE_NAME = (
+    r"(?:[ \t]*:)?[ \t]*(?:the[ \t]+late[ \t]+|the[ \t]+child,?[ \t]+|infant[ \t]+|baby[ \t]+|aged[ \t]+"
+    r"|\d{1,3}[- ]years?[- ]old[ \t]+)?"
+)
+DEATH_OF = re.compile(rf"\b(death|deaths)[ \t]+of{BEFORE_NAME}{TITLES}[\"“'‘]?{NAME}")
+DIED = re.compile(
+    rf"(?:^|\n)[ \t]*{TITLES}{NAME}(?:[ \t]*\([^)\n]{{0,60}}\))?(?:[^.\n]{{0,80}}?)?[ \t]+died\b"
 )
 REFERENCE = re.compile(r"\bRef(?:erence)?(?:\s+no\.?)?\s*[:.]?\s*(\d{4}-\d{4})\b", re.I)
 NOT_NAMES = {"The", "A", "An", "His", "Her", "Their", "This", "That", "My", "Our", "Your"}
@@ -42,9 +52,27 @@ PARTNERSHIP = re.compile(
     r"|Children\s+Safeguarding\s+Partnership|Safeguarding\s+Partnership|Community\s+Safety\s+Partnership))"
     r"(?:\s*\(([A-Z]{2,7})\))?"
 )
-NOT_PLACES = {"The", "A", "This", "Local", "Of", "And", "By", "Our", "Each", "Its", "Their", "To", "For", "With"}
+NOT_PLACES = {
+    "The",
+    "A",
+    "This",
+    "Local",
+    "Of",
+    "And",
+    "By",
+    "Our",
+    "Each",
+    "Its",
+    "Their",
+    "To",
+    "For",
+    "With",
+}
 REVIEW_TYPES = (
-    (r"Local\s+Child\s+Safeguarding\s+Practice\s+Review|\bLCSPR\b", "Local Child Safeguarding Practice Review"),
+    (
+        r"Local\s+Child\s+Safeguarding\s+Practice\s+Review|\bLCSPR\b",
+        "Local Child Safeguarding Practice Review",
+    ),
     (r"(?<!Local )Child\s+Safeguarding\s+Practice\s+Review|\bCSPR\b", "Child Safeguarding Practice Review"),
     (r"Serious\s+Case\s+Review|\bSCR\b", "Serious Case Review"),
     (r"Safeguarding\s+Adults?\s+Review|\bSAR\b", "Safeguarding Adults Review"),
@@ -89,13 +117,47 @@ def pfd_area(text: str) -> Read:
     return NONE
 
 
+def _name(raw: str) -> str:
+    """'SAMANTHA JANE GOULD (Sam)' → 'Samantha Jane Gould'; '' when it is not a person's name."""
+    raw = re.sub(NICKNAME, "", raw)
+    words = raw.split()
+    while words and (
+        words[-1] in NOT_NAMES
+        or words[-1].lower() in PARTICLES
+        or words[-1].isupper()
+        and len(words[-1]) == 1
+    ):
+        words.pop()
+    if len(words) < 2 or words[0] in NOT_NAMES or len(words) > 6:
+        return ""
+    return " ".join(w.title() if w.isupper() and len(w) > 1 else w for w in words)
+
+
+def _names_after(text: str) -> list[str]:
+    """The names listed at the start of ``text``: 'A, aged 55, and B (aged 48)' → [A, B]."""
+    sentence = re.split(r"(?<=[a-z0-9)])\.\s|\n", text, maxsplit=1)[0][:400]
+    found = []
+    for m in re.finditer(rf"(?:^|,|\band\b|&|;)[ \t]*{TITLES}{NAME}", sentence):
+        if (name := _name(m.group(1))) and name not in found:
+            found.append(name)
+    return found
+
+
 def pfd_subject(text: str) -> Read:
-    for m in DEATH_OF.finditer(text[:6000]):
-        words = m.group(1).split()
-        while words and (words[-1] in NOT_NAMES or words[-1].lower() in {"de", "van", "von", "da", "del", "la", "le", "bin", "al"}):
-            words.pop()
-        if words and words[0] not in NOT_NAMES and len(words) >= 2 and not any(w.isupper() and len(w) > 3 for w in words[:1]):
-            return " ".join(words), m.group().strip()
+    """The deceased: 'investigation into the death of NAME' (or 'deaths of A and B'), else a
+    sentence that starts 'NAME ... died'."""
+    head = text[:6000]
+    for m in DEATH_OF.finditer(head):
+        if m.group(1) == "deaths":
+            names = _names_after(head[m.start(2) :])
+            if names:
+                joined = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+                return joined, m.group().strip()
+        elif name := _name(m.group(2)):
+            return name, m.group().strip()
+    for m in DIED.finditer(head):
+        if name := _name(m.group(1)):
+            return name, m.group().strip()
     return NONE
 
 
@@ -114,7 +176,11 @@ def partnership(text: str) -> tuple[str, str, str]:
         if len(words) < 4:
             continue
         name = " ".join(words)
-        shorts = [s.group(2) for s in PARTNERSHIP.finditer(text[:20000]) if s.group(2) and name in _one_line(s.group(1))]
+        shorts = [
+            s.group(2)
+            for s in PARTNERSHIP.finditer(text[:20000])
+            if s.group(2) and name in _one_line(s.group(1))
+        ]
         return name, (shorts[0] if shorts else ""), m.group().strip()
     return "", "", ""
 
@@ -122,7 +188,9 @@ def partnership(text: str) -> tuple[str, str, str]:
 def review_type(text: str) -> Read:
     """The review type named first in the opening of the text."""
     head = text[:5000]
-    found = [(m.start(), label, m.group()) for pattern, label in REVIEW_TYPES if (m := re.search(pattern, head))]
+    found = [
+        (m.start(), label, m.group()) for pattern, label in REVIEW_TYPES if (m := re.search(pattern, head))
+    ]
     if not found:
         return NONE
     _, label, phrase = min(found)
