@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ingest as ingest_mod
+from .doc_metadata.ages import GROUPS as AGE_GROUPS
 from .errors import AssistantError, LibraryOutdated
 from .library import Library
 from .records import FileReport, Filters, Hit
@@ -145,6 +146,9 @@ def _filters(args: argparse.Namespace) -> Filters:
         agencies=tuple(args.agency or ()),
         review_types=tuple(args.review_type or ()),
         themes=tuple(args.theme or ()),
+        age_groups=tuple(args.age_group or ()),
+        year_from=args.year_from,
+        year_to=args.year_to,
     )
 
 
@@ -267,10 +271,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from . import evaluation
+    from . import evaluation, metadata_eval
 
+    fields = metadata_eval.run()  # fields read from the text: no model, a few seconds
+    if args.metadata:
+        _print_json(fields) if args.json else print("\n".join(metadata_eval.lines(fields)))
+        return 0
     settings = Settings.from_env(index_dir=args.index or Path("index-eval"), model=args.model)
     report = evaluation.run(settings, _embedder(settings), use_pfd=not args.seeds_only)
+    report["metadata"] = fields
     if args.json:
         _print_json(report)
         return 0
@@ -304,6 +313,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 f"  {theme:<31} precision {_score(m['precision'])} recall {_score(m['recall'])}"
                 f"  ({m['support']} labelled, {m['tagged']} tagged)"
             )
+    print("\n".join(metadata_eval.lines(fields)))
     return 0
 
 
@@ -403,6 +413,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency", action="append", help="only passages addressing this agency (repeatable)")
     p.add_argument("--review-type", action="append", help="only this review type (repeatable)")
     p.add_argument("--theme", action="append", help="only passages with this learning theme id (repeatable)")
+    p.add_argument(
+        "--age-group", action="append", choices=AGE_GROUPS, help="only documents about this age group"
+    )
+    p.add_argument("--year-from", type=int, metavar="YEAR", help="only documents published in or after YEAR")
+    p.add_argument("--year-to", type=int, metavar="YEAR", help="only documents published in or before YEAR")
     _common(p)
     p.set_defaults(run=cmd_search)
 
@@ -430,6 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="measure search quality on the labelled query set")
     p.add_argument("--model", help="embedding model")
     p.add_argument("--seeds-only", action="store_true", help="leave out the PFD reports")
+    p.add_argument(
+        "--metadata", action="store_true", help="only the fields read from documents' text (no model)"
+    )
     _common(p)
     p.set_defaults(run=cmd_eval)
 

@@ -32,6 +32,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from . import store
+from .doc_metadata.ages import GROUPS as AGE_ORDER
 from .doc_metadata.stored import meta_from_json, meta_to_json
 from .errors import LibraryBusy, LibraryCorrupt, LibraryError, LibraryOutdated, ModelMismatch, NotFound
 from .records import Document, Passage, ThemeCount
@@ -297,6 +298,11 @@ class Library:
             )
             found[facet] = {str(value): n for value, n in rows}
         found["agency"] = {agency: n for agency, (n, _) in self.agency_spread().items()}
+        rows = self.db.execute(
+            "SELECT a.value, count(*) FROM passages p JOIN documents d USING (doc_id),"
+            " json_each(d.meta, '$.age_groups') a GROUP BY 1"
+        )
+        found["age_group"] = {group: n for group, n in sorted(rows, key=lambda r: AGE_ORDER.index(r[0]))}
         rows = self.db.execute(
             "SELECT theme, count(*) FROM passage_themes GROUP BY theme ORDER BY count(*) DESC, theme"
         )

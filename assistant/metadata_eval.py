@@ -189,3 +189,25 @@ def run(folder: Path = pfd.DEFAULT_DIR, show_wrong: int = 0) -> dict[str, Any]:
         "pfd_held_out": pfd_quality(reports, held=True),
         "seeds": seed_quality(show_wrong=show_wrong),
     }
+
+
+def lines(report: dict[str, Any]) -> list[str]:
+    """The figures as a table per labelled set, for the command line."""
+    titles = {
+        "pfd": "PFD reports as plain text (rules written on these)",
+        "pfd_held_out": "PFD reports as plain text, held out (never looked at)",
+        "seeds": "seeds with front matter hidden",
+    }
+    out = []
+    for part, title in titles.items():
+        r = report[part]
+        out.append(f"metadata, {r['documents']} {title}:")
+        head = ('field', 'right', 'empty', 'wrong', 'accuracy', 'no invented')
+        out.append('  {:<18} {:>6} {:>6} {:>6} {:>9} {:>12}'.format(*head))
+        for field, f in r["fields"].items():
+            if f["judged"]:
+                out.append(
+                    f"  {field:<18} {f['right']:>6} {f['empty']:>6} {f['wrong']:>6}"
+                    f" {f['accuracy']:>9.3f} {f['no_invented']:>12.3f}"
+                )
+    return out

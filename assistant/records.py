@@ -135,11 +135,15 @@ class Filters:
     agencies: tuple[str, ...] = ()
     review_types: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()  # learning-theme ids
+    age_groups: tuple[str, ...] = ()  # documents about someone of these ages (doc_metadata.ages)
+    year_from: int | None = None  # publication years from .. to, both included
+    year_to: int | None = None
 
     def __bool__(self) -> bool:
         return any(
-            (self.doc_ids, self.partnerships, self.years, self.agencies, self.review_types, self.themes)
-        )
+            (self.doc_ids, self.partnerships, self.years, self.agencies, self.review_types, self.themes,
+             self.age_groups, self.year_from is not None, self.year_to is not None)
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import store
+from .doc_metadata.ages import query_groups
 from .embedding import Embedder
 from .fusion import reciprocal_rank, weighted_scores
 from .library import Library
@@ -127,6 +128,9 @@ class Searcher:
             fused = reciprocal_rank([[pid for pid, _ in keyword], [pid for pid, _ in dense]])
         else:
             fused = keyword or dense
+        if named := query_groups(query):  # "self-harm in teenagers": that age group first
+            ages = self.allowed_ids(Filters(age_groups=named)) or set()
+            fused = sorted(fused, key=lambda pair: pair[0] not in ages)
         return self._hits(fused[:k], expansion, vector)
 
     def more_like(self, passage_id: int, k: int = 10, filters: Filters | None = None) -> list[Hit]:
@@ -204,6 +208,16 @@ class Searcher:
                 "(" + " OR ".join("(',' || p.agencies || ',') LIKE ?" for _ in filters.agencies) + ")"
             )
             params.extend(f"%,{a},%" for a in filters.agencies)
+        if filters.age_groups:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM json_each(d.meta, '$.age_groups') a"
+                f" WHERE a.value IN ({','.join('?' * len(filters.age_groups))}))"
+            )
+            params.extend(filters.age_groups)
+        for bound, op in ((filters.year_from, ">="), (filters.year_to, "<=")):
+            if bound is not None:
+                clauses.append(f"d.published != '' AND CAST(substr(d.published, 1, 4) AS INTEGER) {op} ?")
+                params.append(bound)
         if filters.themes:
             marks = ",".join("?" * len(filters.themes))
             clauses.append(f"p.id IN (SELECT passage_id FROM passage_themes WHERE theme IN ({marks}))")

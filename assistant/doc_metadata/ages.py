@@ -24,7 +24,7 @@ QUERY_WORDS = {
     r"\b(?:toddlers?|young child(?:ren)?|primary school)\b": ("young-child",),
     r"\b(?:teenagers?|teens?|adolescents?|secondary school)\b": ("teenager",),
     r"\b(?:older (?:people|person|adults?)|elderly|pensioners?)\b": ("older",),
-    r"(?<!older )\badults?\b": ("adult",),
+    r"(?<!older )(?<!safeguarding )\badults?\b(?! social care)": ("adult",),
 }
 NUMBER_WORDS = {
     w: n

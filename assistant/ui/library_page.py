@@ -11,6 +11,7 @@ from assistant.errors import AssistantError, IngestError
 from assistant.ingest import ingest, remove
 from assistant.records import FileReport
 from assistant.ui import render, state
+from assistant.ui.about import age_labels, edited_note
 from assistant.uploads import accept
 
 MESSAGES = {
@@ -76,8 +77,10 @@ def page() -> None:
     library = state.searcher().library
     st.subheader("Documents")
     rows = [
-        {"review": d.cite(), "document id": d.doc_id, "file": d.source, "status": d.status,
-         "passages": d.passages, "pages": d.pages, "problem": d.error or "; ".join(d.warnings)}
+        {"review": d.name, "document id": d.doc_id, "file": d.source, "status": d.status,
+         "passages": d.passages, "pages": d.pages, "about": age_labels(d), "edited": edited_note(d),
+         "read from": "; ".join(f"{f}: {s}" for f, s in sorted(d.field_sources.items())),
+         "problem": d.error or "; ".join(d.warnings)}
         for d in library.documents()
     ]  # fmt: skip
     st.dataframe(rows, hide_index=True, width="stretch")
