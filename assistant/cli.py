@@ -112,13 +112,17 @@ def cmd_docs(args: argparse.Namespace) -> int:
     library = Library.open(_settings(args).index_dir)
     documents = library.documents()
     if args.json:
-        _print_json({"generation": library.generation, "documents": [d.to_dict() for d in documents]})
+        cases = library.cases()
+        rows = [dict(d.to_dict(), case_documents=cases.get(d.case, [])) for d in documents]
+        _print_json({"generation": library.generation, "documents": rows})
         return 0
     if library.warning:
         print(f"warning: {library.warning}", file=sys.stderr)
     for d in documents:
         detail = f"{d.passages} passages" if d.status == "indexed" else f"failed: {d.error}"
-        print(f"{d.doc_id:<40} {d.status:<8} {detail}  [{d.source}]")
+        print(f"{d.doc_id:<40} {d.status:<8} {detail}  [{d.source}]  {d.name}")
+    for case, ids in library.cases().items():
+        print(f"case {case}: {', '.join(ids)}")
     print(f"{len(documents)} documents in generation {library.generation}")
     return 0
 

@@ -261,6 +261,17 @@ class Library:
         n = self.db.execute("SELECT count(*) FROM passages WHERE doc_id=?", (doc_id,)).fetchone()[0]
         return _row_to_document(row, n)
 
+    def cases(self) -> dict[str, list[str]]:
+        """Cases of two or more documents (the review, its response, its briefing): case → doc ids."""
+        rows = self.db.execute(
+            "SELECT json_extract(meta, '$.case') AS c, doc_id FROM documents"
+            " WHERE status='indexed' AND coalesce(c, '') != '' ORDER BY c, published, doc_id"
+        )
+        found: dict[str, list[str]] = {}
+        for case, doc_id in rows:
+            found.setdefault(case, []).append(doc_id)
+        return {case: ids for case, ids in found.items() if len(ids) > 1}
+
     def document_text(self, doc_id: str) -> str:
         row = self.db.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         if row is None:

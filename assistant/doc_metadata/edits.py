@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import BadEdit
 from . import ages, dates
+from .cases import case_key
 
 EDITS_FILE = "edits.json"
 EDITABLE = ("title", "subject", "partnership", "published", "review_type", "age_groups")
@@ -87,4 +88,5 @@ def apply(about: dict[str, Any], mine: dict[str, dict[str, str]]) -> dict[str, A
         about["edited"][field] = {
             "when": edit.get("when", ""), "by": edit.get("by", ""), "was": was, "was_source": was_source,
         }  # fmt: skip
+    about["case"] = case_key(str(about.get("subject", "")), str(about.get("partnership", "")))
     return about
