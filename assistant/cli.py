@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -52,9 +53,20 @@ def _console_progress(done: int, total: int, name: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from .fetch import is_url
+    from .url_ingest import download
+
     settings = _settings(args)
-    reports = ingest_mod.ingest(args.paths, settings, _embedder(settings), _console_progress)
-    return _report_files(reports, args.json)
+    urls = [a for a in args.paths if is_url(a)]
+    paths = [Path(a) for a in args.paths if not is_url(a)]
+    with tempfile.TemporaryDirectory(prefix="url-") as tmp:  # downloads finish before the write lock
+        got = download(urls, Path(tmp), settings, args.pick)
+        if not paths and not got.names:
+            return _report_files(got.problems, args.json)
+        reports = ingest_mod.ingest(
+            [*paths, *got.names], settings, _embedder(settings), _console_progress, got.names, urls=got.urls
+        )
+    return _report_files(got.problems + reports, args.json)
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
@@ -366,8 +378,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="add or update documents (files or folders)")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p = sub.add_parser("ingest", help="add or update documents (files, folders or web addresses)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--pick", action="append", metavar="N", help="of a web page's PDFs: the Nth (repeatable) or 'all'"
+    )
     p.add_argument("--model", help="embedding model: 'default', a folder, or a cached name")
     _common(p)
     p.set_defaults(run=cmd_ingest)

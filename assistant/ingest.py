@@ -81,7 +81,7 @@ def _writer(settings: Settings, model: str, dimension: int, fresh: bool = False)
 
 
 def prepare(
-    path: Path, sha256: str, settings: Settings, name: str | None = None
+    path: Path, sha256: str, settings: Settings, name: str | None = None, url: str = ""
 ) -> tuple[Document, str, list[Passage]]:
     """Read and cut one file; raises :class:`IngestError` with the reason it cannot be used."""
     name = name or path.name
@@ -97,7 +97,7 @@ def prepare(
     document = Document(
         doc_id=doc_id, source=name, kind=source.kind, sha256=sha256, status="indexed",
         passages=len(passages), pages=max(numbers) if numbers else None,
-        warnings=(*source.warnings, *notes), **about,
+        warnings=(*source.warnings, *notes), url=url, **about,
     )  # fmt: skip
     return document, text, passages
 
@@ -109,6 +109,7 @@ def ingest(
     progress: Progress | None = None,
     names: dict[Path, str] | None = None,
     fresh: bool = False,
+    urls: dict[Path, str] | None = None,
 ) -> list[FileReport]:
     """Ingest files and folders into ``settings.index_dir``; one report per file.
 
@@ -154,7 +155,7 @@ def ingest(
                 reports.append(FileReport(name, "unchanged", same.doc_id, reason=note))
                 continue
             try:
-                document, text, passages = prepare(path, sha, settings, name)
+                document, text, passages = prepare(path, sha, settings, name, (urls or {}).get(path, ""))
             except IngestError as exc:
                 kind = Path(name).suffix.lstrip(".").lower()
                 failed = Document(doc_id, name, name, kind, sha, "failed", exc.reason)
@@ -199,9 +200,11 @@ def rebuild(settings: Settings, embedder: Embedder, progress: Progress | None = 
     """
     sources = settings.index_dir / library.SOURCES
     wanted: list[tuple[str, str]] | None = None
+    urls: dict[str, str] = {}  # sha256 → the address a document was downloaded from
     try:
         current = library.Library.open(settings.index_dir)
         wanted = [(d.sha256, d.source) for d in current.documents() if d.status == "indexed"]
+        urls = {d.sha256: d.url for d in current.documents() if d.url}
         current.close()
     except LibraryOutdated:
         wanted = library.indexed_files(settings.index_dir)
@@ -211,4 +214,5 @@ def rebuild(settings: Settings, embedder: Embedder, progress: Progress | None = 
         found = sorted(sources.glob("*/*"), key=lambda p: p.stat().st_mtime) if sources.is_dir() else []
         wanted = [(p.parent.name, p.name) for p in found]
     paths = [sources / sha / name for sha, name in wanted if (sources / sha / name).exists()]
-    return ingest(paths, settings, embedder, progress, {p: p.name for p in paths}, fresh=True)
+    kept = {p: urls[p.parent.name] for p in paths if p.parent.name in urls}
+    return ingest(paths, settings, embedder, progress, {p: p.name for p in paths}, fresh=True, urls=kept)

@@ -10,7 +10,7 @@ import streamlit as st
 from assistant.errors import AssistantError, IngestError
 from assistant.ingest import ingest, remove
 from assistant.records import FileReport
-from assistant.ui import render, state
+from assistant.ui import render, state, url_section
 from assistant.ui.about import age_labels, edited_note
 from assistant.uploads import accept
 
@@ -74,6 +74,7 @@ def _upload_section() -> None:
 def page() -> None:
     st.title("Library")
     _upload_section()
+    url_section.section()
     library = state.searcher().library
     st.subheader("Documents")
     rows = [
