@@ -129,8 +129,7 @@ class Searcher:
         else:
             fused = keyword or dense
         if named := query_groups(query):  # "self-harm in teenagers": that age group first
-            ages = self.allowed_ids(Filters(age_groups=named)) or set()
-            fused = sorted(fused, key=lambda pair: pair[0] not in ages)
+            fused = self.age_first(fused, named)
         return self._hits(fused[:k], expansion, vector)
 
     def more_like(self, passage_id: int, k: int = 10, filters: Filters | None = None) -> list[Hit]:
@@ -224,6 +223,20 @@ class Searcher:
             params.extend(filters.themes)
         sql = f"SELECT p.id FROM passages p JOIN documents d USING (doc_id) WHERE {' AND '.join(clauses)}"
         return {row[0] for row in self.library.db.execute(sql, params)}
+
+    def age_first(self, fused: list[tuple[int, float]], groups: tuple[str, ...]) -> list[tuple[int, float]]:
+        """Passages of documents known to be about other ages move after the rest; a document
+        whose ages are not known is not moved (no evidence against it)."""
+        other = {
+            row[0]
+            for row in self.library.db.execute(
+                "SELECT p.id FROM passages p JOIN documents d USING (doc_id)"
+                " WHERE json_array_length(d.meta, '$.age_groups') > 0 AND NOT EXISTS (SELECT 1 FROM"
+                f" json_each(d.meta, '$.age_groups') a WHERE a.value IN ({','.join('?' * len(groups))}))",
+                groups,
+            )
+        }
+        return sorted(fused, key=lambda pair: pair[0] in other)
 
     def document(self, doc_id: str) -> Document:
         if doc_id not in self._documents:

@@ -81,6 +81,10 @@ def test_age_group_and_year_range_filters(searcher):
 def test_a_query_that_names_an_age_group_ranks_that_group_first(searcher):
     assert searcher.search("self-harm", mode="keyword")[0].document.doc_id == "baby-f"
     assert searcher.search("self-harm in teenagers", mode="keyword")[0].document.doc_id == "child-t"
+    raw = [h.document.doc_id for h in searcher.search("self-harm shared", mode="keyword")]
+    assert raw == ["baby-f", "child-t", "baby-f-response"]
+    teen = [h.document.doc_id for h in searcher.search("self-harm shared in teenagers", mode="keyword")]
+    assert teen == ["child-t", "baby-f-response", "baby-f"]  # the response's ages are unknown: not moved
     assert searcher.search("self-harm in young people", mode="keyword")[0].document.doc_id in {
         "child-t", "baby-f",
     }  # fmt: skip  (young people: every under-18 group, both documents qualify)

@@ -116,6 +116,9 @@ def test_ages_to_groups():
     assert ages.age_groups("for 10 years she worked there") == ()
     assert ages.query_groups("self-harm in young people") == ("baby", "young-child", "teenager")
     assert ages.query_groups("falls in older adults") == ("older",)
+    for not_an_age in ("child protection plans", "What happened to Child J?", "adult social care",
+                       "Safeguarding Adults Board", "children's services"):  # fmt: skip
+        assert ages.query_groups(not_an_age) == (), not_an_age
 
 
 def test_names_as_people_say_them():

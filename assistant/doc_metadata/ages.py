@@ -18,14 +18,17 @@ LABELS = {
     "adult": "Adult (18-64)", "older": "Older person (65+)",
 }  # fmt: skip
 UNDER_18 = ("baby", "young-child", "teenager")
-QUERY_WORDS = {
-    r"\b(?:child|children|young (?:people|person)|under[- ]18s?|minors?)\b": UNDER_18,
-    r"\b(?:bab(?:y|ies)|infants?|newborns?|neonatal)\b": ("baby",),
-    r"\b(?:toddlers?|young child(?:ren)?|primary school)\b": ("young-child",),
-    r"\b(?:teenagers?|teens?|adolescents?|secondary school)\b": ("teenager",),
-    r"\b(?:older (?:people|person|adults?)|elderly|pensioners?)\b": ("older",),
-    r"(?<!older )(?<!safeguarding )\badults?\b(?! social care)": ("adult",),
-}
+SERVICES = r"(?!'?s?\s+(?:protection|services|social care|mental health|safeguarding))"
+NAMED = r"(?!\s+['‘’\"]?[A-Z]{1,3}\d{0,2}\b)"  # "Child J" names a review's subject, not an age
+CHILD = rf"\b(?i:child|children){NAMED}{SERVICES}\b"  # case-sensitive only for the letter after it
+QUERY_WORDS = (
+    (re.compile(rf"{CHILD}|\b(?i:young (?:people|person)|under[- ]18s?|minors?)\b"), UNDER_18),
+    (re.compile(r"\b(?:bab(?:y|ies)|infants?|newborns?|neonatal)\b", re.I), ("baby",)),
+    (re.compile(r"\b(?:toddlers?|young child(?:ren)?|primary school)\b", re.I), ("young-child",)),
+    (re.compile(r"\b(?:teenagers?|teens?|adolescents?|secondary school)\b", re.I), ("teenager",)),
+    (re.compile(r"\b(?:older (?:people|person|adults?)|elderly|pensioners?)\b", re.I), ("older",)),
+    (re.compile(rf"(?<![Oo]lder )(?<![Ss]afeguarding )\b(?i:adults?)\b{SERVICES}"), ("adult",)),
+)
 NUMBER_WORDS = {
     w: n
     for n, w in enumerate(
@@ -94,7 +97,7 @@ def age_groups(text: str) -> tuple[str, ...]:
 def query_groups(query: str) -> tuple[str, ...]:
     """The age groups a query names ('teenagers', 'children', 'under 18' ...), youngest first."""
     groups: set[str] = set()
-    for pattern, named in QUERY_WORDS.items():
-        if re.search(pattern, query, re.I):
+    for pattern, named in QUERY_WORDS:
+        if pattern.search(query):
             groups.update(named)
     return tuple(g for g in GROUPS if g in groups)
