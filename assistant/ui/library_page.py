@@ -10,7 +10,7 @@ import streamlit as st
 from assistant.errors import AssistantError, IngestError
 from assistant.ingest import ingest, remove
 from assistant.records import FileReport
-from assistant.ui import render, state, url_section
+from assistant.ui import edit_section, render, state, url_section
 from assistant.ui.about import age_labels, edited_note
 from assistant.uploads import accept
 
@@ -85,6 +85,7 @@ def page() -> None:
         for d in library.documents()
     ]  # fmt: skip
     st.dataframe(rows, hide_index=True, width="stretch")
+    edit_section.section(library.documents())
     allowed, _ = state.can_upload()
     if allowed and rows:
         doomed = st.selectbox("Remove a document", [r["document id"] for r in rows], index=None)
