@@ -41,20 +41,21 @@ def held_out(report_id: str) -> bool:
     return int(hashlib.sha256(report_id.encode()).hexdigest()[:8], 16) % 5 == 0
 
 
-def pfd_plain_text(report: pfd.PfdReport) -> str:
+def pfd_plain_text(report: pfd.PfdReport, header: bool = True) -> str:
     """A report as a coroner prints it, with no front matter: header, then the three sections.
 
     The date is printed as '12/08/2013' or '12 August 2013' (half each, fixed by the id), as
     both appear in published reports.
     """
-    lines = ["REGULATION 28: REPORT TO PREVENT FUTURE DEATHS", ""]
-    if report.date:
+    lines = ["REGULATION 28: REPORT TO PREVENT FUTURE DEATHS", ""] if header else []
+    if report.date and header:
         d = report.date
         long = int(hashlib.sha256(report.id.encode()).hexdigest()[8:10], 16) % 2
         printed = f"{d.day} {MONTHS[d.month - 1]} {d.year}" if long else d.strftime("%d/%m/%Y")
         lines.append(f"Date: {printed}")
-    lines += [f"Coroner: {report.coroner}", f"Area: {report.area}", ""]
-    lines += [f"THIS REPORT IS BEING SENT TO: {report.receiver}", ""]
+    if header:
+        lines += [f"Coroner: {report.coroner}", f"Area: {report.area}", ""]
+        lines += [f"THIS REPORT IS BEING SENT TO: {report.receiver}", ""]
     for key, heading in pfd.SECTIONS.items():
         if text := report.sections.get(key):
             lines += [heading.upper(), "", text, ""]
@@ -134,16 +135,19 @@ def _read(name: str, text: str) -> doc_metadata.Fields:
     return doc_metadata.read_fields(name, "text", {}, "\n".join(p.text for p in pages))
 
 
-def pfd_quality(reports: list[pfd.PfdReport], held: bool, show_wrong: int = 0) -> dict[str, Any]:
-    """Per-field figures on the reports in (``held`` True) or out of the held-out part."""
+def pfd_quality(
+    reports: list[pfd.PfdReport], held: bool, show_wrong: int = 0, header: bool = True
+) -> dict[str, Any]:
+    """Per-field figures on the reports in (``held`` True) or out of the held-out part; with
+    ``header`` False, the three sections alone: a test of not inventing (little can be right)."""
     tally, n = Tally(PFD_FIELDS), 0
     for report in reports:
         if held_out(report.id) != held:
             continue
         n += 1
-        text = pfd_plain_text(report)
+        text = pfd_plain_text(report, header)
         found = _read(f"pfd-{report.id}.txt", text)
-        labels = pfd_labels(report, text)
+        labels = pfd_labels(report, pfd_plain_text(report))
         for field in PFD_FIELDS:
             label = labels[field]
             if field == "subject" and not label:
@@ -187,6 +191,7 @@ def run(folder: Path = pfd.DEFAULT_DIR, show_wrong: int = 0) -> dict[str, Any]:
     return {
         "pfd": pfd_quality(reports, held=False, show_wrong=show_wrong),
         "pfd_held_out": pfd_quality(reports, held=True),
+        "pfd_no_header": pfd_quality(reports, held=False, header=False),
         "seeds": seed_quality(show_wrong=show_wrong),
     }
 
@@ -196,6 +201,7 @@ def lines(report: dict[str, Any]) -> list[str]:
     titles = {
         "pfd": "PFD reports as plain text (rules written on these)",
         "pfd_held_out": "PFD reports as plain text, held out (never looked at)",
+        "pfd_no_header": "PFD reports, the three sections alone (no header: nothing to read)",
         "seeds": "seeds with front matter hidden",
     }
     out = []

@@ -77,12 +77,12 @@ def apply(about: dict[str, Any], mine: dict[str, dict[str, str]]) -> dict[str, A
     """``about`` (Document fields as read) with the edits of one document laid over it."""
     about = dict(about, field_sources=dict(about.get("field_sources", {})), edited={})
     for field, edit in mine.items():
-        if field not in EDITABLE:
+        if field not in EDITABLE or not isinstance(edit, dict):
             continue
         was = about.get(field, "")
         was = ",".join(was) if field == "age_groups" else str(was or "")
         was_source = about["field_sources"].get(field, "")
-        value = edit.get("value", "")
+        value = str(edit.get("value", ""))
         about[field] = tuple(g for g in value.split(",") if g) if field == "age_groups" else value
         about["field_sources"][field] = "edited"
         about["edited"][field] = {
