@@ -180,3 +180,39 @@ def test_cli_ingest_by_address_keeps_the_url_through_rebuild(
     doc = json.loads(capsys.readouterr().out)["documents"][0]
     assert doc["url"] == f"{server}/baby-f.pdf" and doc["subject"] == "Baby F"
     assert doc["name"] == "Baby F, Sandwell SCP, March 2023"
+
+
+def test_library_page_adds_by_address_only_when_switched_on(
+    server, seeds_library, fake_embedder, monkeypatch
+):
+    from streamlit.testing.v1 import AppTest
+
+    from assistant.library import Library
+    from assistant.ui import state
+
+    from .test_app import APP
+
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    monkeypatch.setattr(state, "SETTINGS", seeds_library)  # url_import off: the default
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("assistant/ui/library_page.py").run()
+    assert not [t for t in at.text_input if "web address" in t.label]
+    on = seeds_library.replace(url_import="on", url_allow_private="on", url_timeout_s=5.0)
+    monkeypatch.setattr(state, "SETTINGS", on)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("assistant/ui/library_page.py").run()
+    box = next(t for t in at.text_input if "web address" in t.label)
+    box.input(f"{server}/reviews.html").run()
+    next(b for b in at.button if b.label == "Download and add").click().run()
+    assert not at.exception
+    pick = next(m for m in at.multiselect if m.label == "Choose the documents to add")
+    assert pick.options == [f"{server}/baby-f.pdf", f"{server}/other.pdf"]
+    pick.select(f"{server}/baby-f.pdf").run()
+    next(b for b in at.button if b.label == "Add the chosen PDFs").click().run()
+    assert not at.exception, at.exception
+    shown = [s.value for s in at.success]
+    assert len(shown) == 1 and shown[0].startswith("baby\\-f\\.pdf: added ("), [e.value for e in at.error]
+    library = Library.open(seeds_library.index_dir)
+    urls = {d.doc_id: d.url for d in library.documents()}
+    library.close()
+    assert urls["baby-f"] == f"{server}/baby-f.pdf"
