@@ -15,6 +15,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -60,11 +61,28 @@ def refused_address(ip: str) -> str | None:
     return None
 
 
-def _resolve(host: str, port: int, allow_private: bool) -> str:
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise ConnectionError(f"the name {host!r} could not be resolved ({exc})") from exc
+def _lookup(host: str, port: int, timeout: float) -> list:
+    """getaddrinfo with a time limit (it has none of its own): run in a daemon thread."""
+    found: list = []
+
+    def run() -> None:
+        try:
+            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except (OSError, UnicodeError) as exc:
+            found.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not found:
+        raise TimeoutError(f"looking up {host} took too long")
+    if isinstance(found[0], BaseException):
+        raise ConnectionError(f"the name {host!r} could not be resolved ({found[0]})") from found[0]
+    return found[0]
+
+
+def _resolve(host: str, port: int, allow_private: bool, timeout: float = 10.0) -> str:
+    infos = _lookup(host, port, timeout)
     ip = str(infos[0][4][0])
     if not allow_private and (why := refused_address(ip)):
         raise PermissionError(f"refused: {host} is a {why}")
@@ -116,7 +134,7 @@ def _get(url: str, limit: int, deadline: float, allow_private: bool) -> tuple[st
             raise ValueError(f"more than {MAX_REDIRECTS} redirects")
         seen.append(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        ip = _resolve(parts.hostname, port, allow_private)
+        ip = _resolve(parts.hostname, port, allow_private, max(0.1, deadline - time.monotonic()))
         kind = _Https if parts.scheme == "https" else _Http
         conn = kind(ip, parts.hostname, port, max(0.1, deadline - time.monotonic()))
         try:

@@ -216,3 +216,15 @@ def test_library_page_adds_by_address_only_when_switched_on(
     urls = {d.doc_id: d.url for d in library.documents()}
     library.close()
     assert urls["baby-f"] == f"{server}/baby-f.pdf"
+
+
+def test_a_name_that_does_not_resolve_or_resolves_slowly_fails_in_time(tmp_path, monkeypatch):
+    from assistant import fetch as fetch_mod
+
+    with pytest.raises(IngestError, match="could not be resolved"):
+        _fetch("http://no-such-host.invalid/review.pdf", tmp_path)
+    monkeypatch.setattr(fetch_mod.socket, "getaddrinfo", lambda *a, **k: time.sleep(5))
+    started = time.monotonic()
+    with pytest.raises(IngestError, match=r"took too long \(over 1.5 s\)"):
+        _fetch("http://slow-dns.example/review.pdf", tmp_path)
+    assert time.monotonic() - started < 2.5
