@@ -18,11 +18,13 @@ import os
 import re
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import ingest as ingest_mod
+from .doc_metadata.ages import GROUPS as AGE_GROUPS
 from .errors import AssistantError, LibraryBusy, LibraryOutdated, UsageError
 from .library import Library, current_generation
 from .names import printable
@@ -72,11 +74,26 @@ def _console_progress(done: int, total: int, name: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from .fetch import is_url
+    from .url_ingest import download
+
     settings = _settings(args)
-    reports = ingest_mod.ingest(
-        args.paths, settings, _embedder(settings), _console_progress, on_wait=_waiting
-    )
-    return _report_files(reports, args.json)
+    urls = [a for a in args.paths if is_url(a)]
+    paths = [Path(a) for a in args.paths if not is_url(a)]
+    with tempfile.TemporaryDirectory(prefix="url-") as tmp:  # downloads finish before the write lock
+        got = download(urls, Path(tmp), settings, args.pick)
+        if not paths and not got.names:
+            return _report_files(got.problems, args.json)
+        reports = ingest_mod.ingest(
+            [*paths, *got.names],
+            settings,
+            _embedder(settings),
+            _console_progress,
+            got.names,
+            on_wait=_waiting,
+            urls=got.urls,
+        )
+    return _report_files(got.problems + reports, args.json)
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
@@ -111,17 +128,43 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+EDIT_NAMES = {"date": "published", "age_group": "age_groups", "type": "review_type"}
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from .editing import edit
+
+    changes = {f: getattr(args, f) for f in ("title", "subject", "partnership", "published", "review_type")}
+    changes = {f: v for f, v in changes.items() if v is not None}
+    if args.age_group is not None:
+        changes["age_groups"] = args.age_group
+    revert = [EDIT_NAMES.get(r.replace("-", "_"), r.replace("-", "_")) for r in args.revert or []]
+    doc = edit(_settings(args), args.doc_id, changes, revert)
+    if args.json:
+        _print_json(doc.to_dict())
+        return 0
+    for field in ("title", "subject", "partnership", "published", "review_type", "age_groups"):
+        value = getattr(doc, field)
+        shown = ", ".join(value) if isinstance(value, tuple) else value
+        print(f"{field:<12} {shown or '-':<60} {doc.field_sources.get(field, '')}")
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     library = Library.open(_settings(args).index_dir)
     documents = library.documents()
     if args.json:
-        _print_json({"generation": library.generation, "documents": [d.to_dict() for d in documents]})
+        cases = library.cases()
+        rows = [dict(d.to_dict(), case_documents=cases.get(d.case, [])) for d in documents]
+        _print_json({"generation": library.generation, "documents": rows})
         return 0
     if library.warning:
         print(f"warning: {library.warning}", file=sys.stderr)
     for d in documents:
         detail = f"{d.passages} passages" if d.status == "indexed" else f"failed: {d.error}"
-        print(printable(f"{d.doc_id:<40} {d.status:<8} {detail}  [{d.source}]"))
+        print(printable(f"{d.doc_id:<40} {d.status:<8} {detail}  [{d.source}]  {d.name}"))
+    for case, ids in library.cases().items():
+        print(printable(f"case {case}: {', '.join(ids)}"))
     print(f"{len(documents)} documents in generation {library.generation}")
     return 0
 
@@ -166,6 +209,9 @@ def _filters(args: argparse.Namespace) -> Filters:
         agencies=tuple(args.agency or ()),
         review_types=tuple(args.review_type or ()),
         themes=tuple(args.theme or ()),
+        age_groups=tuple(args.age_group or ()),
+        year_from=args.year_from,
+        year_to=args.year_to,
     )
 
 
@@ -306,10 +352,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from . import evaluation
+    from . import evaluation, metadata_eval
 
+    fields = metadata_eval.run()  # fields read from the text: no model, a few seconds
+    if args.metadata:
+        _print_json(fields) if args.json else print("\n".join(metadata_eval.lines(fields)))
+        return 0
     settings = Settings.from_env(index_dir=args.index or Path("index-eval"), model=args.model)
     report = evaluation.run(settings, _embedder(settings), use_pfd=not args.seeds_only)
+    report["metadata"] = fields
     if args.json:
         _print_json(report)
         return 0
@@ -343,6 +394,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 f"  {theme:<31} precision {_score(m['precision'])} recall {_score(m['recall'])}"
                 f"  ({m['support']} labelled, {m['tagged']} tagged)"
             )
+    print("\n".join(metadata_eval.lines(fields)))
     return 0
 
 
@@ -421,8 +473,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="add or update documents (files or folders)")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p = sub.add_parser("ingest", help="add or update documents (files, folders or web addresses)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--pick", action="append", metavar="N", help="of a web page's PDFs: the Nth (repeatable) or 'all'"
+    )
     p.add_argument("--model", help="embedding model: 'default', a folder, or a cached name")
     _common(p)
     _writes(p)
@@ -433,6 +488,20 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, json_flag=False)
     _writes(p)
     p.set_defaults(run=cmd_remove)
+
+    p = sub.add_parser("edit", help="correct a document's title, subject, partnership, date, type or ages")
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("--title")
+    p.add_argument("--subject", help="who the review is about: 'Child J', or the deceased's name")
+    p.add_argument("--partnership", help="the publisher: partnership, board or coroner's area")
+    p.add_argument("--published", metavar="DATE", help="date of publication: 2019-12-19 or 19/12/2019")
+    p.add_argument("--review-type", dest="review_type", metavar="T")
+    p.add_argument(
+        "--age-group", action="append", metavar="ID", help="baby, young-child, teenager, adult, older"
+    )
+    p.add_argument("--revert", action="append", metavar="FIELD", help="back to the value read from the file")
+    _common(p)
+    p.set_defaults(run=cmd_edit)
 
     p = sub.add_parser("docs", help="list documents, passage counts, status and errors")
     _common(p)
@@ -471,6 +540,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency", action="append", help="only passages addressing this agency (repeatable)")
     p.add_argument("--review-type", action="append", help="only this review type (repeatable)")
     p.add_argument("--theme", action="append", help="only passages with this learning theme id (repeatable)")
+    p.add_argument(
+        "--age-group", action="append", choices=AGE_GROUPS, help="only documents about this age group"
+    )
+    p.add_argument("--year-from", type=int, metavar="YEAR", help="only documents published in or after YEAR")
+    p.add_argument("--year-to", type=int, metavar="YEAR", help="only documents published in or before YEAR")
     _common(p)
     p.set_defaults(run=cmd_search)
 
@@ -499,6 +573,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="measure search quality on the labelled query set")
     p.add_argument("--model", help="embedding model")
     p.add_argument("--seeds-only", action="store_true", help="leave out the PFD reports")
+    p.add_argument(
+        "--metadata", action="store_true", help="only the fields read from documents' text (no model)"
+    )
     _common(p)
     p.set_defaults(run=cmd_eval)
 

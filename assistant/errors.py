@@ -54,3 +54,7 @@ class ModelUnavailable(AssistantError):
 
 class NotFound(AssistantError):
     """A named document or passage is not in the library."""
+
+
+class BadEdit(AssistantError):
+    """A correction names an unknown field or gives a value the field cannot hold."""

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import library, metadata, readers
+from . import doc_metadata, library, metadata, readers
 from .cleaning import clean_pages
+from .doc_metadata import edits
 from .embedding import Embedder
 from .errors import AssistantError, IngestError, LibraryOutdated, MissingOriginals, NotFound
 from .names import DocIds, fit_bytes, printable
@@ -84,13 +85,19 @@ def _writer(
 
 
 def prepare(
-    path: Path, sha256: str, settings: Settings, name: str | None = None, doc_id: str | None = None
+    path: Path,
+    sha256: str,
+    settings: Settings,
+    name: str | None = None,
+    doc_id: str | None = None,
+    url: str = "",
 ) -> tuple[Document, str, list[Passage]]:
     """Read and cut one file; raises :class:`IngestError` with the reason it cannot be used."""
     name = name or path.name
     source = readers.read(path, settings, name)
     pages = clean_pages(source.pages)
-    about = metadata.describe(name, source.meta, pages)
+    about, notes = doc_metadata.describe(name, source.kind, source.meta, "\n".join(p.text for p in pages))
+    about = edits.apply(about, edits.load(settings.index_dir).get(sha256, {}))  # corrections kept
     doc_id = doc_id or metadata.doc_id_for(name, sha256)
     text, passages = cut(doc_id, about["title"], pages, settings)
     if not passages:
@@ -99,7 +106,7 @@ def prepare(
     document = Document(
         doc_id=doc_id, source=name, kind=source.kind, sha256=sha256, status="indexed",
         passages=len(passages), pages=max(numbers) if numbers else None,
-        warnings=tuple(source.warnings), **about,
+        warnings=(*source.warnings, *notes), url=url, **about,
     )  # fmt: skip
     return document, text, passages
 
@@ -112,6 +119,7 @@ def ingest(
     names: dict[Path, str] | None = None,
     fresh: bool = False,
     on_wait: Waiting | None = None,
+    urls: dict[Path, str] | None = None,
 ) -> list[FileReport]:
     """Ingest files and folders into ``settings.index_dir``; one report per file.
 
@@ -165,7 +173,9 @@ def ingest(
                 continue
             doc_id = batch[sha] = ids.assign(metadata.doc_id_for(name, sha), name, sha)
             try:
-                document, text, passages = prepare(path, sha, settings, name, doc_id)
+                document, text, passages = prepare(
+                    path, sha, settings, name, doc_id, (urls or {}).get(path, "")
+                )
             except IngestError as exc:
                 kind = Path(name).suffix.lstrip(".").lower()
                 failed = Document(doc_id, name, name, kind, sha, "failed", exc.reason)
@@ -218,20 +228,22 @@ def rebuild(
     When originals are gone the rebuild is refused (:class:`MissingOriginals`, naming them)
     and nothing changes, unless ``drop_missing``: a rebuild never shrinks the library silently.
     """
-    paths = originals(settings, drop_missing)
-    return ingest(
-        paths, settings, embedder, progress, {p: p.name for p in paths}, fresh=True, on_wait=on_wait
-    )
+    paths, urls = originals(settings, drop_missing)
+    names = {p: p.name for p in paths}
+    return ingest(paths, settings, embedder, progress, names, fresh=True, on_wait=on_wait, urls=urls)
 
 
-def originals(settings: Settings, drop_missing: bool = False) -> list[Path]:
-    """The kept original files a rebuild reads; raises :class:`MissingOriginals` when any the
-    library lists are gone, unless ``drop_missing``."""
+def originals(settings: Settings, drop_missing: bool = False) -> tuple[list[Path], dict[Path, str]]:
+    """The kept original files a rebuild reads, with the web address each was downloaded from
+    (if any); raises :class:`MissingOriginals` when any the library lists are gone, unless
+    ``drop_missing``."""
     sources = settings.index_dir / library.SOURCES
     wanted: list[tuple[str, str]] | None = None
+    urls: dict[str, str] = {}  # sha256 → the address a document was downloaded from
     try:
         current = library.Library.open(settings.index_dir)
         wanted = [(d.sha256, d.source) for d in current.documents() if d.status == "indexed"]
+        urls = {d.sha256: d.url for d in current.documents() if d.url}
         current.close()
     except LibraryOutdated:
         wanted = library.indexed_files(settings.index_dir)
@@ -256,4 +268,4 @@ def originals(settings: Settings, drop_missing: bool = False) -> list[Path]:
             "(ingest them again), or run `rebuild --drop-missing` to rebuild without them.",
             missing,
         )
-    return paths
+    return paths, {p: urls[p.parent.name] for p in paths if p.parent.name in urls}

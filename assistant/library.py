@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import store
+from .doc_metadata.ages import GROUPS as AGE_ORDER
+from .doc_metadata.stored import meta_from_json, meta_to_json
 from .errors import LibraryBusy, LibraryCorrupt, LibraryError, LibraryOutdated, ModelMismatch, NotFound
 from .records import Document, Passage, ThemeCount
 from .writer_lock import take_lock
@@ -88,6 +90,7 @@ def _row_to_document(row: sqlite3.Row, passages: int) -> Document:
         published=row["published"],
         added=row["added"],
         warnings=tuple(json.loads(row["warnings"])),
+        **meta_from_json(row["meta"]),
     )
 
 
@@ -261,6 +264,17 @@ class Library:
         n = self.db.execute("SELECT count(*) FROM passages WHERE doc_id=?", (doc_id,)).fetchone()[0]
         return _row_to_document(row, n)
 
+    def cases(self) -> dict[str, list[str]]:
+        """Cases of two or more documents (the review, its response, its briefing): case → doc ids."""
+        rows = self.db.execute(
+            "SELECT json_extract(meta, '$.case') AS c, doc_id FROM documents"
+            " WHERE status='indexed' AND coalesce(c, '') != '' ORDER BY c, published, doc_id"
+        )
+        found: dict[str, list[str]] = {}
+        for case, doc_id in rows:
+            found.setdefault(case, []).append(doc_id)
+        return {case: ids for case, ids in found.items() if len(ids) > 1}
+
     def document_text(self, doc_id: str) -> str:
         row = self.db.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         if row is None:
@@ -298,6 +312,11 @@ class Library:
             )
             found[facet] = {str(value): n for value, n in rows}
         found["agency"] = {agency: n for agency, (n, _) in self.agency_spread().items()}
+        rows = self.db.execute(
+            "SELECT a.value, count(*) FROM passages p JOIN documents d USING (doc_id),"
+            " json_each(d.meta, '$.age_groups') a GROUP BY 1"
+        )
+        found["age_group"] = {group: n for group, n in sorted(rows, key=lambda r: AGE_ORDER.index(r[0]))}
         rows = self.db.execute(
             "SELECT theme, count(*) FROM passage_themes GROUP BY theme ORDER BY count(*) DESC, theme"
         )
@@ -454,6 +473,9 @@ class Writer:
         """The file name held under ``doc_id``, or None when the id is free."""
         row = self.db.execute("SELECT source FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
+    def document(self, doc_id: str) -> Document | None:
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return _row_to_document(row, 0) if row else None
 
     def status_of(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT status FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
@@ -545,13 +567,29 @@ class Writer:
     def _insert_document(self, d: Document, text: str) -> None:
         self.db.execute(
             "INSERT INTO documents (doc_id, title, source, kind, sha256, status, error, pages, subject,"
-            " partnership, partnership_short, review_type, published, added, warnings, text, pipeline)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " partnership, partnership_short, review_type, published, added, warnings, text, pipeline, meta)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (d.doc_id, d.title, d.source, d.kind, d.sha256, d.status, d.error, d.pages, d.subject,
              d.partnership, d.partnership_short, d.review_type, d.published,
              d.added or datetime.now(UTC).isoformat(timespec="seconds"), json.dumps(list(d.warnings)),
-             text, store.PIPELINE_VERSION),
+             text, store.PIPELINE_VERSION, meta_to_json(d)),
         )  # fmt: skip
+
+    def update_fields(self, document: Document) -> None:
+        """Store corrected fields of a document already held (an edit); its text, passages and
+        vectors stay as they are."""
+        d = document
+        self.db.execute(
+            "UPDATE documents SET title=?, subject=?, partnership=?, partnership_short=?, review_type=?,"
+            " published=?, meta=? WHERE doc_id=?",
+            (d.title, d.subject, d.partnership, d.partnership_short, d.review_type, d.published,
+             meta_to_json(d), d.doc_id),
+        )  # fmt: skip
+        self.db.execute(
+            "UPDATE passages_fts SET title=? WHERE rowid IN (SELECT id FROM passages WHERE doc_id=?)",
+            (f"{d.subject} {d.title}".strip(), d.doc_id),
+        )
+        self.changed = True
 
     def keep_source(self, path: Path, sha256: str, name: str) -> None:
         """Keep the original file, named by its content hash, for rebuilds and viewing."""

@@ -173,8 +173,8 @@ def write_markdown(report: PfdReport, folder: Path) -> Path:
     name = deceased(report)
     title = f"Prevention of Future Deaths report: {name or report.id}"
     meta = {
-        "title": title, "subject": name, "partnership": "",
-        "review_type": "Prevention of Future Deaths",
+        "title": title, "subject": name, "partnership": report.area,  # the coroner's area publishes it
+        "review_type": "Prevention of Future Deaths report",
         "published": report.date.isoformat() if report.date else "",
     }  # fmt: skip
     parts = [f"---\n{yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)}---", f"# {title}"]

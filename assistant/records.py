@@ -69,6 +69,20 @@ class Document:
     published: str = ""  # ISO date or "" where the text gives none
     added: str = ""
     warnings: tuple[str, ...] = ()
+    # Read from the document itself (assistant.doc_metadata); stored as JSON in documents.meta.
+    field_sources: dict[str, str] = field(default_factory=dict)  # field → front matter | text | ...
+    age_groups: tuple[str, ...] = ()  # baby, young-child, teenager, adult, older
+    url: str = ""  # the address it was downloaded from, when it was
+    case: str = ""  # documents about the same case share this id
+    reference: str = ""  # a coroner's report number ("2013-0170")
+    edited: dict[str, dict[str, str]] = field(default_factory=dict)  # field → {when, by, was}
+
+    @property
+    def name(self) -> str:
+        """How people name it: 'Michael Thornton, PFD report 2013-0170, Somerset, August 2013'."""
+        from .doc_metadata.naming import display_name
+
+        return display_name(self)
 
     @property
     def year(self) -> int | None:
@@ -85,6 +99,8 @@ class Document:
         d["warnings"] = list(self.warnings)
         d["year"] = self.year
         d["citation"] = self.cite()
+        d["age_groups"] = list(self.age_groups)
+        d["name"] = self.name
         return d
 
 
@@ -119,11 +135,15 @@ class Filters:
     agencies: tuple[str, ...] = ()
     review_types: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()  # learning-theme ids
+    age_groups: tuple[str, ...] = ()  # documents about someone of these ages (doc_metadata.ages)
+    year_from: int | None = None  # publication years from .. to, both included
+    year_to: int | None = None
 
     def __bool__(self) -> bool:
         return any(
-            (self.doc_ids, self.partnerships, self.years, self.agencies, self.review_types, self.themes)
-        )
+            (self.doc_ids, self.partnerships, self.years, self.agencies, self.review_types, self.themes,
+             self.age_groups, self.year_from is not None, self.year_to is not None)
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import store
+from .doc_metadata.ages import query_groups
 from .embedding import Embedder
 from .errors import NotFound
 from .fusion import reciprocal_rank, weighted_scores
@@ -161,6 +162,8 @@ class Searcher:
             fused = reciprocal_rank([[pid for pid, _ in keyword], [pid for pid, _ in dense]])
         else:
             fused = keyword or dense
+        if named := query_groups(query):  # "self-harm in teenagers": that age group first
+            fused = self.age_first(fused, named)
         return self._hits(fused[:k], expansion, vector)
 
     def more_like(self, passage_id: int, k: int = 10, filters: Filters | None = None) -> list[Hit]:
@@ -238,12 +241,36 @@ class Searcher:
                 "(" + " OR ".join("(',' || p.agencies || ',') LIKE ?" for _ in filters.agencies) + ")"
             )
             params.extend(f"%,{a},%" for a in filters.agencies)
+        if filters.age_groups:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM json_each(d.meta, '$.age_groups') a"
+                f" WHERE a.value IN ({','.join('?' * len(filters.age_groups))}))"
+            )
+            params.extend(filters.age_groups)
+        for bound, op in ((filters.year_from, ">="), (filters.year_to, "<=")):
+            if bound is not None:
+                clauses.append(f"d.published != '' AND CAST(substr(d.published, 1, 4) AS INTEGER) {op} ?")
+                params.append(bound)
         if filters.themes:
             marks = ",".join("?" * len(filters.themes))
             clauses.append(f"p.id IN (SELECT passage_id FROM passage_themes WHERE theme IN ({marks}))")
             params.extend(filters.themes)
         sql = f"SELECT p.id FROM passages p JOIN documents d USING (doc_id) WHERE {' AND '.join(clauses)}"
         return {row[0] for row in self.library.db.execute(sql, params)}
+
+    def age_first(self, fused: list[tuple[int, float]], groups: tuple[str, ...]) -> list[tuple[int, float]]:
+        """Passages of documents known to be about other ages move after the rest; a document
+        whose ages are not known is not moved (no evidence against it)."""
+        other = {
+            row[0]
+            for row in self.library.db.execute(
+                "SELECT p.id FROM passages p JOIN documents d USING (doc_id)"
+                " WHERE json_array_length(d.meta, '$.age_groups') > 0 AND NOT EXISTS (SELECT 1 FROM"
+                f" json_each(d.meta, '$.age_groups') a WHERE a.value IN ({','.join('?' * len(groups))}))",
+                groups,
+            )
+        }
+        return sorted(fused, key=lambda pair: pair[0] in other)
 
     def document(self, doc_id: str) -> Document:
         if doc_id not in self._documents:

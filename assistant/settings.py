@@ -82,6 +82,21 @@ class Settings:
         min=0,
         max=86_400,
     )
+    url_import: str = _setting(
+        "off",
+        "Adding a review by its web address (`ingest URL`, the Library page): 'on' for a local"
+        " single-user start; 'off' by default, as a served site would then call out.",
+        choices=("on", "off"),
+    )
+    url_allow_private: str = _setting(
+        "off",
+        "Let web addresses reach loopback, private and link-local addresses ('on' only for tests"
+        " against a local server).",
+        choices=("on", "off"),
+    )
+    url_timeout_s: float = _setting(
+        30.0, "Time limit for downloading one web address, redirects included.", min=1, max=600
+    )
     approximate_above: int = _setting(
         50_000, "From this many passages the vectors move to an approximate (IVF) index."
     )

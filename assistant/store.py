@@ -23,10 +23,10 @@ import numpy as np
 
 from .errors import LibraryCorrupt, LibraryError, LibraryOutdated
 
-SCHEMA_VERSION = 2  # 2: learning-theme tags
+SCHEMA_VERSION = 3  # 2: learning-theme tags; 3: documents.meta (field sources, age groups, edits)
 # Bump when reading, cleaning or cutting changes what a file becomes: documents cut by an older
 # pipeline are read again on the next ingest even though the file is unchanged.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4  # 4: metadata read from the text (assistant.doc_metadata)
 DB_FILE = "library.sqlite"
 VECTORS_FILE = "vectors.faiss"
 MANIFEST_FILE = "manifest.json"
@@ -49,7 +49,8 @@ CREATE TABLE documents (
     added TEXT NOT NULL,
     warnings TEXT NOT NULL DEFAULT '[]',
     pipeline INTEGER NOT NULL DEFAULT 0,
-    text TEXT NOT NULL DEFAULT ''
+    text TEXT NOT NULL DEFAULT '',
+    meta TEXT NOT NULL DEFAULT '{}'  -- JSON: field_sources, age_groups, url, case, reference, edited
 );
 CREATE INDEX documents_sha ON documents(sha256);
 CREATE TABLE passages (

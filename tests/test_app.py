@@ -173,3 +173,36 @@ def test_search_filters_by_learning_theme(app):
     themes = [c.value for c in app.caption if c.value.startswith("Learning themes:")]
     assert cards and len(themes) == len(cards) <= theme.passages
     assert all(render.escape(theme.label) in line for line in themes)
+
+
+def test_library_page_corrects_a_document_and_shows_it_edited(app, seeds_library):
+    from assistant.library import Library
+
+    app.switch_page("assistant/ui/library_page.py").run()
+    table = app.dataframe[0].value
+    assert "Child J, Hertfordshire SCP, December 2019" in set(table["review"])
+    app.selectbox(key="edit-doc").select("child-i-hscb").run()
+    app.text_input(key="edit-published-child-i-hscb").input("not a date").run()
+    app.button(key="edit-save-child-i-hscb").click().run()
+    assert any("not a date" in e.value for e in app.error)
+    app.text_input(key="edit-published-child-i-hscb").input("01/06/2016").run()
+    app.button(key="edit-save-child-i-hscb").click().run()
+    assert not app.exception
+    library = Library.open(seeds_library.index_dir)
+    doc = library.document("child-i-hscb")
+    library.close()
+    assert doc.published == "2016-06-01" and doc.field_sources["published"] == "edited"
+    edited = dict(zip(app.dataframe[0].value["document id"], app.dataframe[0].value["edited"], strict=True))
+    assert edited["child-i-hscb"].startswith("edited: published (")
+
+
+def test_search_filters_name_documents_and_offer_years_and_ages(app):
+    reviews = app.multiselect(key="filter-document")
+    assert any(o.startswith("Child J, Hertfordshire SCP, December 2019 (") for o in reviews.options)
+    assert app.multiselect(key="filter-year").options and app.selectbox(key="filter-year-from").options
+    assert any(o.startswith("Baby (under 1) (") for o in app.multiselect(key="filter-age_group").options)
+    app.selectbox(key="filter-year-from").select(2019).run()
+    app.text_input(key="query").input("bath").run()
+    assert not app.exception
+    cards = [m.value for m in app.markdown if re.match(r"\*\*\d+\. ", m.value)]
+    assert cards and all("Child J" in c for c in cards)  # Child 'I' gives no year: left out

@@ -86,8 +86,10 @@ def test_written_report_reads_back_with_its_metadata(real_reports, tmp_path):
     document, text, passages = ingest_one(path)
     assert document.title == "Prevention of Future Deaths report: Allison Aules"
     assert document.subject == "Allison Aules"
-    assert document.review_type == "Prevention of Future Deaths"
-    assert document.published == "2023-08-30" and document.partnership == ""
+    assert document.review_type == "Prevention of Future Deaths report"
+    assert document.published == "2023-08-30" and document.partnership == "East London"
+    assert document.name == "Allison Aules, PFD report 2023-0313, East London, August 2023"
+    assert document.age_groups == ("young-child",)  # "Allison was 12 years old"
     assert passages and "Allison Aules was referred to the mental health team" in text
 
 

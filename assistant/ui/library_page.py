@@ -10,7 +10,8 @@ import streamlit as st
 from assistant.errors import AssistantError, IngestError
 from assistant.ingest import ingest, remove
 from assistant.records import FileReport
-from assistant.ui import render, state
+from assistant.ui import edit_section, render, state, url_section
+from assistant.ui.about import age_labels, edited_note
 from assistant.uploads import accept
 
 MESSAGES = {
@@ -73,14 +74,20 @@ def _upload_section() -> None:
 def page() -> None:
     st.title("Library")
     _upload_section()
+    url_section.section()
     library = state.searcher().library
     st.subheader("Documents")
+    cases = {doc_id: ids for ids in library.cases().values() for doc_id in ids}
     rows = [
-        {"review": d.cite(), "document id": d.doc_id, "file": d.source, "status": d.status,
-         "passages": d.passages, "pages": d.pages, "problem": d.error or "; ".join(d.warnings)}
+        {"review": d.name, "document id": d.doc_id, "file": d.source, "status": d.status,
+         "passages": d.passages, "pages": d.pages, "about": age_labels(d), "edited": edited_note(d),
+         "read from": "; ".join(f"{f}: {s}" for f, s in sorted(d.field_sources.items())),
+         "same case as": ", ".join(i for i in cases.get(d.doc_id, []) if i != d.doc_id), "address": d.url,
+         "problem": d.error or "; ".join(d.warnings)}
         for d in library.documents()
     ]  # fmt: skip
     st.dataframe(rows, hide_index=True, width="stretch")
+    edit_section.section(library.documents())
     allowed, _ = state.can_upload()
     if allowed and rows:
         doomed = st.selectbox("Remove a document", [r["document id"] for r in rows], index=None)

@@ -10,6 +10,7 @@ from ..export import PackItem
 from ..records import Hit
 from ..status import response_status
 from . import state
+from .about import about_line
 
 SEARCH_PAGE = "assistant/ui/search_page.py"
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:>])")
@@ -61,6 +62,7 @@ def hit_card(hit: Hit, key: str) -> None:
     """One result: citation, passage with its best sentences marked, status, actions."""
     with st.container(border=True):
         st.markdown(f"**{hit.rank}. {escape(hit.citation)}**")
+        st.caption(escape(about_line(hit.document)))
         st.markdown(marked(hit.passage.text, hit.highlights))
         status = response_status(hit.passage.text)
         if status is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.agencies import label as agency_label
+from assistant.doc_metadata.ages import LABELS as AGE_LABELS
 from assistant.records import Filters
 from assistant.ui import render, state
 
@@ -25,11 +26,15 @@ def _filters(facets: dict[str, dict[str, int]], titles: dict[str, str], themes: 
         documents = pick("Review", "document", lambda d: titles.get(d, d))
         partnerships = pick("Partnership", "partnership")
         years = pick("Year", "year")
+        known = sorted(int(y) for y in facets.get("year", {}))
+        year_from = st.selectbox("Published from", known, index=None, key="filter-year-from")
+        year_to = st.selectbox("Published up to", known, index=None, key="filter-year-to")
+        ages = pick("About (age)", "age_group", lambda g: AGE_LABELS.get(g, g))
         agencies = pick("Agency", "agency", agency_label)
         chosen_themes = pick("Learning theme", "theme", lambda t: themes.get(t, t))
         review_types = pick("Review type", "review_type")
     return Filters(tuple(documents), tuple(partnerships), tuple(int(y) for y in years), tuple(agencies),
-                   tuple(review_types), tuple(chosen_themes))  # fmt: skip
+                   tuple(review_types), tuple(chosen_themes), tuple(ages), year_from, year_to)  # fmt: skip
 
 
 def page() -> None:
@@ -38,7 +43,7 @@ def page() -> None:
     library = searcher.library
     if library.warning:
         st.warning(library.warning)
-    titles = {d.doc_id: d.cite() for d in library.documents() if d.status == "indexed"}
+    titles = {d.doc_id: d.name for d in library.documents() if d.status == "indexed"}
     filters = _filters(library.facets(), titles, library.theme_labels())
     st.caption("Suggested topics")
     chosen = None

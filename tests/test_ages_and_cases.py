@@ -1,0 +1,103 @@
+"""Age groups and cases in the library: facets, filters, ranking, one case for several documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.ingest import ingest
+from assistant.library import Library
+from assistant.records import Filters
+from assistant.search import Searcher
+
+REVIEW = """Sandwell Safeguarding Children Partnership
+
+Local Child Safeguarding Practice Review: Baby F
+
+Published 14 March 2023
+
+Baby F was eight weeks old when she was taken to hospital. Her mother had a history of self-harm;
+self-harm and repeated self-harm were known to her GP, and self-harm was not shared.
+"""
+RESPONSE = """Sandwell Safeguarding Children Partnership Response to the LCSPR on Baby F
+
+The partnership accepts the recommendations about information sharing between health visitors.
+
+01/05/2023
+"""
+TEEN = """Hertfordshire Safeguarding Children Partnership
+
+Child Safeguarding Practice Review: Child T
+
+Published 2 June 2021
+
+Child T was 15 years old and had been referred to CAMHS after self-harm at school.
+"""
+
+
+@pytest.fixture
+def library_settings(tmp_path, settings, fake_embedder):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in (("baby-f.txt", REVIEW), ("baby-f-response.txt", RESPONSE), ("child-t.txt", TEEN)):
+        (folder / name).write_text(text, encoding="utf-8")
+    assert {r.status for r in ingest([folder], settings, fake_embedder)} == {"added"}
+    return settings
+
+
+@pytest.fixture
+def searcher(library_settings, fake_embedder):
+    library = Library.open(library_settings.index_dir)
+    yield Searcher(library, fake_embedder)
+    library.close()
+
+
+def test_documents_without_front_matter_fill_the_year_and_age_facets(searcher):
+    facets = searcher.library.facets()
+    assert set(facets["year"]) == {"2021", "2023"}
+    assert list(facets["age_group"]) == ["baby", "teenager"]
+    docs = {d.doc_id: d for d in searcher.library.documents()}
+    assert docs["baby-f"].name == "Baby F, Sandwell SCP, March 2023"
+    assert docs["baby-f-response"].published == "2023-05-01"
+    assert docs["child-t"].field_sources["published"] == "text"
+
+
+def test_the_review_and_its_response_are_one_case(searcher):
+    assert searcher.library.cases() == {"sandwell/baby-f": ["baby-f", "baby-f-response"]}
+    docs = {d.doc_id: d for d in searcher.library.documents()}
+    assert docs["child-t"].case == "hertfordshire/child-t"  # alone: not listed as a case
+
+
+def test_age_group_and_year_range_filters(searcher):
+    teen = searcher.search("self-harm", filters=Filters(age_groups=("teenager",)))
+    assert {h.document.doc_id for h in teen} == {"child-t"}
+    recent = searcher.search("self-harm", filters=Filters(year_from=2022))
+    assert {h.document.doc_id for h in recent} <= {"baby-f", "baby-f-response"} and recent
+    assert searcher.search("self-harm", filters=Filters(year_from=2021, year_to=2021))[0].document.doc_id == (
+        "child-t"
+    )
+    assert searcher.search("self-harm", filters=Filters(year_to=2020)) == []
+
+
+def test_a_query_that_names_an_age_group_ranks_that_group_first(searcher):
+    assert searcher.search("self-harm", mode="keyword")[0].document.doc_id == "baby-f"
+    assert searcher.search("self-harm in teenagers", mode="keyword")[0].document.doc_id == "child-t"
+    raw = [h.document.doc_id for h in searcher.search("self-harm shared", mode="keyword")]
+    assert raw == ["baby-f", "child-t", "baby-f-response"]
+    teen = [h.document.doc_id for h in searcher.search("self-harm shared in teenagers", mode="keyword")]
+    assert teen == ["child-t", "baby-f-response", "baby-f"]  # the response's ages are unknown: not moved
+    assert searcher.search("self-harm in young people", mode="keyword")[0].document.doc_id in {
+        "child-t", "baby-f",
+    }  # fmt: skip  (young people: every under-18 group, both documents qualify)
+
+
+def test_cli_age_group_filter(library_settings, capsys, monkeypatch, fake_embedder):
+    from assistant import cli
+
+    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
+    index = str(library_settings.index_dir)
+    assert cli.main(["search", "self-harm", "--age-group", "baby", "--json", "--index", index]) == 0
+    out = capsys.readouterr().out
+    assert '"baby-f"' in out and '"child-t"' not in out
+    with pytest.raises(SystemExit) as refused:  # argparse: a one-line usage error, exit code 2
+        cli.main(["search", "self-harm", "--age-group", "toddler", "--index", index])
+    assert refused.value.code == 2 and "invalid choice: 'toddler'" in capsys.readouterr().err
