@@ -95,6 +95,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
         print(f"warning: {library.warning}", file=sys.stderr)
     for d in documents:
         detail = f"{d.passages} passages" if d.status == "indexed" else f"failed: {d.error}"
+        if d.ocr_pages:
+            detail += f", {d.ocr_pages} page{'s' if d.ocr_pages > 1 else ''} read by OCR"
         print(f"{d.doc_id:<40} {d.status:<8} {detail}  [{d.source}]")
     print(f"{len(documents)} documents in generation {library.generation}")
     return 0
