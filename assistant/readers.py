@@ -115,7 +115,8 @@ def read_pdf(path: Path, name: str, settings: Settings) -> SourceText:
     if few and (letters == 0 or 2 * result["scanned_pages"] >= len(pages)):  # pictures of pages
         raise IngestError(name, scanned.no_text_layer(settings, result))
     meta = {"title": result["title"]} if result.get("title") else {}
-    return SourceText(name, "pdf", pages, meta, result["warnings"], result["ocr"])
+    warnings = [*result["warnings"], *result["ocr_warnings"]]
+    return SourceText(name, "pdf", pages, meta, warnings, result["ocr"])
 
 
 def _decode(path: Path, name: str) -> str:

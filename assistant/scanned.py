@@ -70,19 +70,21 @@ def read_ahead(
 def read_scanned(path: Path, result: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """The PDF reader's ``result`` with its pages that have no text layer read by OCR.
 
-    Adds ``ocr`` (page number → confidence of the pages read) and ``ocr_note`` (why pages were
-    not read), adds warnings, and lowers ``scanned_pages`` by the pages read.
+    Adds ``ocr`` (page number → confidence of the pages read), ``ocr_warnings`` (kept apart from
+    the reader's own, which are counted for damaged pages) and ``ocr_note`` (why pages were not
+    read), and lowers ``scanned_pages`` by the pages read.
     """
     pages: list[str] = list(result["pages"])
     bare = [n for n, text in enumerate(pages, start=1) if _letters(text) < settings.min_chars_per_page]
-    result = {**result, "ocr": {}, "warnings": list(result["warnings"])}
+    result = {**result, "ocr": {}, "ocr_warnings": []}
     if not bare:
         return result
     if not ocr.enabled(settings):
         if result.get("scanned_pages") and _letters("".join(pages)) >= settings.min_chars_per_page:
             n = result["scanned_pages"]
-            result["warnings"].append(
-                f"{n} page{'s' if n > 1 else ''} without a text layer were not read ({why_not(settings)})"
+            pages_were = f"{n} page{'s were' if n > 1 else ' was'}"
+            result["ocr_warnings"].append(
+                f"{pages_were} without a text layer, not read ({why_not(settings)})"
             )
         return result
     over, bare = bare[settings.ocr_max_pages :], bare[: settings.ocr_max_pages]
@@ -91,32 +93,44 @@ def read_scanned(path: Path, result: dict[str, Any], settings: Settings) -> dict
     found = {n: ahead[(sha, n)] for n in bare if (sha, n) in ahead}
     fresh = ocr.read_pages([(path, n) for n in bare if n not in found], settings)
     found.update({n: page for (_, n), page in fresh.items()})
-    unreliable: list[int] = []
+    unsure: dict[int, float] = {}
+    pictures: list[int] = []
     failed: dict[str, list[int]] = {}
     for n in bare:
         page = found[n]
         if page.outcome == "read":
             pages[n - 1] = page.text
             result["ocr"][n] = round(page.confidence, 1)
+        elif page.outcome == "unreliable" and page.reason.startswith("confidence"):
+            unsure[n] = page.confidence
         elif page.outcome == "unreliable":
-            unreliable.append(n)
+            pictures.append(n)
         elif page.outcome == "failed":
             failed.setdefault(page.reason, []).append(n)
-    notes = []
     if read := result["ocr"]:
-        low, high = min(read.values()), max(read.values())
-        span = f"{low:.0f}%" if round(low) == round(high) else f"{low:.0f}-{high:.0f}%"
-        result["warnings"].append(f"{ocr.page_ranges(read)} read by OCR (confidence {span})")
-    if unreliable:
-        notes.append(f"{ocr.page_ranges(unreliable)} could not be read reliably")
-    notes += [f"{ocr.page_ranges(ns)} could not be read ({reason})" for reason, ns in failed.items()]
+        result["ocr_warnings"].append(f"{ocr.page_ranges(read)} read by OCR (confidence {_span(read)})")
+    notes = []
+    if unsure:
+        confidence = _span(unsure)
+        notes.append(f"{ocr.page_ranges(unsure)} could not be read reliably by OCR (confidence {confidence})")
+    notes += [f"{ocr.page_ranges(ns)} could not be read by OCR ({why})" for why, ns in failed.items()]
     if over:
-        notes.append(f"{ocr.page_ranges(over)} were not read (over {settings.ocr_max_pages} pages)")
-    result["warnings"] += [f"{note} by OCR; not indexed" for note in notes]
+        limit = settings.ocr_max_pages
+        notes.append(f"{ocr.page_ranges(over)} were not read by OCR (over {limit} pages a file)")
+    result["ocr_warnings"] += [f"{note}; not indexed" for note in notes]
+    if pictures:
+        shows = "shows" if len(pictures) == 1 else "show"
+        notes.append(f"{ocr.page_ranges(pictures)} {shows} no text that OCR could find (a picture?)")
+        result["ocr_warnings"].append(notes[-1])
     result["ocr_note"] = "; ".join(notes)
     result["pages"] = pages
     result["scanned_pages"] = max(0, int(result.get("scanned_pages", 0)) - len(read))
     return result
+
+
+def _span(confidences: dict[int, float]) -> str:
+    low, high = min(confidences.values()), max(confidences.values())
+    return f"{low:.0f}%" if round(low) == round(high) else f"{low:.0f}-{high:.0f}%"
 
 
 def why_not(settings: Settings) -> str:
@@ -130,7 +144,7 @@ def no_text_layer(settings: Settings, result: dict[str, Any]) -> str:
     """The reason a PDF without a text layer is not indexed, saying what OCR did or why not."""
     if ocr.enabled(settings):
         found = result.get("ocr_note") or "it found no text"
-        return f"no text layer, and OCR could not read it ({found}); not indexed"
+        return f"no text layer, and OCR could not read it: {found}; not indexed"
     return f"no text layer (probably scanned; {why_not(settings)}); not indexed"
 
 
