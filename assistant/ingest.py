@@ -119,7 +119,7 @@ def ingest(
     pending: list[_Prepared] = []
     tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
     ahead = scanned.read_ahead(  # scanned pages are read by OCR before the library is locked
-        files, settings, set() if fresh else _indexed(settings),
+        files, settings, (lambda: set()) if fresh else (lambda: _indexed(settings)),
         lambda what: progress(0, len(files), what) if progress else None,
     )  # fmt: skip
     with ahead, _writer(settings, embedder.name, embedder.dimension, fresh) as writer:

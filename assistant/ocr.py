@@ -115,6 +115,14 @@ def survey(path: Path, settings: Settings) -> list[int]:
     return [int(n) for n in bare] if isinstance(bare, list) else []
 
 
+def survey_all(paths: list[Path], settings: Settings) -> dict[Path, list[int]]:
+    """:func:`survey` of each file, in parallel."""
+    if not paths:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(workers(settings), len(paths))) as pool:
+        return dict(zip(paths, pool.map(lambda path: survey(path, settings), paths), strict=True))
+
+
 def read_page(path: Path, number: int, settings: Settings) -> PageOcr:
     result = _run(["page", str(path.resolve()), str(number), str(settings.ocr_dpi)], settings)
     if "error" in result:

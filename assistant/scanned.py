@@ -35,28 +35,28 @@ def _letters(text: str) -> int:
 
 @contextmanager
 def read_ahead(
-    files: list[Path], settings: Settings, known: set[str], note: Callable[[str], None] | None = None
+    files: list[Path],
+    settings: Settings,
+    known: Callable[[], set[str]],
+    note: Callable[[str], None] | None = None,
 ) -> Iterator[None]:
     """OCR the pages of ``files`` that will need it before the caller locks the library, so that
-    the library is not held while Tesseract works; files whose content hash is in ``known``
-    (already indexed) are skipped. The results are used by :func:`read_scanned` inside the block."""
-    if not ocr.enabled(settings):
-        yield
-        return
-    jobs: list[tuple[Path, int]] = []
+    the library is not held while Tesseract works; files whose content hash is in ``known()``
+    (already indexed; asked only when there are PDFs) are skipped. The results are used by
+    :func:`read_scanned` inside the block."""
     hashes: dict[Path, str] = {}
-    for path in files:
+    for path in files if ocr.enabled(settings) else []:
         try:
             with path.open("rb") as handle:
-                if b"%PDF-" not in handle.read(1024):
-                    continue
-            hashes[path] = _sha256(path)
+                if b"%PDF-" in handle.read(1024):
+                    hashes[path] = _sha256(path)
         except OSError:
             continue  # reported when the file is read in turn
-        if hashes[path] in known:
-            continue
-        bare = ocr.survey(path, settings)[: settings.ocr_max_pages]
-        jobs += [(path, n) for n in bare[: max(0, READ_AHEAD_PAGES - len(jobs))]]
+    indexed = known() if hashes else set()
+    pdfs = [path for path, sha in hashes.items() if sha not in indexed]
+    jobs: list[tuple[Path, int]] = []
+    for path, bare in ocr.survey_all(pdfs, settings).items():
+        jobs += [(path, n) for n in bare[: settings.ocr_max_pages][: max(0, READ_AHEAD_PAGES - len(jobs))]]
     if note and jobs:
         note(f"reading {len(jobs)} scanned pages by OCR")
     results = ocr.read_pages(jobs, settings)
