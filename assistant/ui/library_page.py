@@ -77,7 +77,8 @@ def page() -> None:
     st.subheader("Documents")
     rows = [
         {"review": d.cite(), "document id": d.doc_id, "file": d.source, "status": d.status,
-         "passages": d.passages, "pages": d.pages, "problem": d.error or "; ".join(d.warnings)}
+         "passages": d.passages, "pages": d.pages, "read by OCR": d.ocr_pages or None,
+         "problem": d.error or "; ".join(d.warnings)}
         for d in library.documents()
     ]  # fmt: skip
     st.dataframe(rows, hide_index=True, width="stretch")
