@@ -162,6 +162,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
         print(f"warning: {library.warning}", file=sys.stderr)
     for d in documents:
         detail = f"{d.passages} passages" if d.status == "indexed" else f"failed: {d.error}"
+        if d.ocr_pages:
+            detail += f", {d.ocr_pages} page{'s' if d.ocr_pages > 1 else ''} read by OCR"
         print(printable(f"{d.doc_id:<40} {d.status:<8} {detail}  [{d.source}]  {d.name}"))
     for case, ids in library.cases().items():
         print(printable(f"case {case}: {', '.join(ids)}"))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import doc_metadata, library, metadata, readers
+from . import doc_metadata, library, metadata, readers, scanned
 from .cleaning import clean_pages
 from .doc_metadata import edits
 from .embedding import Embedder
@@ -100,13 +100,14 @@ def prepare(
     about = edits.apply(about, edits.load(settings.index_dir).get(sha256, {}))  # corrections kept
     doc_id = doc_id or metadata.doc_id_for(name, sha256)
     text, passages = cut(doc_id, about["title"], pages, settings)
+    passages = scanned.mark(passages, source.ocr_pages)  # the OCR confidence of their pages
     if not passages:
         raise IngestError(name, "no readable text; not indexed")
     numbers = [p.number for p in source.pages if p.number is not None]
     document = Document(
         doc_id=doc_id, source=name, kind=source.kind, sha256=sha256, status="indexed",
         passages=len(passages), pages=max(numbers) if numbers else None,
-        warnings=(*source.warnings, *notes), url=url, **about,
+        warnings=(*source.warnings, *notes), url=url, ocr_pages=len(source.ocr_pages), **about,
     )  # fmt: skip
     return document, text, passages
 
@@ -130,7 +131,11 @@ def ingest(
     names = names or {}
     pending: list[_Prepared] = []
     tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
-    with _writer(settings, embedder.name, embedder.dimension, fresh, on_wait) as writer:
+    ahead = scanned.read_ahead(  # scanned pages are read by OCR before the library is locked
+        files, settings, (lambda: set()) if fresh else (lambda: _indexed(settings)),
+        lambda what: progress(0, len(files), what) if progress else None,
+    )  # fmt: skip
+    with ahead, _writer(settings, embedder.name, embedder.dimension, fresh, on_wait) as writer:
         writer.tag_with(tagger)
         ids = DocIds(writer.source_of)
         batch: dict[str, str] = {}  # content hash → doc id, for files read in this call
@@ -191,6 +196,18 @@ def ingest(
         if progress:
             progress(len(files), len(files), "")
     return reports
+
+
+def _indexed(settings: Settings) -> set[str]:
+    """Content hashes of the documents indexed now (an empty set when there is no library)."""
+    try:
+        current = library.Library.open(settings.index_dir)
+    except AssistantError:
+        return set()
+    try:
+        return {d.sha256 for d in current.documents() if d.status == "indexed"}
+    finally:
+        current.close()
 
 
 def remove(

@@ -91,6 +91,7 @@ def _row_to_document(row: sqlite3.Row, passages: int) -> Document:
         added=row["added"],
         warnings=tuple(json.loads(row["warnings"])),
         **meta_from_json(row["meta"]),
+        ocr_pages=row["ocr_pages"],
     )
 
 
@@ -108,6 +109,7 @@ def row_to_passage(row: sqlite3.Row) -> Passage:
         text=row["text"],
         agencies=tuple(a for a in row["agencies"].split(",") if a),
         themes=_best_first(row["themes"]),
+        ocr_confidence=row["ocr_confidence"],
     )
 
 
@@ -119,7 +121,7 @@ def _best_first(tags: str | None) -> tuple[str, ...]:
 
 PASSAGE_SELECT = """
 SELECT p.id, p.doc_id, d.title, p.section, p.recommendation, p.page_start, p.page_end,
-       p.char_start, p.char_end, p.text, p.agencies,
+       p.char_start, p.char_end, p.text, p.agencies, p.ocr_confidence,
        (SELECT group_concat(theme || ' ' || score) FROM passage_themes t
         WHERE t.passage_id = p.id) AS themes
 FROM passages p JOIN documents d USING (doc_id)
@@ -502,9 +504,9 @@ class Writer:
         for seq, p in enumerate(passages):
             cursor = self.db.execute(
                 "INSERT INTO passages (doc_id, seq, section, recommendation, page_start, page_end,"
-                " char_start, char_end, text, agencies) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                " char_start, char_end, text, agencies, ocr_confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (document.doc_id, seq, p.section, p.recommendation, p.page_start, p.page_end,
-                 p.char_start, p.char_end, p.text, ",".join(p.agencies)),
+                 p.char_start, p.char_end, p.text, ",".join(p.agencies), p.ocr_confidence),
             )  # fmt: skip
             ids.append(cursor.lastrowid)
             self.db.execute(
@@ -567,12 +569,12 @@ class Writer:
     def _insert_document(self, d: Document, text: str) -> None:
         self.db.execute(
             "INSERT INTO documents (doc_id, title, source, kind, sha256, status, error, pages, subject,"
-            " partnership, partnership_short, review_type, published, added, warnings, text, pipeline, meta)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " partnership, partnership_short, review_type, published, added, warnings, text, pipeline, meta,"
+            " ocr_pages) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (d.doc_id, d.title, d.source, d.kind, d.sha256, d.status, d.error, d.pages, d.subject,
              d.partnership, d.partnership_short, d.review_type, d.published,
              d.added or datetime.now(UTC).isoformat(timespec="seconds"), json.dumps(list(d.warnings)),
-             text, store.PIPELINE_VERSION, meta_to_json(d)),
+             text, store.PIPELINE_VERSION, meta_to_json(d), d.ocr_pages),
         )  # fmt: skip
 
     def update_fields(self, document: Document) -> None:

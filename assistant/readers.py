@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from . import scanned
 from .errors import IngestError
 from .records import Page, SourceText
 from .settings import Settings
@@ -103,6 +104,7 @@ def read_pdf(path: Path, name: str, settings: Settings) -> SourceText:
         raise IngestError(name, "corrupt PDF (the reader gave no usable result)") from exc
     if "error" in result:
         raise IngestError(name, result["error"])
+    result = scanned.read_scanned(path, result, settings)  # OCR of pages without a text layer
     pages = [Page(i, text) for i, text in enumerate(result["pages"], start=1)]
     letters = sum(ch.isalnum() for text in result["pages"] for ch in text)
     few = letters < settings.min_chars_per_page * len(pages)
@@ -111,9 +113,10 @@ def read_pdf(path: Path, name: str, settings: Settings) -> SourceText:
         reason = f"corrupt PDF ({unreadable} of {len(pages)} pages could not be read); not indexed"
         raise IngestError(name, reason)
     if few and (letters == 0 or 2 * result["scanned_pages"] >= len(pages)):  # pictures of pages
-        raise IngestError(name, "no text layer (probably scanned; run OCR first); not indexed")
+        raise IngestError(name, scanned.no_text_layer(settings, result))
     meta = {"title": result["title"]} if result.get("title") else {}
-    return SourceText(name, "pdf", pages, meta, result["warnings"])
+    warnings = [*result["warnings"], *result["ocr_warnings"]]
+    return SourceText(name, "pdf", pages, meta, warnings, result["ocr"])
 
 
 def _decode(path: Path, name: str) -> str:

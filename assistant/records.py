@@ -25,6 +25,7 @@ class SourceText:
     pages: list[Page]
     meta: dict[str, str] = field(default_factory=dict)  # title, subject, partnership, ...
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: dict[int, float] = field(default_factory=dict)  # page read by OCR → its confidence
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Passage:
     agencies: tuple[str, ...] = ()
     id: int | None = None  # assigned by the library
     themes: tuple[str, ...] = ()  # learning-theme ids, best first; tagged by the library
+    ocr_confidence: float | None = None  # read by OCR: the lowest confidence (0-100) of its pages
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -83,6 +85,7 @@ class Document:
         from .doc_metadata.naming import display_name
 
         return display_name(self)
+    ocr_pages: int = 0  # pages read by OCR
 
     @property
     def year(self) -> int | None:
@@ -168,6 +171,8 @@ class Hit:
         if page is not None:
             end = self.passage.page_end
             where += f", page {page}" if end in (None, page) else f", pages {page}-{end}"
+        if self.passage.ocr_confidence is not None:
+            where += f" (read by OCR, confidence {self.passage.ocr_confidence:.0f}%)"
         return f"{self.document.cite()}: {where}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -186,6 +191,7 @@ class Hit:
             "agencies": list(self.passage.agencies),
             "themes": list(self.passage.themes),
             "citation": self.citation,
+            "ocr_confidence": self.passage.ocr_confidence,
         }
 
 

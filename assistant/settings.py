@@ -49,6 +49,26 @@ class Settings:
         "A PDF with fewer letters per page on average, and mostly pictures (or no letters at all),"
         " counts as scanned.",
     )
+    ocr: str = _setting(
+        "on",
+        "Read PDF pages that have no text layer (scanned pages) with Tesseract OCR: 'on' or 'off'.",
+        choices=("on", "off"),
+    )
+    ocr_dpi: int = _setting(300, "Resolution at which scanned pages are rendered for OCR.", min=100, max=600)
+    ocr_page_timeout_s: float = _setting(
+        60.0, "Time limit for reading one scanned page by OCR, in seconds.", min=1, max=3600
+    )
+    ocr_memory_mb: int = _setting(1024, "Memory limit of each OCR process, in MB.", min=256, max=16384)
+    ocr_min_confidence: float = _setting(
+        70.0,
+        "Least OCR confidence (0-100) for a page's text to be indexed; pages below are reported.",
+        min=0,
+        max=100,
+    )
+    ocr_workers: int = _setting(0, "Pages read by OCR at once; 0: one per core.", min=0, max=64)
+    ocr_max_pages: int = _setting(
+        300, "Most pages of one file read by OCR; the rest are reported.", min=1, max=10000
+    )
     themes_file: Path = _setting(
         Path(__file__).parent / "data" / "themes.toml",
         "Learning-themes taxonomy (TOML). After editing it, `python -m assistant retag` re-tags"

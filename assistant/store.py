@@ -23,10 +23,12 @@ import numpy as np
 
 from .errors import LibraryCorrupt, LibraryError, LibraryOutdated
 
-SCHEMA_VERSION = 3  # 2: learning-theme tags; 3: documents.meta (field sources, age groups, edits)
+# 2: learning-theme tags; 3: documents.meta (field sources, age groups, edits) and OCR marks
+# (passages.ocr_confidence, documents.ocr_pages)
+SCHEMA_VERSION = 3
 # Bump when reading, cleaning or cutting changes what a file becomes: documents cut by an older
 # pipeline are read again on the next ingest even though the file is unchanged.
-PIPELINE_VERSION = 4  # 4: metadata read from the text (assistant.doc_metadata)
+PIPELINE_VERSION = 4  # 4: metadata read from the text (assistant.doc_metadata); scanned pages by OCR
 DB_FILE = "library.sqlite"
 VECTORS_FILE = "vectors.faiss"
 MANIFEST_FILE = "manifest.json"
@@ -50,7 +52,8 @@ CREATE TABLE documents (
     warnings TEXT NOT NULL DEFAULT '[]',
     pipeline INTEGER NOT NULL DEFAULT 0,
     text TEXT NOT NULL DEFAULT '',
-    meta TEXT NOT NULL DEFAULT '{}'  -- JSON: field_sources, age_groups, url, case, reference, edited
+    meta TEXT NOT NULL DEFAULT '{}',  -- JSON: field_sources, age_groups, url, case, reference, edited
+    ocr_pages INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX documents_sha ON documents(sha256);
 CREATE TABLE passages (
@@ -64,7 +67,8 @@ CREATE TABLE passages (
     char_start INTEGER NOT NULL,
     char_end INTEGER NOT NULL,
     text TEXT NOT NULL,
-    agencies TEXT NOT NULL DEFAULT ''
+    agencies TEXT NOT NULL DEFAULT '',
+    ocr_confidence REAL
 );
 CREATE INDEX passages_doc ON passages(doc_id, seq);
 CREATE VIRTUAL TABLE passages_fts USING fts5(text, section, title, tokenize='porter unicode61');

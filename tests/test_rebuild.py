@@ -89,6 +89,7 @@ def test_scripts_start_shows_the_refusal_instead_of_starting_on_a_shrunken_libra
     started = tmp_path / "started"
     stubs = {
         root / "scripts" / "setup": "#!/bin/sh\nexit 0\n",
+        root / "scripts" / "install-ocr": "#!/bin/sh\nexit 0\n",
         bin_dir / "python": f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" "$@"\n',
         bin_dir / "streamlit": f"#!/bin/sh\ntouch {started}\n",
     }

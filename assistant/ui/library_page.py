@@ -80,7 +80,8 @@ def page() -> None:
     cases = {doc_id: ids for ids in library.cases().values() for doc_id in ids}
     rows = [
         {"review": d.name, "document id": d.doc_id, "file": d.source, "status": d.status,
-         "passages": d.passages, "pages": d.pages, "about": age_labels(d), "edited": edited_note(d),
+         "passages": d.passages, "pages": d.pages, "read by OCR": d.ocr_pages or None,
+         "about": age_labels(d), "edited": edited_note(d),
          "read from": "; ".join(f"{f}: {s}" for f, s in sorted(d.field_sources.items())),
          "same case as": ", ".join(i for i in cases.get(d.doc_id, []) if i != d.doc_id), "address": d.url,
          "problem": d.error or "; ".join(d.warnings)}
