@@ -16,7 +16,11 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:>])")
 
 
 def escape(text: str) -> str:
-    """Text shown literally: no Markdown, no HTML (Streamlit does not render raw HTML)."""
+    """Text shown literally: no Markdown, no HTML (Streamlit does not render raw HTML).
+
+    The one helper for every string that reaches Markdown, labels included (an expander's or a
+    button's label is Markdown too): links, images, directives and HTML all come out as text.
+    """
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
