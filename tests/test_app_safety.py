@@ -102,6 +102,14 @@ def test_by_default_a_local_site_can_change_the_library(seeds_library, fake_embe
     assert can_change_library(at)
 
 
+def test_by_default_a_request_through_a_reverse_proxy_cannot_change_the_library(
+    seeds_library, fake_embedder, monkeypatch
+):
+    monkeypatch.setattr(state, "proxied", lambda: True)
+    at = start(seeds_library, fake_embedder, monkeypatch, address="localhost", page=LIBRARY_PAGE)
+    assert not can_change_library(at)
+
+
 def test_uploads_on_is_honoured_for_any_address(seeds_library, fake_embedder, monkeypatch):
     at = start(seeds_library.replace(uploads="on"), fake_embedder, monkeypatch, address="0.0.0.0",
                page=LIBRARY_PAGE)  # fmt: skip

@@ -123,6 +123,8 @@ def test_uploads_auto_is_on_only_for_a_local_address_and_explicit_values_win():
     assert upload_mode("signed-in", "0.0.0.0") == "signed-in"
     assert upload_mode("off", "localhost") == "off"
     assert upload_mode("OFF", "localhost") == "off"  # whatever is not known is off
+    assert upload_mode("auto", "localhost", proxied=True) == "off"  # a proxy on this machine serves others
+    assert upload_mode("on", "localhost", proxied=True) == "on"
 
 
 @pytest.mark.parametrize(

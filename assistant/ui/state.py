@@ -54,8 +54,14 @@ def server_address() -> str | None:
     return st.get_option("server.address")
 
 
+def proxied() -> bool:
+    """Whether this visitor's request came through a reverse proxy."""
+    headers = st.context.headers
+    return any(headers.get_all(name) for name in access.PROXY_HEADERS)
+
+
 def upload_mode() -> access.Mode:
-    return access.upload_mode(SETTINGS.uploads, server_address())
+    return access.upload_mode(SETTINGS.uploads, server_address(), proxied())
 
 
 def can_upload() -> tuple[bool, str]:
