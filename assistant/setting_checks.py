@@ -34,6 +34,8 @@ def accepted(f: dataclasses.Field) -> str:
         return "one of: " + ", ".join(meta["choices"])
     if f.name == "llm_url":
         return "nothing (empty), or an address starting with http:// or https://"
+    if f.name == "model":
+        return "a model name or folder (not empty)"
     kind = {"int": "a whole number", "float": "a number", "Path": "a path", "str": "text"}[str(f.type)]
     low, high = meta.get("min"), meta.get("max")
     if low is not None and high is not None:

@@ -141,3 +141,16 @@ def test_the_command_line_reports_a_bad_setting_in_one_line(tmp_path, variable, 
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]
     assert done.stderr.startswith(f"error: {variable}=")
+
+
+def test_the_readme_says_what_every_setting_accepts():
+    from assistant.setting_checks import accepted
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    for f in dataclasses.fields(Settings):
+        row = next((line for line in readme if line.startswith(f"| `ASSISTANT_{f.name.upper()}` |")), None)
+        assert row is not None, f.name
+        if f.metadata["choices"]:
+            assert all(f"`{choice}`" in row for choice in f.metadata["choices"]), f.name
+        else:
+            assert accepted(f) in row, (f.name, accepted(f))
