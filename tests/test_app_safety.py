@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from assistant.ingest import ingest
 from assistant.library import Library
-from assistant.ui import state
+from assistant.ui import render, state
 
 from .conftest import ROOT
 
@@ -188,9 +189,27 @@ def _strings(node) -> list[str]:
     return found
 
 
+# What remark-gfm links after the escapes are undone (its autolink-literal patterns)
+BARE_ADDRESS = re.compile(r"(?i)(https?://|\bwww\.|[-.\w+]+@[-\w]+(?:\.[-\w]+)+)")
+
+
 def _live_markdown(strings: list[str]) -> list[str]:
-    """Strings holding a Markdown link or image, or HTML, that would render as such."""
-    return [s for s in strings if "](" in s or "![" in s or "<img" in s or "<script" in s]
+    """Strings holding a Markdown link or image, HTML, or a bare address that would be linked."""
+    return [
+        s for s in strings
+        if "](" in s or "![" in s or "<img" in s or "<script" in s or BARE_ADDRESS.search(s.replace("\\", ""))
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["see http://evil.example/login", "HTTPS://EVIL.EXAMPLE", "www.evil.example", "write to a.b@evil.example",
+     "mailto:x@evil.example", "[Sign in again](http://evil.example) ![x](http://evil.example/x.png)"],
+)  # fmt: skip
+def test_escaped_text_holds_no_link_image_or_bare_address(text):
+    shown = render.escape(text)
+    assert not _live_markdown([shown])
+    assert shown.replace("\\", "").replace("\u2060", "") == text  # every character is still there
 
 
 @pytest.fixture

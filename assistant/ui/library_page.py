@@ -20,9 +20,9 @@ MESSAGES = {
 }
 
 
-@st.fragment(run_every=1.0)
+@st.fragment(run_every=2.0)
 def _progress(job: upload_job.UploadJob) -> None:
-    """The running upload's progress, refreshed every second; the whole page once it is done."""
+    """The running upload's progress, refreshed every two seconds; the whole page once it is done."""
     if job.finished:
         st.rerun()  # the results, and the documents table with the new documents
     if job.state == "waiting":
