@@ -56,5 +56,15 @@ class NotFound(AssistantError):
     """A named document or passage is not in the library."""
 
 
+class SettingsError(AssistantError):
+    """A setting has a value it does not accept; the message names the variable and what it accepts."""
+
+    def __init__(self, variable: str, value: object, accepted: str, message: str = ""):
+        shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+        super().__init__(message or f"{variable}={shown} is not accepted; it takes {accepted}")
+        self.variable = variable
+        self.accepted = accepted
+
+
 class BadEdit(AssistantError):
     """A correction names an unknown field or gives a value the field cannot hold."""

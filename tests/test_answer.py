@@ -14,6 +14,7 @@ from assistant.answer import NOT_FOUND, Turn, ask, search_query
 from assistant.evaluation import grounded, load_questions
 from assistant.library import Library
 from assistant.search import Searcher
+from assistant.sentences import sentence_spans
 from assistant.settings import Settings
 
 from .conftest import CORPUS
@@ -149,13 +150,14 @@ def _settings(url: str) -> Settings:
 
 def test_a_checked_generated_answer_is_shown(housing_answer):
     n = housing_answer.citations[0].n
-    quote = " ".join(housing_answer.citations[0].hit.passage.text.split()[:6])
-    server = _ChatServer(f'The board said "{quote}" [{n}]. Staff will be trained [{n}].')
+    text = housing_answer.citations[0].hit.passage.text
+    first, second = (" ".join(text[s:e].split()) for s, e in sentence_spans(text)[:2])
+    server = _ChatServer(f"{second} [{n}] {first} [{n}]")  # chosen and ordered, copied word for word
     try:
         answer = generate.generative(_settings(server.url), housing_answer)
     finally:
         server.close()
-    assert answer.answer.startswith("The board said") and "checked" in answer.note
+    assert answer.answer.startswith(second) and "checked" in answer.note
     assert [s.citations for s in answer.sentences] == [(n,), (n,)]
     request = server.requests[0]
     assert request["path"] == "/v1/chat/completions"
@@ -168,7 +170,8 @@ def test_a_checked_generated_answer_is_shown(housing_answer):
     [
         ("Housing staff must be trained.", "cites no passage"),
         ("Housing staff must be trained [9].", "cites passage 9"),
-        ('The board promised "a national housing helpline" [1].', "is not in the passage"),
+        ('The board promised "a national housing helpline" [1].', "not found word for word"),
+        ("Staff will be trained [1].", "not found word for word"),  # a paraphrase is not a quotation
     ],
 )
 def test_an_unchecked_generated_answer_falls_back_to_quotations(housing_answer, reply, why):

@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 STARTUP_S = 120
 WAIT_MS = 60_000  # the first search or answer loads the model
+UPLOAD_MS = 180_000  # reading and embedding uploads: over a minute on a loaded shared machine
 
 pytestmark = [
     pytest.mark.slow,
@@ -196,9 +197,9 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
             uploads = [seed_pdf(tmp_path / "child-j-response.pdf"), trampoline_pdf(tmp_path / "child-t.pdf")]
             page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(uploads)
             page.get_by_role("button", name="Add to the library").click()
-            for name in ("child-j-response.pdf", "child-t.pdf"):
+            for name in ("child-j-response.pdf", "child-t.pdf"):  # written by a worker; the page polls
                 expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text=name)).to_contain_text(
-                    "added"
+                    "added", timeout=UPLOAD_MS
                 )
             go("Search", "Search the reviews")
             search("trampoline safety")
@@ -275,3 +276,63 @@ def test_themes_page_and_200_percent_zoom(app_url: str) -> None:
             assert page.evaluate(UNNAMED_CONTROLS) == []
         finally:
             browser.close()
+
+
+HOSTILE = """---
+title: "[Sign in again](http://evil.example/login) ![x](http://evil.example/x.png) <img src=http://evil.example/y.png>"
+---
+
+## Trampoline safety
+
+Recommendation 1: Health visitors must give parents advice on trampoline safety, garden netting
+and supervision.
+
+Response: Trampoline safety advice is now part of every health visitor contact with families.
+"""
+
+
+def test_a_hostile_title_is_inert_text_in_the_browser(app_url: str, tmp_path: Path) -> None:
+    """A title written as Markdown links, an image and HTML stays text in the Ask page's citation
+    labels and on the Search page: no link to it and nothing fetched from it."""
+    hostile = tmp_path / "hostile-title.md"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    fetched: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(WAIT_MS)
+            page.on(
+                "request",
+                lambda request: fetched.append(request.url) if "evil.example" in request.url else None,
+            )
+            expect = sync_api.expect
+            expect.set_options(timeout=WAIT_MS)
+            page.goto(f"{app_url}/library_page")
+            page.get_by_role("heading", name="Add a published review").wait_for()
+            page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files([hostile])
+            page.get_by_role("button", name="Add to the library").click()
+            expect(
+                page.get_by_test_id("stAlertContentSuccess").filter(has_text="hostile-title.md")
+            ).to_contain_text("added", timeout=UPLOAD_MS)
+
+            page.goto(f"{app_url}/ask_page")
+            chat = page.get_by_test_id("stChatInputTextArea")
+            chat.fill("What advice on trampoline safety and garden netting do health visitors give?")
+            chat.press("Enter")
+            # shown literally (an invisible word joiner after "http" keeps an address from being linked)
+            label = page.get_by_test_id("stExpander").filter(has_text="[Sign in again](http")
+            expect(label.first).to_be_visible()
+            expect(label.first).to_contain_text("evil.example/login) ![x](http")
+            expect(label.first).to_contain_text("<img src=http")
+            assert page.locator("a[href*='evil.example'], img[src*='evil.example']").count() == 0
+
+            page.goto(app_url)
+            box = page.get_by_label("Search for learning")
+            box.fill("trampoline safety garden netting")
+            box.press("Enter")
+            expect(page.get_by_text("[Sign in again](http").first).to_be_visible()
+            assert page.locator("a[href*='evil.example'], img[src*='evil.example']").count() == 0
+        finally:
+            browser.close()
+    assert fetched == []

@@ -26,7 +26,7 @@ def _show(answer: Answer, key: str) -> None:
     if answer.note:
         st.caption(render.escape(answer.note))
     for citation in answer.citations:
-        with st.expander(f"[{citation.n}] {citation.hit.citation}"):
+        with st.expander(render.escape(f"[{citation.n}] {citation.hit.citation}")):  # a label is Markdown
             st.markdown(render.marked(citation.hit.passage.text, citation.hit.highlights))
             if st.button("Add to session pack", key=f"ask-pack-{key}-{citation.n}"):
                 render.add_to_pack(citation.hit)

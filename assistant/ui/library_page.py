@@ -1,19 +1,19 @@
-"""Library (self-service): add documents in the browser, see every document's status, remove."""
+"""Library (self-service): add documents in the browser, see every document's status, remove.
+
+An upload is read here and written by a worker (:mod:`assistant.ui.upload_job`), so going to
+another page while it runs does not lose it: its results wait on this page.
+"""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
-from assistant.errors import AssistantError, IngestError
-from assistant.ingest import ingest, remove
-from assistant.records import FileReport
-from assistant.ui import edit_section, render, state, url_section
+from assistant.errors import AssistantError
+from assistant.ingest import remove
+from assistant.ui import edit_section, render, state, upload_job, url_section
 from assistant.ui.about import age_labels, edited_note
-from assistant.uploads import accept
 
+JOB = "upload-job"
 MESSAGES = {
     "added": "added ({passages} passages)",
     "replaced": "replaced an earlier version ({passages} passages)",
@@ -21,26 +21,34 @@ MESSAGES = {
 }
 
 
-def _add(files) -> list[FileReport]:
-    settings = state.SETTINGS
-    reports: list[FileReport] = []
-    bar = st.progress(0.0, text="Reading...")
-    with tempfile.TemporaryDirectory(prefix="upload-") as tmp:
-        names: dict[Path, str] = {}
-        for upload in files:
-            try:
-                path, shown = accept(upload.name, upload.getvalue(), Path(tmp), settings)
-                names[path] = shown
-            except IngestError as exc:
-                reports.append(FileReport(exc.name, "failed", reason=exc.reason))
+@st.fragment(run_every=2.0)
+def _progress(job: upload_job.UploadJob) -> None:
+    """The running upload's progress, refreshed every two seconds; the whole page once it is done."""
+    if job.finished:
+        st.rerun()  # the results, and the documents table with the new documents
+    if job.state == "waiting":
+        st.progress(0.0, text="Waiting for another upload to finish...")
+    else:
+        name = render.escape(job.current) if job.current else "Saving..."
+        st.progress(job.done / max(job.total, 1), text=f"Reading and embedding {name}")
+    st.caption(
+        f"Adding {len(job.names)} file(s). You can use the other pages meanwhile: the upload goes on, "
+        "and its results are shown here."
+    )
 
-        def progress(done: int, total: int, name: str) -> None:
-            bar.progress(done / max(total, 1), text=f"Reading and embedding {name}" if name else "Saving...")
 
-        if names:
-            reports += ingest(list(names), settings, state.embedder(), progress, names)
-    bar.progress(1.0, text="Done")
-    return reports
+def _results(job: upload_job.UploadJob) -> None:
+    if job.error:
+        st.error(render.escape(job.error))
+    for report in job.reports:
+        if report.failed:
+            st.error(f"{render.escape(report.name)}: failed — {render.escape(report.reason or '')}")
+        else:
+            message = MESSAGES[report.status].format(passages=report.passages)
+            st.success(f"{render.escape(report.name)}: {message}")
+    if st.button("Clear these messages", key="upload-clear"):
+        st.session_state.pop(JOB, None)
+        st.rerun()
 
 
 def _upload_section() -> None:
@@ -48,9 +56,15 @@ def _upload_section() -> None:
     st.subheader("Add a published review")
     if not allowed:
         st.info(why)
-        if state.SETTINGS.uploads == "signed-in":
+        if state.upload_mode() == "signed-in":
             st.button("Sign in", on_click=st.login)
         return
+    job: upload_job.UploadJob | None = st.session_state.get(JOB)
+    if job is not None and not job.finished:
+        _progress(job)
+        return
+    if job is not None:
+        _results(job)
     files = st.file_uploader(
         "PDF, Word (.docx), Markdown or text files",
         type=["pdf", "docx", "md", "markdown", "txt"],
@@ -58,17 +72,13 @@ def _upload_section() -> None:
         max_upload_size=state.SETTINGS.max_file_mb,
     )
     if files and st.button("Add to the library", type="primary"):
+        read = [(upload.name, upload.getvalue()) for upload in files]  # before any long step
         try:
-            reports = _add(files)
+            st.session_state[JOB] = upload_job.start(read, state.SETTINGS, state.embedder())
         except AssistantError as exc:
-            st.error(f"Nothing was added: {exc}")
+            st.error(f"Nothing was added: {render.escape(str(exc))}")
             return
-        for report in reports:
-            if report.failed:
-                st.error(f"{render.escape(report.name)}: failed — {render.escape(report.reason or '')}")
-            else:
-                message = MESSAGES[report.status].format(passages=report.passages)
-                st.success(f"{render.escape(report.name)}: {message}")
+        st.rerun()
 
 
 def page() -> None:
@@ -92,9 +102,9 @@ def page() -> None:
     allowed, _ = state.can_upload()
     if allowed and rows:
         doomed = st.selectbox("Remove a document", [r["document id"] for r in rows], index=None)
-        if doomed and st.button(f"Remove {doomed}"):
+        if doomed and st.button(f"Remove {render.escape(doomed)}"):
             remove(doomed, state.SETTINGS)
-            st.success(f"Removed {doomed}.")
+            st.success(f"Removed {render.escape(doomed)}.")
             st.rerun()
 
 

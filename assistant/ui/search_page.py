@@ -42,7 +42,7 @@ def page() -> None:
     searcher = state.searcher()
     library = searcher.library
     if library.warning:
-        st.warning(library.warning)
+        st.warning(render.escape(library.warning))
     titles = {d.doc_id: d.name for d in library.documents() if d.status == "indexed"}
     filters = _filters(library.facets(), titles, library.theme_labels())
     st.caption("Suggested topics")

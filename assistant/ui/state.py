@@ -5,12 +5,23 @@ from __future__ import annotations
 import streamlit as st
 
 from ..embedding import load
+from ..errors import SettingsError
 from ..export import PackItem
 from ..library import Library, current_generation
 from ..search import Searcher
 from ..settings import Settings
+from . import access
 
-SETTINGS = Settings.from_env()
+
+def _load() -> tuple[Settings, str]:
+    """The settings from the environment, or read-only defaults and the one-line problem."""
+    try:
+        return Settings.from_env(), ""
+    except SettingsError as exc:
+        return Settings(uploads="off"), str(exc)  # never used: app.py stops on the problem
+
+
+SETTINGS, SETTINGS_PROBLEM = _load()
 
 
 @st.cache_resource(show_spinner="Loading the language model...")
@@ -38,11 +49,26 @@ def pack() -> list[PackItem]:
     return st.session_state.setdefault("pack", [])
 
 
+def server_address() -> str | None:
+    """The address Streamlit listens on (``server.address``); None: every interface."""
+    return st.get_option("server.address")
+
+
+def proxied() -> bool:
+    """Whether this visitor's request came through a reverse proxy."""
+    headers = st.context.headers
+    return any(headers.get_all(name) for name in access.PROXY_HEADERS)
+
+
+def upload_mode() -> access.Mode:
+    return access.upload_mode(SETTINGS.uploads, server_address(), proxied())
+
+
 def can_upload() -> tuple[bool, str]:
-    """Whether this visitor may add documents, and why not."""
-    mode = SETTINGS.uploads
+    """Whether this visitor may add, replace or remove documents, and why not."""
+    mode = upload_mode()
     if mode == "off":
-        return False, "Adding documents is switched off on this site (read-only)."
+        return False, "Adding and removing documents is switched off on this site (read-only)."
     if mode == "signed-in" and not getattr(st.user, "is_logged_in", False):
         return False, "Sign in to add documents."
     return True, ""

@@ -70,9 +70,8 @@ def _recurring(themes: list[ThemeCount]) -> None:
     st.caption("Themes found in two or more reviews, most widespread first; one passage from each review.")
     library = state.searcher().library
     for theme in recurring:
-        with st.expander(
-            f"{theme.label}: {len(theme.documents)} reviews, {_count(theme.passages, 'passage')}"
-        ):
+        label = render.escape(theme.label)
+        with st.expander(f"{label}: {len(theme.documents)} reviews, {_count(theme.passages, 'passage')}"):
             st.caption(render.escape(theme.description))
             quoted = library.theme_passages(theme.theme, per_document=1, limit=RECURRING_SHOWN)
             _passage_cards(quoted, f"recurring-{theme.theme}")
@@ -84,7 +83,7 @@ def page() -> None:
     st.title("Learning themes")
     library = state.searcher().library
     if library.warning:
-        st.warning(library.warning)
+        st.warning(render.escape(library.warning))
     themes = [t for t in library.themes() if t.passages]
     if not themes:
         st.info("No passages are tagged with a learning theme yet. Add reviews on the Library page.")
@@ -120,7 +119,7 @@ def page() -> None:
     )  # fmt: skip
     if choice:
         total = next(t.passages for t in themes if t.theme == choice)
-        st.subheader(f"{labels[choice]}: {_count(total, 'passage')}")
+        st.subheader(f"{render.escape(labels[choice])}: {_count(total, 'passage')}")
         _passage_cards(library.theme_passages(choice, limit=SHOWN), f"theme-{choice}")
         if total > SHOWN:
             st.caption(f"The {SHOWN} most strongly tagged are shown; filter Search by this theme for all.")
