@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ingest as ingest_mod
+from . import pack_cli
 from .errors import AssistantError, LibraryOutdated
 from .library import Library
 from .records import FileReport, Filters, Hit
@@ -403,7 +404,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="embedding model")
     _common(p)
     p.set_defaults(run=cmd_bench)
+
+    pack_cli.add_parser(sub, _common, _pack_command)
     return parser
+
+
+def _pack_command(
+    function: Callable[..., int], needs_embedder: bool = False
+) -> Callable[[argparse.Namespace], int]:
+    """A `pack` sub-command with its settings (and the embedder, when it searches)."""
+
+    def run(args: argparse.Namespace) -> int:
+        settings = _settings(args)
+        return function(args, settings, _embedder(settings)) if needs_embedder else function(args, settings)
+
+    return run
 
 
 def main(argv: Sequence[str] | None = None) -> int:

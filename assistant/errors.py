@@ -42,3 +42,7 @@ class ModelUnavailable(AssistantError):
 
 class NotFound(AssistantError):
     """A named document or passage is not in the library."""
+
+
+class PackError(AssistantError):
+    """A trainer's pack cannot be read, written or found (a bad file, a name in use, a full store)."""

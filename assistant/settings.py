@@ -66,9 +66,27 @@ class Settings:
     uploads: str = _setting(
         "on", "Adding documents in the browser: 'on', 'off' (read-only), or 'signed-in' (OIDC login)."
     )
+    packs_dir: str = _setting(
+        "", "Folder of the trainers' saved packs; empty: 'packs' beside the library folder."
+    )
+    packs: str = _setting(
+        "like-uploads",
+        "Who may keep packs on this site: 'on' (one shared store), 'signed-in' (each signed-in user"
+        " their own), 'off' (packs live in the browser tab; export and import them as files), or"
+        " 'like-uploads' (the same as ASSISTANT_UPLOADS).",
+        choices=("like-uploads", "on", "signed-in", "off"),
+    )
     approximate_above: int = _setting(
         50_000, "From this many passages the vectors move to an approximate (IVF) index."
     )
+
+    @property
+    def packs_path(self) -> Path:
+        return Path(self.packs_dir) if self.packs_dir else self.index_dir.parent / "packs"
+
+    @property
+    def packs_mode(self) -> str:
+        return self.uploads if self.packs == "like-uploads" else self.packs
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

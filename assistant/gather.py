@@ -1,0 +1,51 @@
+"""Gathering a pack from a search or a learning theme: the strongest passage of each review.
+
+The same for the app's "Start a briefing from these results" and `python -m assistant pack
+create NAME --query QUERY`: the hits of a search (or the passages tagged with a theme, most
+strongly tagged first) are walked in order, and the first passage of each review is kept, up
+to ``reviews`` reviews.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .briefing import draft
+from .packs import Pack, PackItem
+from .records import Filters, Hit
+from .search import Searcher
+
+REVIEWS = 6  # reviews gathered by default
+MAX_REVIEWS = 20
+SEARCHED = 50  # hits looked through for the strongest passage of each review
+
+
+def strongest_per_review(hits: list[Hit], reviews: int = REVIEWS) -> list[Hit]:
+    """The first (strongest) hit of each document, in rank order, at most ``reviews`` of them."""
+    chosen: dict[str, Hit] = {}
+    for hit in hits:
+        if len(chosen) >= min(reviews, MAX_REVIEWS):
+            break
+        chosen.setdefault(hit.passage.doc_id, hit)
+    return list(chosen.values())
+
+
+def from_query(
+    searcher: Searcher, name: str, query: str, reviews: int = REVIEWS, filters: Filters | None = None
+) -> Pack:
+    """A new pack, briefing drafted, from the strongest passage of each review matching ``query``."""
+    hits = strongest_per_review(searcher.search(query, k=SEARCHED, filters=filters), reviews)
+    return drafted(searcher, name, hits)
+
+
+def from_theme(searcher: Searcher, name: str, theme: str, reviews: int = REVIEWS) -> Pack:
+    """A new pack, briefing drafted, from the most strongly tagged passage of each review."""
+    library = searcher.library
+    passages = library.theme_passages(theme, per_document=1, limit=min(reviews, MAX_REVIEWS))
+    hits = [Hit(n, 0.0, p, library.document(p.doc_id), (), None) for n, p in enumerate(passages, start=1)]
+    return drafted(searcher, name, hits)
+
+
+def drafted(searcher: Searcher, name: str, hits: list[Hit]) -> Pack:
+    pack = Pack(name, tuple(PackItem.from_hit(hit) for hit in hits))
+    return replace(pack, briefing=draft(pack, searcher.library))

@@ -1,0 +1,157 @@
+"""The pack page headless with AppTest: packs are kept across sessions, a rebuild and a removal,
+and the briefing is drafted, edited and exported."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assistant.ingest import rebuild, remove
+from assistant.pack_store import PackStore, store_folder
+from assistant.packs import GONE
+from assistant.ui import state
+
+from .conftest import ROOT
+
+APP = str(ROOT / "app.py")
+PACK_PAGE = "assistant/ui/pack_page.py"
+
+
+@pytest.fixture
+def session(seeds_library, fake_embedder, monkeypatch):
+    """A new browser session (as after a reload or in a new tab) over the seed library."""
+    monkeypatch.setattr(state, "SETTINGS", seeds_library)
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+
+    def new() -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        assert not at.exception
+        return at
+
+    return new
+
+
+def site_store(settings) -> PackStore:
+    return PackStore(store_folder(settings.packs_path, None))
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(w.value for w in at.warning)
+
+
+def downloads(at: AppTest) -> dict[str, object]:
+    return {b.label: b for b in at.get("download_button")}
+
+
+def test_a_passage_added_from_search_is_kept_and_found_after_a_reload(session, seeds_library):
+    at = session()
+    at.text_input(key="query").input("housing staff training").run()
+    next(b for b in at.button if b.label == "Add to session pack").click().run()
+    assert not at.exception
+    [pack] = site_store(seeds_library).packs()
+    assert pack.name == "Session pack" and len(pack.items) == 1
+
+    again = session()  # a reload: a new session with nothing in it
+    again.switch_page(PACK_PAGE).run()
+    assert not again.exception
+    assert "Child 'I' \\(HSCB\\)\\: Recommendation 3" in texts(again)
+    assert "Packs are kept on this site" in "\n".join(c.value for c in again.caption)
+
+
+def test_start_a_briefing_from_search_then_edit_a_question_and_reload(session, seeds_library):
+    at = session()
+    at.text_input(key="query").input("bath safety").run()
+    at.button(key="start-briefing").click().run()
+    assert not at.exception
+    pack = site_store(seeds_library).get("Briefing: bath safety")
+    assert pack.briefing is not None and len({i.passage.doc_id for i in pack.items}) == len(pack.items) == 2
+    at.switch_page(PACK_PAGE).run()  # AppTest does not follow st.switch_page by itself
+    question = next(t for t in at.text_input if t.label == "Question 1")
+    question.input("MY QUESTION: what do we tell parents about bath seats?").run()
+    assert not at.exception
+    kept = site_store(seeds_library).get("Briefing: bath safety")
+    assert kept.briefing.questions[0] == "MY QUESTION: what do we tell parents about bath seats?"
+
+    again = session()
+    again.switch_page(PACK_PAGE).run()
+    assert any(t.value.startswith("MY QUESTION") for t in again.text_input)
+    assert {"Word (.docx)", "PowerPoint (.pptx)", "Markdown (.md)", "Accessible text-only (.html)"} <= set(
+        downloads(again)
+    )
+
+
+def test_reorder_note_and_remove_are_kept(session, seeds_library):
+    at = session()
+    at.text_input(key="query").input("bath safety").run()
+    at.button(key="start-briefing").click().run()
+    at.switch_page(PACK_PAGE).run()
+    store = site_store(seeds_library)
+    first, second = store.packs()[0].items
+    at.button(key=f"up-{second.key}").click().run()
+    assert [i.key for i in store.packs()[0].items] == [second.key, first.key]
+    note = next(t for t in at.text_input if t.label == "Your note on this passage (optional)")
+    note.input("Read this one aloud").run()
+    assert store.packs()[0].items[0].note == "Read this one aloud"
+    at.button(key=f"remove-{first.key}").click().run()
+    assert [i.key for i in store.packs()[0].items] == [second.key]
+
+
+def test_a_pack_survives_a_rebuild_and_marks_a_removed_review(session, seeds_library, fake_embedder):
+    at = session()
+    at.text_input(key="query").input("bath safety").run()
+    at.button(key="start-briefing").click().run()
+    rebuild(seeds_library, fake_embedder)
+    state._searcher.clear()  # noqa: SLF001 (the app reopens the library for a new generation itself)
+    at = session()
+    at.switch_page(PACK_PAGE).run()
+    assert not at.exception and GONE not in texts(at)
+    assert "unattended" in texts(at)
+
+    remove("child-i-hscb", seeds_library)
+    at = session()
+    at.switch_page(PACK_PAGE).run()
+    assert not at.exception
+    assert any(GONE in w.value for w in at.warning)
+    assert "Child 'I' \\(HSCB\\)" in texts(at)  # its words and citation are still there
+    assert "Word (.docx)" in downloads(at)
+
+
+def test_rename_and_delete(session, seeds_library):
+    at = session()
+    at.text_input(key="query").input("bath safety").run()
+    at.button(key="start-briefing").click().run()
+    at.switch_page(PACK_PAGE).run()
+    rename = next(t for t in at.text_input if t.label == "New name for this pack")
+    rename.input("Water safety for health visitors").run()
+    at.button(key="rename-pack").click().run()
+    assert site_store(seeds_library).names() == ["Water safety for health visitors"]
+    next(c for c in at.checkbox if c.label.startswith("Yes, delete")).check().run()
+    at.button(key="delete-pack").click().run()
+    assert site_store(seeds_library).names() == []
+
+
+def test_a_read_only_site_keeps_packs_in_the_tab_and_says_so(seeds_library, fake_embedder, monkeypatch):
+    monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(uploads="off"))
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.text_input(key="query").input("bath safety").run()
+    at.button(key="start-briefing").click().run()
+    at.switch_page(PACK_PAGE).run()
+    assert not at.exception
+    assert any("not kept on this site" in w.value for w in at.warning)
+    assert "Pack file (.json), to keep or share" in downloads(at)
+    assert not seeds_library.packs_path.exists()
+
+
+def test_a_briefing_from_a_theme(session, seeds_library):
+    at = session()
+    at.switch_page("assistant/ui/themes_page.py").run()
+    theme = state.searcher().library.themes()[0]
+    at.selectbox(key="theme-choice").set_value(theme.theme).run()
+    at.button(key="start-briefing-theme").click().run()
+    assert not at.exception
+    pack = site_store(seeds_library).packs()[0]
+    assert pack.name == f"Briefing: {theme.label}"
+    assert len(pack.items) == min(len(theme.documents), 6) and pack.briefing is not None
