@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AssistantError, PackError
+from .gather import MAX_REVIEWS
 from .library import Library
 from .pack_store import PackStore, store_folder
 from .packs import MAX_FILE_BYTES, Pack, from_json, to_json
@@ -90,6 +91,8 @@ def cmd_create(args: argparse.Namespace, settings: Settings, embedder: Any) -> i
     from .gather import from_query
     from .search import Searcher
 
+    if not 1 <= args.reviews <= MAX_REVIEWS:
+        raise AssistantError(f"--reviews must be between 1 and {MAX_REVIEWS}")
     store = _store(settings)
     if store.exists(args.name):
         raise PackError(f"there is already a pack named {args.name!r}")
