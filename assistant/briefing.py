@@ -192,11 +192,12 @@ class Drafter:
         return actions, good
 
     def _themes(self, items: tuple[PackItem, ...]) -> list[str]:
-        """The pack's themes, most common first (a passage's first theme counts most)."""
+        """The pack's themes, weightiest first: a passage's first theme counts most, and the
+        pack's first passages (the strongest, when gathered from a search) more than later ones."""
         weight: Counter[str] = Counter()
-        for item in items:
+        for place, item in enumerate(items):
             for rank, theme in enumerate(item.themes):
-                weight[theme] += 1.0 / (rank + 1)
+                weight[theme] += 1.0 / (rank + 1) / (place + 1)
         return [theme for theme, _ in weight.most_common()]
 
     def _why(self, themes: list[str], reviews: int) -> str:

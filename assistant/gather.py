@@ -18,15 +18,22 @@ from .search import Searcher
 REVIEWS = 6  # reviews gathered by default
 MAX_REVIEWS = 20
 SEARCHED = 50  # hits looked through for the strongest passage of each review
+RELATIVE = 0.3  # a review whose best passage scores under this share of the best one's is left out
 
 
-def strongest_per_review(hits: list[Hit], reviews: int = REVIEWS) -> list[Hit]:
-    """The first (strongest) hit of each document, in rank order, at most ``reviews`` of them."""
+def strongest_per_review(hits: list[Hit], reviews: int = REVIEWS, relative: float = RELATIVE) -> list[Hit]:
+    """The first (strongest) hit of each document, in rank order, at most ``reviews`` of them.
+
+    Precision first: a review whose best passage scores under ``relative`` times the best hit's
+    score barely matches (on "bath safety", Child J's best passage scores 0.17 of the bath
+    passage's) and is left out rather than padding the briefing."""
     chosen: dict[str, Hit] = {}
+    floor = relative * hits[0].score if hits and hits[0].score > 0 else float("-inf")
     for hit in hits:
         if len(chosen) >= min(reviews, MAX_REVIEWS):
             break
-        chosen.setdefault(hit.passage.doc_id, hit)
+        if hit.score >= floor:
+            chosen.setdefault(hit.passage.doc_id, hit)
     return list(chosen.values())
 
 

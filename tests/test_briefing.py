@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from assistant.briefing import QUOTE_WORDS, draft, quote_span, suggested_questions
-from assistant.gather import from_query, strongest_per_review
+from assistant.gather import drafted, from_query, strongest_per_review
 from assistant.ingest import ingest, remove
 from assistant.library import Library
 from assistant.packs import Pack, PackItem
@@ -31,9 +31,11 @@ def all_quotes(briefing):
 
 def test_every_quotation_is_a_span_of_its_review_with_its_citation(seeds_library, fake_embedder):
     library = Library.open(seeds_library.index_dir)
-    pack = from_query(Searcher(library, fake_embedder), "P", "domestic abuse police information")
+    searcher = Searcher(library, fake_embedder)
+    hits = strongest_per_review(searcher.search("domestic abuse police information", k=50), relative=0.0)
+    pack = drafted(searcher, "P", hits)
     quotes = all_quotes(pack.briefing)
-    assert len(quotes) >= 5
+    assert len(quotes) >= 5 and {q.doc_id for q in quotes} == {"child-i-hscb", "child-j-hscp-2019"}
     for quote in quotes:
         document = library.document(quote.doc_id)
         assert library.document_text(quote.doc_id)[quote.start : quote.end] == quote.text
@@ -100,10 +102,12 @@ def test_a_passage_gone_from_the_library_is_not_quoted_but_still_read(seeds_libr
 
 def test_the_strongest_passage_of_each_review(seeds_library, fake_embedder):
     hits = Searcher(Library.open(seeds_library.index_dir), fake_embedder).search("recommendation", k=12)
-    chosen = strongest_per_review(hits, reviews=5)
+    chosen = strongest_per_review(hits, reviews=5, relative=0.0)
     assert [h.passage.doc_id for h in chosen] == list(dict.fromkeys(h.passage.doc_id for h in hits))
     assert all(h is next(x for x in hits if x.passage.doc_id == h.passage.doc_id) for h in chosen)
     assert len(strongest_per_review(hits, reviews=1)) == 1
+    weak = [h for h in hits if h.score < 0.3 * hits[0].score]
+    assert all(h not in strongest_per_review(hits) for h in weak)  # barely matching reviews are left out
 
 
 @pytest.mark.slow

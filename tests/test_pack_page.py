@@ -155,3 +155,24 @@ def test_a_briefing_from_a_theme(session, seeds_library):
     pack = site_store(seeds_library).packs()[0]
     assert pack.name == f"Briefing: {theme.label}"
     assert len(pack.items) == min(len(theme.documents), 6) and pack.briefing is not None
+
+
+def test_document_text_in_a_pack_and_its_briefing_is_shown_as_text(
+    session, seeds_library, fake_embedder, tmp_path
+):
+    from assistant.ingest import ingest
+
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(
+        "# Hostile review\n\nRecommendation 1: Agencies must check trampoline safety at every home visit "
+        "<script>alert('x')</script> <img src=x onerror=alert(1)> **not bold** [a link](http://example.com).\n"
+    )
+    ingest([hostile], seeds_library, fake_embedder)
+    at = session()
+    at.text_input(key="query").input("trampoline safety").run()
+    at.button(key="start-briefing").click().run()
+    at.switch_page(PACK_PAGE).run()
+    assert not at.exception
+    shown = texts(at)
+    assert "&lt;script&gt;alert\\('x'\\)&lt;/script&gt;" in shown
+    assert "<script>" not in shown and "<img" not in shown and "**not bold**" not in shown

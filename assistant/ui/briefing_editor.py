@@ -143,10 +143,10 @@ def exports(pack: Pack, library: Library) -> None:
     try:
         briefing, sources = prepared(pack, library)
     except EmptyPack as exc:
-        st.info(str(exc))
+        st.info(render.escape(str(exc)))
         return
     except AssistantError as exc:
-        st.error(str(exc))
+        st.error(render.escape(str(exc)))
         return
     stem = _file_stem(briefing.title)
     word, slides, markdown, text = st.columns(4)

@@ -63,14 +63,17 @@ def _create(pack: Pack) -> None:
 
 def _items(pack: Pack, locator: Locator | None) -> Pack:
     """The gathered passages: note, order, remove; those gone from the library are marked."""
-    st.header("Passages in the pack")
     if not pack.items:
+        st.header("Passages in the pack")
         st.info('No passages yet. Add them from Search, Ask or Themes with "Add to session pack".')
         return pack
     v = pack_session.version()
     items = list(pack.items)
+    gone = sum(locator is not None and not locator.present(i.passage) for i in pack.items)
+    label = f"Passages in the pack: {len(items)}" + (f" ({gone} {GONE})" if gone else "")
+    listing = st.expander(label, expanded=pack.briefing is None or bool(gone))
     for n, item in enumerate(pack.items):
-        with st.container(border=True):
+        with listing, st.container(border=True):
             st.markdown(f"**{n + 1}. {render.escape(item.passage.citation)}**")
             if locator is not None and not locator.present(item.passage):
                 st.warning(f"This passage is {GONE}; its words and citation are kept here.")
@@ -102,7 +105,7 @@ def page() -> None:
     try:
         _manage(pack)
     except AssistantError as exc:
-        st.error(str(exc))
+        st.error(render.escape(str(exc)))
     if pack is None:
         st.info('No pack is open. Add passages from Search with "Add to session pack", start a briefing '
                 "from a search or a theme, or create a pack above.")  # fmt: skip
@@ -115,7 +118,7 @@ def page() -> None:
         try:
             pack_session.save(edited)
         except PackError as exc:
-            st.error(str(exc))
+            st.error(render.escape(str(exc)))
     briefing_editor.exports(edited, library)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..errors import PackError
+from ..export import escape_markdown
 from ..gather import from_query, from_theme
 from ..pack_store import PackStore, store_folder
 from ..packs import Pack, PackItem
@@ -104,9 +105,9 @@ def add_hit(hit: Hit) -> None:
     try:
         pack = save(pack.with_item(PackItem.from_hit(hit)), fresh_widgets=True)
     except PackError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         return
-    st.toast(f"Added to the pack \u201c{pack.name}\u201d")
+    st.toast(f"Added to the pack \u201c{escape_markdown(pack.name)}\u201d")
 
 
 def start_from_query(query: str, filters: Filters | None = None) -> None:
@@ -129,6 +130,6 @@ def _start(build, wanted: str) -> None:  # noqa: ANN001
             return
         save(pack, fresh_widgets=True)
     except PackError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         return
     st.switch_page(PACK_PAGE)
