@@ -36,7 +36,10 @@ REVIEWS = 4  # reviews quoted in the background
 LEARNING = 6  # key-learning quotations
 ACTIONS = 4  # recommendations quoted under "what to do" (and their responses under "what good looks like")
 THEMED_QUESTIONS = 4
-LABEL = re.compile(r"\A[\s*_#>]*recommendation\s+\d+[a-z]?\s*[:.\u2013\u2014-]?\s*", re.I)
+LABEL = re.compile(  # "Recommendation 3 -", "Board Response:", "Partnership Response –" before a quote
+    r"\A[\s*_#>]*(?:recommendation\s+\d+[a-z]?\s*[:.\u2013\u2014-]?|(?:[\w'\u2019]+\s+){0,2}response\s*[:\u2013\u2014-])\s*",
+    re.I,
+)
 WORD = re.compile(r"\S+")
 SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)\]*_]*\s*\Z")
 
@@ -51,9 +54,9 @@ def _questions(path: Path = QUESTIONS_FILE) -> tuple[dict[str, tuple[str, ...]],
 def quote_span(text: str, start: int, end: int) -> tuple[int, int, bool]:
     """``text[start:end]`` without a leading "Recommendation N -" label, cut after QUOTE_WORDS
     words; and whether it was cut."""
-    label = LABEL.match(text, start, end)
+    label = LABEL.match(text[start:end])  # (\A does not match at a later ``pos``)
     if label:
-        start = label.end()
+        start += label.end()
     words = list(WORD.finditer(text, start, end))
     if len(words) <= QUOTE_WORDS:
         return start, end, False

@@ -77,7 +77,8 @@ def to_docx(briefing: Briefing) -> bytes:
     for heading, part in sections(b):
         doc.add_heading(heading, level=1)
         for quote in part.quotes:
-            doc.add_paragraph(plain(quoted(quote)), style="Quote").paragraph_format.space_after = Pt(0)
+            words = doc.add_paragraph(plain(quoted(quote)), style="Quote").paragraph_format
+            words.space_after, words.keep_with_next = Pt(0), True  # a citation never starts a page
             source = doc.add_paragraph().add_run(f"— {plain(quote.citation)}")
             source.font.size = Pt(CITATION_PT)
             source.font.color.rgb = RGBColor(0x44, 0x44, 0x44)

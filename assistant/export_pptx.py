@@ -1,7 +1,7 @@
 """A seven-minute briefing → 16:9 slides that can be read from the back of a room.
 
 A title slide, then each part on one or more slides: at most two short quotations a slide in
-24-28 pt with their citations, the trainer's own words in 24 pt, never more than
+28-32 pt with their citations, the trainer's own words in 28 pt, never more than
 ``MAX_SLIDE_WORDS`` words on a slide. The speaker notes hold each quotation's whole passage and
 its citation. Every shape is a plain text box on a blank slide, so nothing depends on the
 template's 4:3 placeholders.
@@ -35,8 +35,8 @@ from .packs import Briefing, Quote
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MAX_SLIDE_WORDS = 60  # everything on a slide, its title included; the notes are not counted
 SLIDE_QUOTE_WORDS = 40  # a longer quotation is cut on the slide (its whole passage is in the notes)
-BIG_QUOTE_WORDS = 25  # up to this many words a quotation is set in 28 pt, longer ones in 24 pt
-TITLE_PT, BODY_PT, CITATION_PT = 36, 24, 16
+BIG_QUOTE_WORDS = 25  # up to this many words a quotation is set in 32 pt, longer ones in 28 pt
+TITLE_PT, BODY_PT, BIG_PT, CITATION_PT = 36, 28, 32, 18
 FEEDBACK_ASK = "Tell the trainer or the partnership: what did you discuss, and what will you change?"
 BLANK = 6  # the default template's blank layout
 
@@ -135,7 +135,7 @@ def to_pptx(briefing: Briefing, sources: Sources | None = None) -> bytes:
             for key in group:
                 quote = part.quotes[int(key)]
                 text, _ = shown[int(key)]
-                lines.append((text, 28 if words(text) <= BIG_QUOTE_WORDS else BODY_PT, False, False))
+                lines.append((text, BIG_PT if words(text) <= BIG_QUOTE_WORDS else BODY_PT, False, False))
                 lines.append((f"— {quote.citation}", CITATION_PT, False, True))
                 passage, citation, note = sources.of(quote)
                 mine = f"\n\nYour note: {note.strip()}" if note.strip() else ""

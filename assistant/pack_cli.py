@@ -101,7 +101,8 @@ def cmd_create(args: argparse.Namespace, settings: Settings, embedder: Any) -> i
     if not pack.items:
         raise AssistantError(f"no passages match {args.query!r}; no pack was made")
     pack = store.create(pack)
-    print(f"created {pack.name!r}: the strongest passage of {len(pack.items)} reviews, briefing drafted")
+    reviews = f"{len(pack.items)} review{'' if len(pack.items) == 1 else 's'}"
+    print(f"created {pack.name!r}: the strongest passage of {reviews}, briefing drafted")
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -288,6 +289,21 @@ def test_a_briefing_from_bath_safety_is_edited_kept_across_a_reload_and_exported
     slides = ["\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in prs.slides]
     assert any(mine in text for text in slides)
     assert all(len(text.split()) <= 60 for text in slides)
+    if screenshots:
+        key_learning = next(n for n, text in enumerate(slides, start=1) if text.startswith("Key learning"))
+        slide_picture(saved["pptx"], key_learning, SCREENSHOTS / "slide.png", tmp_path)
+
+
+def slide_picture(pptx: Path, number: int, target: Path, work: Path) -> None:
+    """One slide as a PNG, drawn by LibreOffice from the exported file (for the README only;
+    needs `apt-get install libreoffice-impress poppler-utils`)."""
+    if not (shutil.which("soffice") and shutil.which("pdftoppm")):
+        pytest.skip("the slide picture needs soffice and pdftoppm")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(pptx)],
+                   check=True, capture_output=True, timeout=120)  # fmt: skip
+    pdf = work / f"{pptx.stem}.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", str(number), "-l", str(number), "-singlefile",
+                    str(pdf), str(target.with_suffix(""))], check=True, timeout=60)  # fmt: skip
 
 
 # Every visible control with no accessible name: aria-label, its <label>, its text or a title.

@@ -131,7 +131,7 @@ def test_no_slide_is_a_wall_of_text() -> None:
             assert words <= MAX_SLIDE_WORDS, slide_text(slide)
             sizes = [r.font.size.pt for s in slide.shapes if s.has_text_frame
                      for p in s.text_frame.paragraphs for r in p.runs if r.font.size]  # fmt: skip
-            assert sizes and min(sizes) >= 16
+            assert sizes and min(sizes) >= 18
 
 
 def test_quotes_on_slides_are_big_cited_and_the_notes_hold_the_whole_passage() -> None:
@@ -142,7 +142,7 @@ def test_quotes_on_slides_are_big_cited_and_the_notes_hold_the_whole_passage() -
         frame = [s for s in slide.shapes if s.has_text_frame][1].text_frame
         quote, citation = frame.paragraphs[0], frame.paragraphs[1]
         assert (
-            quote.font.size.pt >= 24 and citation.text.startswith("— Child K") and citation.font.size.pt == 16
+            quote.font.size.pt >= 28 and citation.text.startswith("— Child K") and citation.font.size.pt == 18
         )
     cut = next(s for s in learning if "word0" in slide_text(s))
     assert LONG not in slide_text(cut) and "\u2026\u201d" in slide_text(cut)  # shortened on the slide only
