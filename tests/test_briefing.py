@@ -85,6 +85,11 @@ def test_a_long_sentence_is_cut_at_a_word_and_marked():
     start, end, cut = quote_span(text, 0, len(text))
     assert cut and text[start:end] == " ".join(f"w{n}" for n in range(QUOTE_WORDS))
     assert quote_span("A short one.", 0, 12) == (0, 12, False)
+    text = "Intro. Board Response: There is already wide sharing."
+    start, end, _ = quote_span(text, 7, len(text))  # a label is dropped wherever the sentence starts
+    assert text[start:end] == "There is already wide sharing."
+    text = "RECOMMENDATION 2: The HSCB should seek assurance."
+    assert text[quote_span(text, 0, len(text))[0] :].startswith("The HSCB")
 
 
 def test_a_passage_gone_from_the_library_is_not_quoted_but_still_read(seeds_library, fake_embedder):

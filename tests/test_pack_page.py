@@ -176,3 +176,25 @@ def test_document_text_in_a_pack_and_its_briefing_is_shown_as_text(
     shown = texts(at)
     assert "&lt;script&gt;alert\\('x'\\)&lt;/script&gt;" in shown
     assert "<script>" not in shown and "<img" not in shown and "**not bold**" not in shown
+
+
+@pytest.mark.parametrize("user", ["alice@example.org", None])
+def test_signed_in_users_keep_their_own_packs(seeds_library, fake_embedder, monkeypatch, user):
+    from assistant.ui import pack_session
+
+    monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(packs="signed-in"))
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    monkeypatch.setattr(pack_session, "_user", lambda: user)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.text_input(key="query").input("bath safety").run()
+    at.button(key="start-briefing").click().run()
+    at.switch_page(PACK_PAGE).run()
+    assert not at.exception
+    assert site_store(seeds_library).packs() == []  # never in the shared store
+    mine = PackStore(store_folder(seeds_library.packs_path, "alice@example.org")).names()
+    if user:
+        assert mine == ["Briefing: bath safety"]
+        assert any("kept on this site for you" in c.value for c in at.caption)
+    else:
+        assert mine == [] and any("Sign in to keep your packs" in w.value for w in at.warning)
