@@ -198,3 +198,18 @@ def test_signed_in_users_keep_their_own_packs(seeds_library, fake_embedder, monk
         assert any("kept on this site for you" in c.value for c in at.caption)
     else:
         assert mine == [] and any("Sign in to keep your packs" in w.value for w in at.warning)
+
+
+def test_an_edit_in_another_tab_is_seen_and_not_overwritten(session, seeds_library):
+    first = session()
+    first.text_input(key="query").input("bath safety").run()
+    first.button(key="start-briefing").click().run()
+    first.switch_page(PACK_PAGE).run()
+    second = session()
+    second.switch_page(PACK_PAGE).run()
+    next(t for t in second.text_input if t.label == "Question 1").input("EDITED IN THE SECOND TAB?").run()
+    first.run()  # the first tab's next run
+    assert next(t for t in first.text_input if t.label == "Question 1").value == "EDITED IN THE SECOND TAB?"
+    next(t for t in first.text_input if t.label == "Audience").input("Health visitors").run()
+    kept = site_store(seeds_library).get("Briefing: bath safety").briefing
+    assert kept.questions[0] == "EDITED IN THE SECOND TAB?" and kept.audience == "Health visitors"

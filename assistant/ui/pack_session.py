@@ -64,11 +64,19 @@ def where_kept() -> tuple[bool, str]:
 
 
 def current() -> Pack | None:
-    """The open pack; in a new tab (or after a reload) the most recently changed kept pack."""
+    """The open pack as it is kept now (another tab may have changed it since); in a new tab, or
+    after a reload, the most recently changed kept pack."""
     pack = st.session_state.get(OPEN)
+    kept = store()
+    if kept is None:
+        return pack
+    if pack is not None and kept.exists(pack.name):
+        stored = kept.get(pack.name)
+        if stored != pack:
+            open_pack(stored)  # its widgets start afresh from what was saved elsewhere
+        return stored
     if pack is None:
-        kept = store()
-        packs = kept.packs() if kept is not None else []
+        packs = kept.packs()
         if packs:
             pack = packs[0]
             st.session_state[OPEN] = pack
