@@ -16,8 +16,9 @@ from typing import Any
 from .errors import AssistantError, PackError
 from .gather import MAX_REVIEWS
 from .library import Library
+from .pack_files import MAX_FILE_BYTES, from_json, to_json
 from .pack_store import PackStore, store_folder
-from .packs import MAX_FILE_BYTES, Pack, from_json, to_json
+from .packs import Pack
 from .settings import Settings
 
 FORMATS = ("docx", "pptx", "md", "html", "json")

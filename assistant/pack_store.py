@@ -20,7 +20,8 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from .errors import PackError
-from .packs import Pack, clean_name, from_json, now, to_json
+from .pack_files import from_json, to_json
+from .packs import Pack, clean_name, now
 
 MAX_PACKS = 200  # in one store
 LOCK_TIMEOUT_S = 10

@@ -11,8 +11,9 @@ import pytest
 from assistant.errors import PackError
 from assistant.ingest import ingest, rebuild, remove
 from assistant.library import Library
+from assistant.pack_files import from_json, to_json
 from assistant.pack_store import MAX_PACKS, PackStore, store_folder
-from assistant.packs import MAX_ITEMS, Briefing, Locator, Pack, PackItem, Part, Quote, from_json, to_json
+from assistant.packs import MAX_ITEMS, Briefing, Locator, Pack, PackItem, Part, Quote
 from assistant.search import Searcher
 
 from .conftest import CORPUS

@@ -16,6 +16,7 @@ from assistant.export import EmptyPack, prepared, quoted, to_html, to_markdown
 from assistant.export_docx import to_docx
 from assistant.export_pptx import to_pptx
 from assistant.library import Library
+from assistant.pack_files import to_json
 from assistant.packs import (
     GONE,
     MAX_QUESTIONS,
@@ -25,7 +26,6 @@ from assistant.packs import (
     Locator,
     Pack,
     Reading,
-    to_json,
 )
 from assistant.ui import pack_session, render
 
