@@ -33,7 +33,7 @@ QUESTIONS_FILE = Path(__file__).parent / "data" / "questions.toml"
 QUOTE_WORDS = 40  # the longest quotation, in words, before it is cut (readable from the back of a room)
 MIN_WORDS = 6  # shorter "sentences" are headings or labels
 REVIEWS = 4  # reviews quoted in the background
-LEARNING = 6  # key-learning quotations
+LEARNING = 6  # key-learning quotations in all (two a passage for up to three passages, else one)
 ACTIONS = 4  # recommendations quoted under "what to do" (and their responses under "what good looks like")
 THEMED_QUESTIONS = 4
 LABEL = re.compile(  # "Recommendation 3 -", "Board Response:", "Partnership Response –" before a quote
@@ -158,7 +158,7 @@ class Drafter:
             recommendation, _, _ = split_response(passage.text)
             marked = [s for s in item.highlights if 0 <= s[0] < s[1] <= len(passage.text)]
             whole = _sentences(passage.text, 0, len(recommendation)) or _sentences(passage.text)
-            for spans, most in ((marked, 2), (whole, 1)):
+            for spans, most in ((marked, 2 if len(present) <= LEARNING // 2 else 1), (whole, 1)):
                 fresh = [
                     q for s, e in spans
                     if (q := _quote(passage, citation, document.sha256, document.title, s, e))
@@ -168,7 +168,7 @@ class Drafter:
                     used.update((q.sha256, q.start) for q in fresh)
                     quotes += fresh
                     break
-        return quotes[:MAX_QUOTES]
+        return quotes[:LEARNING]
 
     def _actions(
         self, present: list[tuple[PackItem, Document, Passage]], documents: list[Document], themes: set[str]

@@ -44,8 +44,9 @@ class Sources:
 
 
 def sections(briefing: Briefing) -> list[tuple[str, Part]]:
-    """(heading, part) of the five quoted parts, in order; the questions and reading follow."""
-    return [(name, part) for _, name, part in briefing.parts()]
+    """(heading, part) of the five quoted parts that hold something, in order (a part with no
+    quotation and none of the trainer's words is left out); the questions and reading follow."""
+    return [(name, part) for _, name, part in briefing.parts() if part.quotes or part.text.strip()]
 
 
 PART_ORDER = ("Background", "Why it matters", "Key learning", "What to do", "What good looks like",

@@ -234,3 +234,14 @@ def test_a_quotation_whose_review_was_removed_is_kept_and_marked(seeds_library, 
     assert all(GONE not in x.citation for x in quotes if x.doc_id != "child-i-hscb")
     assert f"Child 'I' (HSCB): Introduction ({GONE})" in to_markdown(briefing).replace("\\", "")
     assert draft(pack, Library.open(seeds_library.index_dir)).reading[0].citation  # reading still cites it
+
+
+def test_a_part_with_nothing_in_it_is_left_out_of_every_export() -> None:
+    briefing = replace(BRIEFING, actions=Part(), good=Part((), "   "))
+    markdown = to_markdown(briefing)
+    assert "## What to do" not in markdown and "## What good looks like" not in markdown
+    assert "<h2>What to do</h2>" not in to_html(briefing)
+    headings = [p.text for p in docx_of(briefing).paragraphs if p.style.name == "Heading 1"]
+    assert headings == [h for h in (*PART_ORDER, FEEDBACK) if h not in ("What to do", "What good looks like")]
+    titles = {slide_text(s).split("\n")[0] for s in slides_of(briefing).slides}
+    assert not titles & {"What to do", "What good looks like"} and "Key learning" in titles

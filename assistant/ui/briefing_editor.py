@@ -115,6 +115,9 @@ def edit(pack: Pack, library: Library, locator: Locator) -> Pack:
     parts = {}
     for key, name, part in b.parts():
         st.subheader(name)
+        if not part.quotes and key in ("actions", "good"):
+            st.caption("The reviews gathered have no recommendation or response to quote here: write this "
+                       "part in your own words, or it is left out of the exports.")  # fmt: skip
         _quotes(pack, key, locator)
         text = st.text_area(f"{name}: your words", value=part.text, key=f"b-{key}-{v}", max_chars=MAX_TEXT,
                             help=OWN_WORDS_HELP)  # fmt: skip
