@@ -8,12 +8,15 @@ to ``reviews`` reviews.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .briefing import draft
 from .packs import Pack, PackItem
 from .records import Filters, Hit
 from .search import Searcher
+from .sentences import sentence_spans
+from .themes import keyword_pattern
 
 REVIEWS = 6  # reviews gathered by default
 MAX_REVIEWS = 20
@@ -45,12 +48,26 @@ def from_query(
     return drafted(searcher, name, hits)
 
 
-def from_theme(searcher: Searcher, name: str, theme: str, reviews: int = REVIEWS) -> Pack:
-    """A new pack, briefing drafted, from the most strongly tagged passage of each review."""
+def from_theme(
+    searcher: Searcher, name: str, theme: str, reviews: int = REVIEWS, keywords: tuple[str, ...] = ()
+) -> Pack:
+    """A new pack, briefing drafted, from the most strongly tagged passage of each review; the
+    sentences that use the theme's ``keywords`` are its highlights (its key learning)."""
     library = searcher.library
     passages = library.theme_passages(theme, per_document=1, limit=min(reviews, MAX_REVIEWS))
-    hits = [Hit(n, 0.0, p, library.document(p.doc_id), (), None) for n, p in enumerate(passages, start=1)]
+    hits = [Hit(n, 0.0, p, library.document(p.doc_id), keyword_sentences(p.text, keywords), None)
+            for n, p in enumerate(passages, start=1)]  # fmt: skip
     return drafted(searcher, name, hits)
+
+
+def keyword_sentences(text: str, keywords: tuple[str, ...], limit: int = 2) -> tuple[tuple[int, int], ...]:
+    """The (at most ``limit``) sentences of ``text`` using the most of ``keywords``, in text order."""
+    if not keywords:
+        return ()
+    pattern = re.compile("|".join(keyword_pattern(k) for k in keywords))
+    scored = [(len(pattern.findall(text, s, e)), s, e) for s, e in sentence_spans(text)]
+    best = sorted((x for x in scored if x[0]), key=lambda x: -x[0])[:limit]
+    return tuple(sorted((s, e) for _, s, e in best))
 
 
 def drafted(searcher: Searcher, name: str, hits: list[Hit]) -> Pack:

@@ -128,3 +128,23 @@ def test_a_bath_safety_briefing_with_the_real_model(tmp_path, real_embedder):
     assert any("unattended while bathing" in q.text for q in b.learning.quotes)
     assert b.questions[0].startswith(BATH_QUESTION)
     assert b.why.text.startswith("2 published reviews hold learning about: water safety and bathing")
+
+
+def test_a_briefing_from_a_theme_quotes_the_sentences_that_use_its_words(seeds_library, fake_embedder):
+    from assistant.gather import from_theme, keyword_sentences
+    from assistant.themes import Taxonomy
+
+    library = Library.open(seeds_library.index_dir)
+    keywords = Taxonomy.load()["water_safety"].keywords
+    text = "The child was seen at home. The child was left unattended while bathing. Nothing else."
+    assert [text[s:e] for s, e in keyword_sentences(text, keywords)] == [
+        "The child was left unattended while bathing."
+    ]
+    assert keyword_sentences(text, ()) == ()
+    theme = next(t for t in library.themes() if t.passages)
+    words = Taxonomy.load()[theme.theme].keywords
+    pack = from_theme(Searcher(library, fake_embedder), "T", theme.theme, keywords=words)
+    assert len(pack.items) == min(len(theme.documents), 6) and any(i.highlights for i in pack.items)
+    for item in pack.items:
+        for s, e in item.highlights:
+            assert keyword_sentences(item.passage.text[s:e], words)  # each highlight uses the theme's words

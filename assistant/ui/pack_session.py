@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..errors import PackError
+from ..errors import AssistantError, PackError
 from ..export import escape_markdown
 from ..gather import from_query, from_theme
 from ..pack_store import PackStore, store_folder
 from ..packs import Pack, PackItem
 from ..records import Filters, Hit
+from ..themes import Taxonomy
 from . import state
 
 PACK_PAGE = "assistant/ui/pack_page.py"
@@ -127,7 +128,14 @@ def start_from_query(query: str, filters: Filters | None = None) -> None:
 
 
 def start_from_theme(theme: str, label: str) -> None:
-    _start(lambda name: from_theme(state.searcher(), name, theme), f"Briefing: {label[:80]}")
+    """A new pack and its drafted briefing from a learning theme; then the pack page."""
+    try:
+        keywords = Taxonomy.load(state.SETTINGS.themes_file)[theme].keywords
+    except (AssistantError, KeyError):
+        keywords = ()  # a theme no longer in the file: its passages are still gathered
+    _start(
+        lambda name: from_theme(state.searcher(), name, theme, keywords=keywords), f"Briefing: {label[:80]}"
+    )
 
 
 def _start(build, wanted: str) -> None:  # noqa: ANN001
