@@ -213,3 +213,16 @@ def test_an_edit_in_another_tab_is_seen_and_not_overwritten(session, seeds_libra
     next(t for t in first.text_input if t.label == "Audience").input("Health visitors").run()
     kept = site_store(seeds_library).get("Briefing: bath safety").briefing
     assert kept.questions[0] == "EDITED IN THE SECOND TAB?" and kept.audience == "Health visitors"
+
+
+def test_the_signed_in_account_is_its_subject_then_its_email(monkeypatch):
+    from assistant.ui import pack_session
+
+    for info, expected in [
+        ({"is_logged_in": True, "iss": "https://id.example", "sub": "123", "email": "a@x.org"}, "https://id.example|123"),
+        ({"is_logged_in": True, "email": "a@x.org"}, "a@x.org"),
+        ({"is_logged_in": False, "email": "a@x.org"}, None),
+        ({}, None),
+    ]:  # fmt: skip
+        monkeypatch.setattr(pack_session.st, "user", info, raising=False)
+        assert pack_session._user() == expected  # noqa: SLF001

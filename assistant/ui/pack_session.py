@@ -28,14 +28,15 @@ START_HELP = (
 
 
 def _user() -> str | None:
+    """The signed-in account: the identity provider's subject (with its issuer) where it gives
+    one, which never changes, else the e-mail address; None when nobody is signed in."""
     user = getattr(st, "user", None)
-    if not getattr(user, "is_logged_in", False):
+    if user is None or not user.get("is_logged_in", False):
         return None
-    for field in ("email", "sub"):
-        value = user.get(field) if hasattr(user, "get") else getattr(user, field, None)
-        if isinstance(value, str) and value.strip():
-            return value
-    return None
+    subject, issuer, email = user.get("sub"), user.get("iss"), user.get("email")
+    if isinstance(subject, str) and subject.strip():
+        return f"{issuer if isinstance(issuer, str) else ''}|{subject}"
+    return email if isinstance(email, str) and email.strip() else None
 
 
 def store() -> PackStore | None:
