@@ -226,3 +226,13 @@ def test_the_signed_in_account_is_its_subject_then_its_email(monkeypatch):
     ]:  # fmt: skip
         monkeypatch.setattr(pack_session.st, "user", info, raising=False)
         assert pack_session._user() == expected  # noqa: SLF001
+
+
+def test_a_mode_the_page_does_not_know_keeps_nothing_on_the_site(seeds_library, monkeypatch):
+    from assistant.ui import pack_session
+
+    for uploads, kept in (("on", True), ("signed-in", False), ("off", False), ("auto", False)):
+        monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(uploads=uploads))
+        monkeypatch.setattr(pack_session, "_user", lambda: None)
+        assert (pack_session.store() is not None) is kept, uploads
+        assert pack_session.where_kept()[0] is kept

@@ -39,17 +39,23 @@ def _user() -> str | None:
     return email if isinstance(email, str) and email.strip() else None
 
 
+def _mode() -> str:
+    """'on', 'signed-in' or 'off'. Fails closed: any other value (a mode this page does not know)
+    keeps nothing on the site."""
+    mode = state.SETTINGS.packs_mode
+    return mode if mode in ("on", "signed-in") else "off"
+
+
 def store() -> PackStore | None:
     """The store this visitor's packs are kept in, or None when they are kept in the tab only."""
-    mode = state.SETTINGS.packs_mode
-    user = _user()
+    mode, user = _mode(), _user()
     if mode == "off" or (mode == "signed-in" and user is None):
         return None
     return PackStore(store_folder(state.SETTINGS.packs_path, user))
 
 
 def where_kept() -> tuple[bool, str]:
-    mode, user = state.SETTINGS.packs_mode, _user()
+    mode, user = _mode(), _user()
     if mode == "off":
         return (
             False,
