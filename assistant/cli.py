@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ingest as ingest_mod
+from . import pack_cli
 from .doc_metadata.ages import GROUPS as AGE_GROUPS
 from .errors import AssistantError, LibraryBusy, LibraryOutdated, UsageError
 from .library import Library, current_generation
@@ -587,12 +588,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="embedding model")
     _common(p)
     p.set_defaults(run=cmd_bench)
+
+    pack_cli.add_parser(sub, _common, _pack_command)
     return parser
 
 
 def _terminated(signum: int, _frame: Any) -> None:
     """SIGTERM ends a command like Ctrl-C does, so a writer removes its temporary folder."""
     raise KeyboardInterrupt
+def _pack_command(
+    function: Callable[..., int], needs_embedder: bool = False
+) -> Callable[[argparse.Namespace], int]:
+    """A `pack` sub-command with its settings (and the embedder, when it searches)."""
+
+    def run(args: argparse.Namespace) -> int:
+        settings = _settings(args)
+        return function(args, settings, _embedder(settings)) if needs_embedder else function(args, settings)
+
+    return run
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,110 +1,122 @@
-"""A trainer's session pack → Markdown, DOCX and PPTX.
+"""A seven-minute briefing → Markdown and accessible text-only HTML; what every format shares.
 
-Owns the `PackItem` and `SessionPack` records and the three writers. Every quote is written
-word for word with its citation beside it; the order of `SessionPack.items` is the order of
-the learning points. Document text is only ever written as plain text: escaped in Markdown,
-plain runs in DOCX and PPTX, so markup in a review can never become markup in the pack.
+Word and PowerPoint live in :mod:`assistant.export_docx` and :mod:`assistant.export_pptx`.
+Every format keeps the two kinds of text apart: a quotation is written word for word inside
+quotation marks (a blockquote) with its citation, the trainer's own words as plain paragraphs
+under their part's heading. Document text is only ever written as text: escaped in Markdown
+and HTML, plain runs in DOCX and PPTX, so markup in a review never becomes markup here.
 """
 
 from __future__ import annotations
 
-import io
-import math
+import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from docx import Document as DocxDocument
-from pptx import Presentation
-from pptx.slide import Slide
-from pptx.text.text import TextFrame
-from pptx.util import Inches, Length, Pt
+from .errors import AssistantError
+from .packs import GONE, Briefing, Locator, Pack, Part, Quote
 
-from assistant.errors import AssistantError
-from assistant.records import Hit
+if TYPE_CHECKING:
+    from .library import Library
 
+KIND = "Seven-minute briefing"
+SOURCE_LINE = "Learning from published safeguarding reviews"
+FEEDBACK = "How did your team use this briefing?"
+FEEDBACK_PROMPTS = ("Team or service:", "Date used:", "What did you discuss, and what will you change?")
+OWN_WORDS = "The trainer's words"
 DEFAULT_TITLE = "Learning from safeguarding reviews"
-SUBTITLE = "Learning from published safeguarding reviews"
-DEFAULT_QUESTIONS: tuple[str, ...] = (
-    "What would have helped agencies share this information sooner?",
-    "Whose voice is missing here, and how could the child's lived experience have been heard?",
-    "How does this learning apply to your own team's practice?",
-    "What will you do differently after today?",
-)
-SLIDE_QUOTE_LIMIT = 900  # characters; longer quotes are shortened on the slide only
-SHORTENED_NOTICE = "Quote shortened for this slide: the full passage is in the handout and the notes."
 
 
 class EmptyPack(AssistantError, ValueError):
-    """A session pack with no passages cannot be exported."""
+    """A briefing with nothing in it cannot be exported."""
 
 
 @dataclass(frozen=True)
-class PackItem:
-    """One passage chosen by the trainer, with the citation fixed when it was found."""
+class Sources:
+    """For each quotation (by its place): the whole passage it was taken from, its citation and the
+    trainer's note on that passage, for the speaker notes."""
 
-    citation: str  # "Child J (HSCP, 2019): Recommendation 1, page 1"
-    quote: str  # the passage text, word for word
-    note: str = ""  # the trainer's own note
-    title: str = ""  # document title
-    section: str = ""
-    doc_id: str = ""
-    passage_id: int | None = None
+    passages: dict[tuple[str, int, int], tuple[str, str, str]]
 
-    @classmethod
-    def from_hit(cls, hit: Hit, note: str = "") -> PackItem:
-        return cls(
-            citation=hit.citation,
-            quote=hit.passage.text,
-            note=note,
-            title=hit.document.title,
-            section=hit.passage.section,
-            doc_id=hit.passage.doc_id,
-            passage_id=hit.passage.id,
-        )
+    def of(self, quote: Quote) -> tuple[str, str, str]:
+        return self.passages.get((quote.sha256, quote.start, quote.end), (quote.text, quote.citation, ""))
 
 
-@dataclass(frozen=True)
-class SessionPack:
-    """The material for one training session; an empty `questions` means the defaults."""
-
-    title: str
-    items: tuple[PackItem, ...]
-    questions: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "items", tuple(self.items))
-        object.__setattr__(self, "questions", tuple(q.strip() for q in self.questions if q.strip()))
+def sections(briefing: Briefing) -> list[tuple[str, Part]]:
+    """(heading, part) of the five quoted parts that hold something, in order (a part with no
+    quotation and none of the trainer's words is left out); the questions and reading follow."""
+    return [(name, part) for _, name, part in briefing.parts() if part.quotes or part.text.strip()]
 
 
-# ---- shared helpers -------------------------------------------------------------------------
+PART_ORDER = ("Background", "Why it matters", "Key learning", "What to do", "What good looks like",
+              "Reflective questions", "Further reading")  # fmt: skip
 
 
-def _checked(pack: SessionPack) -> tuple[str, tuple[str, ...]]:
-    """The pack's title and questions, or EmptyPack if there is nothing to teach from."""
-    if not pack.items:
+def checked(briefing: Briefing) -> Briefing:
+    """The briefing with its title filled in, or EmptyPack when it holds nothing to teach from."""
+    if not any(part.quotes or part.text.strip() for _, part in sections(briefing)):
         raise EmptyPack(
-            f"The session pack {pack.title!r} has no passages: add at least one passage before exporting."
+            f"The briefing {briefing.title!r} is empty: add passages to the pack (or write in a part) first."
         )
-    return pack.title.strip() or DEFAULT_TITLE, pack.questions or DEFAULT_QUESTIONS
+    return replace(briefing, title=" ".join(briefing.title.split()) or DEFAULT_TITLE)
+
+
+def prepared(pack: Pack, library: Library | None) -> tuple[Briefing, Sources]:
+    """The pack's briefing for export: every quotation checked against the library (one that is
+    gone keeps its words and citation, marked "no longer in the library"), and the passages
+    for the speaker notes."""
+    if pack.briefing is None:
+        raise EmptyPack(f"The pack {pack.name!r} has no briefing yet: draft one first.")
+    briefing = checked(pack.briefing)
+    found: dict[tuple[str, int, int], tuple[str, str, str]] = {}
+    by_passage = [(i.passage.sha256, i.passage.start, i.passage.end, i.passage.text, i.passage.citation,
+                   i.note) for i in pack.items]  # fmt: skip
+    locator = Locator(library) if library is not None else None
+    passages_of: dict[str, list] = {}
+
+    def mark(quote: Quote) -> Quote:
+        now = locator.find(quote) if locator else quote
+        if now is None:
+            return replace(quote, citation=f"{quote.citation} ({GONE})")
+        if locator is not None:
+            if now.doc_id not in passages_of:
+                passages_of[now.doc_id] = library.passages(doc_id=now.doc_id)  # type: ignore[union-attr]
+            for p in passages_of[now.doc_id]:
+                if p.char_start <= now.start and now.end <= p.char_end:
+                    found[(quote.sha256, quote.start, quote.end)] = (p.text, quote.citation, "")
+        for sha, start, end, text, citation, note in by_passage:
+            if sha == quote.sha256 and start <= quote.start and quote.end <= end:
+                found[(quote.sha256, quote.start, quote.end)] = (text, citation, note)
+        return quote
+
+    parts = {
+        key: replace(part, quotes=tuple(mark(q) for q in part.quotes)) for key, _, part in briefing.parts()
+    }
+    return replace(briefing, **parts), Sources(found)
+
+
+def quoted(quote: Quote) -> str:
+    """The words in quotation marks, "…" where the sentence was cut."""
+    ellipsis = "\u2026" if quote.cut else ""
+    return "\u201c" + quote.text.strip() + ellipsis + "\u201d"
 
 
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Text that Word and PowerPoint files can hold: control characters become spaces."""
     return _XML_UNSAFE.sub(" ", text)
 
 
-def shorten(text: str, limit: int = SLIDE_QUOTE_LIMIT) -> tuple[str, bool]:
-    """`text` cut to at most `limit` characters on a word boundary with "…"; and whether it was cut."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text, False
-    cut = text[:limit]
-    if not text[limit].isspace():  # mid-word: drop the partial word, unless it is the only one
-        cut = re.sub(r"\s+\S*\Z", "", cut) or cut
-    return cut.rstrip(" \t\n,;:-–—") + "…", True
+def paragraphs(text: str) -> list[str]:
+    """The trainer's words as paragraphs (blank lines between them), white space tidied."""
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def questions(briefing: Briefing) -> list[str]:
+    return [" ".join(q.split()) for q in briefing.questions if q.strip()]
 
 
 # ---- Markdown -------------------------------------------------------------------------------
@@ -124,102 +136,80 @@ def escape_markdown(text: str) -> str:
     return "\n".join(lines)
 
 
-def to_markdown(pack: SessionPack) -> str:
-    title, questions = _checked(pack)
-    out = [f"# {escape_markdown(' '.join(title.split()))}", ""]
-    for number, item in enumerate(pack.items, start=1):
-        out += [f"## Learning point {number}", ""]
-        out += [f"> {line}" if line else ">" for line in escape_markdown(item.quote).split("\n")]
-        out += ["", f"— {escape_markdown(item.citation)}", ""]
-        if item.note.strip():
-            out += [f"**Trainer's note:** {escape_markdown(item.note)}", ""]
+def _one_line(text: str) -> str:
+    return escape_markdown(" ".join(text.split()))
+
+
+def to_markdown(briefing: Briefing) -> str:
+    b = checked(briefing)
+    out = [f"# {_one_line(b.title)}", "", f"*{KIND}. {SOURCE_LINE}.*", ""]
+    if b.audience.strip():
+        out += [f"**For:** {_one_line(b.audience)}", ""]
+    for heading, part in sections(b):
+        out += [f"## {heading}", ""]
+        for quote in part.quotes:
+            out += [f"> {_one_line(quoted(quote))}", ">", f"> — {_one_line(quote.citation)}", ""]
+        out += [f"{escape_markdown(p)}\n" for p in paragraphs(part.text)]
     out += ["## Reflective questions", ""]
-    out += [f"- {escape_markdown(q)}" for q in questions]
+    out += [f"{n}. {_one_line(q)}" for n, q in enumerate(questions(b), start=1)] + [""]
+    out += ["## Further reading", ""]
+    for r in b.reading:
+        link = f" <{r.url}>" if safe_url(r.url) else ""
+        title = f": {_one_line(r.title)}" if r.title.strip() else ""
+        out.append(f"- {_one_line(r.citation)}{title}{link}")
+    out += ["", f"## {FEEDBACK}", ""] + [f"- {p}" for p in FEEDBACK_PROMPTS]
     return "\n".join(out) + "\n"
 
 
-# ---- DOCX -----------------------------------------------------------------------------------
+def safe_url(url: str) -> bool:
+    """Only plain web addresses become links; anything else is left out."""
+    return bool(re.fullmatch(r"https?://[^\s<>\"'`]{1,2000}", url.strip()))
 
 
-def to_docx(pack: SessionPack) -> bytes:
-    title, questions = _checked(pack)
-    doc = DocxDocument()
-    doc.core_properties.title = _plain(title)
-    doc.add_heading(_plain(title), level=0)
-    doc.add_paragraph(SUBTITLE)
-    for number, item in enumerate(pack.items, start=1):
-        doc.add_heading(f"Learning point {number}", level=1)
-        doc.add_paragraph(_plain(item.quote.strip()), style="Quote")
-        doc.add_paragraph().add_run(f"— {_plain(item.citation)}").italic = True
-        if item.note.strip():
-            note = doc.add_paragraph()
-            note.add_run("Trainer's note: ").bold = True
-            note.add_run(_plain(item.note.strip()))
-    doc.add_heading("Reflective questions", level=1)
-    for question in questions:
-        doc.add_paragraph(_plain(question), style="List Number")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+# ---- accessible text-only HTML --------------------------------------------------------------
 
 
-# ---- PPTX -----------------------------------------------------------------------------------
-
-_QUOTE_BOX = (Inches(0.6), Inches(1.5), Inches(8.8), Inches(4.5))  # left, top, width, height
-_CITATION_BOX = (Inches(0.6), Inches(6.1), Inches(8.8), Inches(1.1))
-
-
-def _quote_size(text: str) -> Length:
-    """The largest of 18/16/14 pt at which `text` should fit the quote box (a rough estimate)."""
-    for points in (18, 16):
-        per_line = 8.8 * 72 / (points * 0.5)  # box width over an average character width
-        lines = sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
-        if lines * points * 1.2 <= 4.5 * 72:
-            return Pt(points)
-    return Pt(14)
-
-
-def _text_box(
-    slide: Slide, box: tuple[Length, Length, Length, Length], text: str, size: Length, italic: bool = False
-) -> TextFrame:
-    frame = slide.shapes.add_textbox(*box).text_frame
-    frame.word_wrap = True
-    frame.text = text
-    for paragraph in frame.paragraphs:
-        paragraph.font.size = size
-        paragraph.font.italic = italic
-    return frame
-
-
-def to_pptx(pack: SessionPack) -> bytes:
-    title, questions = _checked(pack)
-    prs = Presentation()
-    prs.core_properties.title = _plain(title)
-    cover = prs.slides.add_slide(prs.slide_layouts[0])
-    cover.shapes.title.text = _plain(title)
-    cover.placeholders[1].text = SUBTITLE
-    for number, item in enumerate(pack.items, start=1):
-        slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
-        slide.shapes.title.text = f"Learning point {number}"
-        quote, was_cut = shorten(_plain(item.quote))
-        _text_box(slide, _QUOTE_BOX, f"“{quote}”", _quote_size(quote))
-        source = _text_box(slide, _CITATION_BOX, f"— {_plain(item.citation)}", Pt(14), italic=True)
-        if was_cut:
-            notice = source.add_paragraph()
-            notice.text = SHORTENED_NOTICE
-            notice.font.size = Pt(12)
-        notes = [f"Trainer's note: {item.note.strip()}"] if item.note.strip() else []
-        notes.append(f"Source: {item.citation}")
-        if was_cut:
-            notes.append(f"Full passage: {item.quote.strip()}")
-        slide.notes_slide.notes_text_frame.text = _plain("\n\n".join(notes))
-    closing = prs.slides.add_slide(prs.slide_layouts[1])  # "Title and Content"
-    closing.shapes.title.text = "Reflective questions"
-    body = closing.placeholders[1].text_frame
-    body.word_wrap = True
-    body.text = "\n".join(_plain(q) for q in questions)
-    for paragraph in body.paragraphs:
-        paragraph.font.size = Pt(22)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return buffer.getvalue()
+def to_html(briefing: Briefing) -> str:
+    """One self-contained page: headings, lists and blockquotes only; no script, no images, no
+    outside resources; every piece of text escaped."""
+    b = checked(briefing)
+    e = html.escape
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(b.title)}: {KIND}</title>",
+        "<style>body{font-family:sans-serif;font-size:1.1rem;line-height:1.5;max-width:45rem;"
+        "margin:1rem auto;padding:0 1rem}blockquote{margin:1rem 0;padding-left:1rem;"
+        "border-left:4px solid #555}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        f"<h1>{e(b.title)}</h1>",
+        f"<p>{KIND}. {SOURCE_LINE}.</p>",
+    ]
+    if b.audience.strip():
+        out.append(f"<p><strong>For:</strong> {e(b.audience.strip())}</p>")
+    for heading, part in sections(b):
+        out.append(f"<h2>{e(heading)}</h2>")
+        for quote in part.quotes:
+            out.append(
+                f"<blockquote><p>{e(quoted(quote))}</p><p>— <cite>{e(quote.citation)}</cite></p></blockquote>"
+            )
+        out += [f"<p>{e(p)}</p>" for p in paragraphs(part.text)]
+    out.append("<h2>Reflective questions</h2>")
+    out.append("<ol>" + "".join(f"<li>{e(q)}</li>" for q in questions(b)) + "</ol>")
+    out.append("<h2>Further reading</h2>")
+    items = []
+    for r in b.reading:
+        title = f": {e(r.title.strip())}" if r.title.strip() else ""
+        url = r.url.strip()
+        link = f' <a href="{e(url)}">{e(url)}</a>' if safe_url(url) else ""
+        items.append(f"<li>{e(r.citation)}{title}{link}</li>")
+    out.append("<ul>" + "".join(items) + "</ul>")
+    out.append(f"<h2>{FEEDBACK}</h2>")
+    out.append("<ul>" + "".join(f"<li>{e(p)}</li>" for p in FEEDBACK_PROMPTS) + "</ul>")
+    out += ["</main>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"

@@ -136,6 +136,16 @@ class Settings:
     url_timeout_s: float = _setting(
         30.0, "Time limit for downloading one web address, redirects included.", min=1, max=600
     )
+    packs_dir: str = _setting(
+        "", "Folder of the trainers' saved packs; empty: 'packs' beside the library folder."
+    )
+    packs: str = _setting(
+        "like-uploads",
+        "Who may keep packs on this site: 'on' (one shared store), 'signed-in' (each signed-in user"
+        " their own), 'off' (packs live in the browser tab; export and import them as files), or"
+        " 'like-uploads' (the same as ASSISTANT_UPLOADS).",
+        choices=("like-uploads", "on", "signed-in", "off"),
+    )
     approximate_above: int = _setting(
         50_000,
         "From this many passages the vectors move to an approximate (IVF) index.",
@@ -145,6 +155,14 @@ class Settings:
 
     def __post_init__(self) -> None:
         check_all(self)  # every construction, replace() included: a bad value never gets in
+
+    @property
+    def packs_path(self) -> Path:
+        return Path(self.packs_dir) if self.packs_dir else self.index_dir.parent / "packs"
+
+    @property
+    def packs_mode(self) -> str:
+        return self.uploads if self.packs == "like-uploads" else self.packs
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -7,7 +7,6 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.export import PackItem
 from assistant.ingest import ingest
 from assistant.ui import render, state
 
@@ -50,26 +49,6 @@ def test_suggested_topic_and_more_like_this(app):
     first_more.click().run()
     assert not app.exception
     assert any("Showing passages like" in i.value for i in app.info)
-
-
-def test_add_to_pack_then_the_pack_page_exports(app):
-    app.text_input(key="query").input("housing staff training").run()
-    next(b for b in app.button if b.label == "Add to session pack").click().run()
-    assert len(app.session_state["pack"]) == 1
-    app.switch_page("assistant/ui/pack_page.py").run()
-    assert not app.exception
-    assert "Child 'I' \\(HSCB\\)\\: Recommendation 3" in texts(app)
-    assert {"Word (.docx)", "PowerPoint (.pptx)", "Markdown (.md)"} <= {
-        b.label for b in app.get("download_button")
-    }
-
-
-def test_pack_items_can_be_reordered(app):
-    app.session_state["pack"] = [PackItem("First citation", "First quote.", passage_id=1),
-                                 PackItem("Second citation", "Second quote.", passage_id=2)]  # fmt: skip
-    app.switch_page("assistant/ui/pack_page.py").run()
-    app.button(key="up-2").click().run()
-    assert [item.citation for item in app.session_state["pack"]] == ["Second citation", "First citation"]
 
 
 def test_ask_answers_with_citations(seeds_library, fake_embedder, monkeypatch):

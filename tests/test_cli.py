@@ -148,3 +148,51 @@ def test_themes_retag_and_the_theme_filter(run):
     code, out, _ = run("retag")
     assert code == 0 and out.startswith("re-tagged 12 passages")
     assert json.loads(run("themes", "--json")[1])["themes"] == themes  # same rule, same tags
+
+
+def test_pack_create_list_show_export_import_delete(run, seeds_library, tmp_path):
+    from docx import Document as DocxDocument
+    from pptx import Presentation
+
+    code, out, _ = run("pack", "create", "Bath safety", "--query", "bath safety", "--reviews", "2")
+    assert code == 0 and "created 'Bath safety': the strongest passage of 2 reviews" in out
+    code, out, _ = run("pack", "list", "--json")
+    assert json.loads(out)["packs"][0] | {"updated": ""} == {
+        "name": "Bath safety", "passages": 2, "briefing": True, "updated": ""
+    }  # fmt: skip
+    code, out, _ = run("pack", "show", "Bath safety")
+    assert code == 0 and "## Key learning" in out and "> “" in out
+    for fmt in ("docx", "pptx", "md", "html", "json"):
+        target = tmp_path / f"bath.{fmt}"
+        code, out, _ = run("pack", "export", "Bath safety", "--format", fmt, "--out", str(target))
+        assert code == 0 and target.stat().st_size > 0, fmt
+    assert DocxDocument(str(tmp_path / "bath.docx")).paragraphs[0].text == "Bath safety"
+    assert Presentation(str(tmp_path / "bath.pptx")).slide_width > 0
+    code, out, _ = run("pack", "import", str(tmp_path / "bath.json"))
+    assert code == 0 and "imported 'Bath safety (2)'" in out
+    assert run("pack", "delete", "Bath safety (2)")[0] == 0
+    assert [p["name"] for p in json.loads(run("pack", "list", "--json")[1])["packs"]] == ["Bath safety"]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (("pack", "show", "Nope"), "error: no pack named 'Nope'"),
+        (("pack", "export", "Nope", "--format", "docx", "--out", "x.docx"), "error: no pack named 'Nope'"),
+        (
+            ("pack", "create", "X", "--query", "bath", "--reviews", "0"),
+            "error: --reviews must be between 1 and 20",
+        ),
+        (("pack", "delete", "Nope"), "error: no pack named 'Nope'"),
+    ],
+)
+def test_pack_errors_are_one_line(run, seeds_library, argv, message):
+    code, _, err = run(*argv)
+    assert code == cli.EXIT_ERROR and err.startswith(message) and err.count("\n") == 1
+
+
+def test_pack_import_names_a_bad_file(run, seeds_library, tmp_path):
+    bad = tmp_path / "notes.json"
+    bad.write_text('{"format": "something"}')
+    code, _, err = run("pack", "import", str(bad))
+    assert code == cli.EXIT_ERROR and err.startswith("error: notes.json: not a pack file")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -175,7 +176,7 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
             if screenshots:
                 page.screenshot(path=str(SCREENSHOTS / "search.png"))
             card.get_by_role("button", name="Add to session pack").click()
-            toast = page.get_by_test_id("stToast").filter(has_text="Added to the session pack")
+            toast = page.get_by_test_id("stToast").filter(has_text="Added to the pack")
             expect(toast).to_be_visible()
             toast.get_by_role("button").click()  # dismissed, so that it is not in the next screenshot
             expect(toast).to_be_hidden()
@@ -206,8 +207,10 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
             expect(page.get_by_text(re.compile(r"^1\. Child T \(.*2024\): Recommendation 1"))).to_be_visible()
 
             # Session pack: the passage is listed and both exports carry quote and citation.
-            go("Session pack", "Session pack")
+            go("Session pack", "Packs and briefings")
             expect(page.get_by_text("1. Child 'I' (HSCB): Introduction")).to_be_visible()
+            page.get_by_role("button", name="Draft the briefing from the pack").click()
+            page.get_by_role("heading", name="Key learning").wait_for()
             expect(page.get_by_text("unattended while bathing").first).to_be_visible()
             saved = {}
             for label, suffix in (("Word (.docx)", "docx"), ("PowerPoint (.pptx)", "pptx")):
@@ -228,6 +231,80 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
     for text in (word, slides):
         assert "unattended while bathing" in text
         assert "Child 'I' (HSCB)" in text
+
+
+def test_a_briefing_from_bath_safety_is_edited_kept_across_a_reload_and_exported(
+    app_url: str, tmp_path: Path
+) -> None:
+    from docx import Document
+    from docx.shared import Mm
+    from pptx import Presentation
+
+    mine = "MY QUESTION: what do we tell parents about bath seats?"
+    screenshots = os.environ.get("UPDATE_SCREENSHOTS") == "1"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            page = context.new_page()
+            page.set_default_timeout(WAIT_MS)
+            expect = sync_api.expect
+            expect.set_options(timeout=WAIT_MS)
+            page.goto(app_url)
+            box = page.get_by_label("Search for learning")
+            box.fill("bath safety")
+            box.press("Enter")
+            page.get_by_role("button", name="Start a briefing from these results").click()
+            page.get_by_role("heading", name="Seven-minute briefing").wait_for()
+            question = page.get_by_label("Question 1", exact=True)
+            expect(question).to_have_value(re.compile("bath"))
+            question.fill(mine)
+            question.press("Enter")
+            page.get_by_role("heading", name="Key learning").click()  # leave the box: the edit is saved
+            page.wait_for_timeout(1500)
+
+            page.reload()  # a reload is a new session: the pack comes back from the store
+            page.goto(f"{app_url}/pack_page")
+            page.get_by_role("heading", name="Seven-minute briefing").wait_for()
+            expect(page.get_by_role("combobox", name="Open a pack")).to_have_value("Briefing: bath safety")
+            expect(page.get_by_label("Question 1", exact=True)).to_have_value(mine)
+            if screenshots:
+                page.get_by_role("heading", name="Seven-minute briefing").scroll_into_view_if_needed()
+                page.mouse.wheel(0, -120)
+                page.screenshot(path=str(SCREENSHOTS / "briefing.png"))
+            saved = {}
+            for label, suffix in (("Word (.docx)", "docx"), ("PowerPoint (.pptx)", "pptx")):
+                with page.expect_download() as download:
+                    page.get_by_role("button", name=label).click()
+                saved[suffix] = tmp_path / f"briefing.{suffix}"
+                download.value.save_as(saved[suffix])
+        finally:
+            browser.close()
+
+    doc = Document(str(saved["docx"]))
+    assert abs(doc.sections[0].page_width - Mm(210)) < Mm(1)
+    word = "\n".join(p.text for p in doc.paragraphs)
+    assert mine in word and "unattended while bathing" in word and "Child 'I' (HSCB)" in word
+    prs = Presentation(str(saved["pptx"]))
+    assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
+    slides = ["\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in prs.slides]
+    assert any(mine in text for text in slides)
+    assert all(len(text.split()) <= 60 for text in slides)
+    if screenshots:
+        key_learning = next(n for n, text in enumerate(slides, start=1) if text.startswith("Key learning"))
+        slide_picture(saved["pptx"], key_learning, SCREENSHOTS / "slide.png", tmp_path)
+
+
+def slide_picture(pptx: Path, number: int, target: Path, work: Path) -> None:
+    """One slide as a PNG, drawn by LibreOffice from the exported file (for the README only;
+    needs `apt-get install libreoffice-impress poppler-utils`)."""
+    if not (shutil.which("soffice") and shutil.which("pdftoppm")):
+        pytest.skip("the slide picture needs soffice and pdftoppm")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(pptx)],
+                   check=True, capture_output=True, timeout=120)  # fmt: skip
+    pdf = work / f"{pptx.stem}.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", str(number), "-l", str(number), "-singlefile",
+                    str(pdf), str(target.with_suffix(""))], check=True, timeout=60)  # fmt: skip
 
 
 # Every visible control with no accessible name: aria-label, its <label>, its text or a title.

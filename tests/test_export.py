@@ -1,235 +1,247 @@
-"""The session pack: each format is opened with its own library and read back."""
+"""The seven-minute briefing's exports, each opened with its own library and read back."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import re
+from dataclasses import replace
 
 import pytest
 from docx import Document as DocxDocument
-from docx.text.paragraph import Paragraph
+from docx.shared import Mm
 from pptx import Presentation
-from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+from assistant.briefing import draft
 from assistant.errors import AssistantError
 from assistant.export import (
-    DEFAULT_QUESTIONS,
-    SHORTENED_NOTICE,
-    SLIDE_QUOTE_LIMIT,
+    FEEDBACK,
+    PART_ORDER,
     EmptyPack,
-    PackItem,
-    SessionPack,
+    Sources,
     escape_markdown,
-    shorten,
-    to_docx,
+    prepared,
+    to_html,
     to_markdown,
-    to_pptx,
 )
-from assistant.records import Document, Hit, Passage
+from assistant.export_docx import to_docx
+from assistant.export_pptx import MAX_SLIDE_WORDS, to_pptx
+from assistant.gather import from_query
+from assistant.ingest import remove
+from assistant.library import Library
+from assistant.packs import GONE, Briefing, Part, Quote, Reading
+from assistant.search import Searcher
 
 HOSTILE = "Staff wrote <script>alert(1)</script> and **bold** in the record & _moved_ on."
-LONG = " ".join(f"word{i}" for i in range(400))  # about 3,000 characters
-
-ITEMS = (
-    PackItem(
-        citation="Child J (HSCP, 2019): Recommendation 1, page 1",
-        quote="Agencies did not share the referral with the school nurse.",
-        note="Ask the group who held this information.",
-    ),
-    PackItem(citation="Child K (LSCP, 2021): Findings, pages 4-5", quote=HOSTILE),
-    PackItem(
-        citation="Child L (SSCP, 2022): Analysis, page 9",
-        quote="The health visitor noticed the bruising. " + LONG,
-        note="Long one: read aloud.",
-    ),
-)
-PACK = SessionPack(title="Neglect and information sharing", items=ITEMS, questions=("Q one?", "Q two?"))
+LONG = "The health visitor noticed the bruising " + " ".join(f"word{i}" for i in range(60)) + "."
+SHA = "ab" * 32
 
 
-def docx_paragraphs(pack: SessionPack) -> list[Paragraph]:
-    return list(DocxDocument(io.BytesIO(to_docx(pack))).paragraphs)
+def q(text: str, citation: str, start: int = 0) -> Quote:
+    return Quote(text, citation, SHA, start, start + len(text), "child-k", "Child K review")
 
 
-def slide_texts(pack: SessionPack) -> list[str]:
-    """The text of each slide's shapes (not its notes), one string per slide."""
-    prs = Presentation(io.BytesIO(to_pptx(pack)))
-    return ["\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in prs.slides]
+K = "Child K (LSCP, 2021)"
+BRIEFING = Briefing(
+    title="Neglect and information sharing",
+    audience="Health visitors and school nurses",
+    background=Part((q("A baby was found with bruising.", f"{K}: Introduction"),), "MY BACKGROUND."),
+    why=Part((), "MY WHY: neglect builds slowly.\n\nA second paragraph of my own."),
+    learning=Part((q(HOSTILE, f"{K}: Findings, pages 4-5", 100), q(LONG, "Child K: Analysis", 300))),
+    actions=Part((q("Agencies must share referrals.", f"{K}: Recommendation 1", 900),), "MY ACTION."),
+    good=Part((q("A weekly meeting now reviews referrals.", "Child K (LSCP, 2021): Recommendation 1", 960),)),
+    questions=("MY QUESTION: who held this information?", "", "What will you change?"),
+    reading=(Reading("Child K (LSCP, 2021)", "Child K review", "https://example.org/child-k.pdf"),
+             Reading("Child L", "Child L review", "javascript:alert(1)")),
+)  # fmt: skip
+NOTES = Sources({(SHA, 300, 300 + len(LONG)): ("The whole passage. " + LONG, "Child K: Analysis", "MY NOTE")})
 
 
-def slide_notes(pack: SessionPack) -> list[str]:
-    prs = Presentation(io.BytesIO(to_pptx(pack)))
-    return [slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else "" for slide in prs.slides]
+def docx_of(briefing: Briefing) -> DocxDocument:
+    return DocxDocument(io.BytesIO(to_docx(briefing)))
 
 
-# ---- records --------------------------------------------------------------------------------
+def slides_of(briefing: Briefing, sources: Sources | None = None) -> Presentation:
+    return Presentation(io.BytesIO(to_pptx(briefing, sources)))
 
 
-def test_from_hit_keeps_the_citation_and_the_words() -> None:
-    passage = Passage(
-        doc_id="child-j",
-        title="Child J review",
-        section="Recommendation 1",
-        recommendation=1,
-        page_start=1,
-        page_end=1,
-        char_start=0,
-        char_end=10,
-        text="Share the referral.",
-        id=7,
+def slide_text(slide) -> str:  # noqa: ANN001
+    return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+
+# ---- Word -----------------------------------------------------------------------------------
+
+
+def test_word_is_a4_with_the_seven_parts_in_order_and_a_feedback_box() -> None:
+    doc = docx_of(BRIEFING)
+    section = doc.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [*PART_ORDER, FEEDBACK]
+    assert doc.paragraphs[0].text == BRIEFING.title and doc.paragraphs[0].style.name == "Title"
+    assert "For: Health visitors and school nurses" in [p.text for p in doc.paragraphs]
+    box = doc.tables[0].rows[0].cells[0].text
+    assert "Team or service:" in box and "what will you change?" in box
+    assert doc.styles["Normal"].font.size.pt == 11
+
+
+def test_word_quotes_are_word_for_word_cited_and_apart_from_the_trainers_words() -> None:
+    paragraphs = docx_of(BRIEFING).paragraphs
+    texts = [p.text for p in paragraphs]
+    quotes = [(n, p.text) for n, p in enumerate(paragraphs) if p.style.name == "Quote"]
+    assert [t for _, t in quotes] == [
+        f"\u201c{x.text}\u201d" for _, _, part in BRIEFING.parts() for x in part.quotes
+    ]
+    for n, _ in quotes:
+        assert texts[n + 1].startswith("— Child K")
+    own = [t for t, p in zip(texts, paragraphs, strict=True) if t.startswith("MY ")]
+    assert own == [
+        "MY BACKGROUND.",
+        "MY WHY: neglect builds slowly.",
+        "MY ACTION.",
+        "MY QUESTION: who held this information?",
+    ]
+    assert all(p.style.name != "Quote" for p in paragraphs if p.text.startswith("MY "))
+    assert f"\u201c{HOSTILE}\u201d" in texts  # markup stays literal text
+    assert "A second paragraph of my own." in texts
+    reading = [t for t, p in zip(texts, paragraphs, strict=True) if p.style.name == "List Bullet"]
+    assert reading == [
+        "Child K (LSCP, 2021): Child K review https://example.org/child-k.pdf",
+        "Child L: Child L review",
+    ]
+
+
+# ---- PowerPoint -----------------------------------------------------------------------------
+
+
+def test_slides_are_16_9_with_a_title_slide_and_each_part_in_order() -> None:
+    prs = slides_of(BRIEFING, NOTES)
+    assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
+    titles = [slide_text(s).split("\n")[0] for s in prs.slides]
+    assert titles[0] == BRIEFING.title and "Seven-minute briefing" in slide_text(prs.slides[0])
+    order = [t for t in titles[1:] if t in PART_ORDER or t == FEEDBACK]
+    firsts = list(dict.fromkeys(order))
+    assert firsts == [*PART_ORDER, FEEDBACK] and order == sorted(order, key=[*PART_ORDER, FEEDBACK].index)
+
+
+def test_no_slide_is_a_wall_of_text() -> None:
+    long_own = replace(BRIEFING, why=Part((), " ".join(f"Sentence number {n} is mine." for n in range(60))))
+    for briefing in (BRIEFING, long_own):
+        for slide in slides_of(briefing).slides:
+            words = len(slide_text(slide).split())
+            assert words <= MAX_SLIDE_WORDS, slide_text(slide)
+            sizes = [r.font.size.pt for s in slide.shapes if s.has_text_frame
+                     for p in s.text_frame.paragraphs for r in p.runs if r.font.size]  # fmt: skip
+            assert sizes and min(sizes) >= 18
+
+
+def test_quotes_on_slides_are_big_cited_and_the_notes_hold_the_whole_passage() -> None:
+    prs = slides_of(BRIEFING, NOTES)
+    learning = [s for s in prs.slides if slide_text(s).startswith("Key learning")]
+    assert HOSTILE in slide_text(learning[0])
+    for slide in learning:
+        frame = [s for s in slide.shapes if s.has_text_frame][1].text_frame
+        quote, citation = frame.paragraphs[0], frame.paragraphs[1]
+        assert (
+            quote.font.size.pt >= 28 and citation.text.startswith("— Child K") and citation.font.size.pt == 18
+        )
+    cut = next(s for s in learning if "word0" in slide_text(s))
+    assert LONG not in slide_text(cut) and "\u2026\u201d" in slide_text(cut)  # shortened on the slide only
+    notes = cut.notes_slide.notes_text_frame.text
+    assert "The whole passage. " + LONG in notes and "— Child K: Analysis" in notes and "MY NOTE" in notes
+
+
+def test_reflective_questions_are_the_trainers_edited_ones() -> None:
+    text = "\n".join(
+        slide_text(s) for s in slides_of(BRIEFING).slides if slide_text(s).startswith("Reflective")
     )
-    document = Document(
-        doc_id="child-j",
-        title="Child J review",
-        source="child-j.pdf",
-        kind="pdf",
-        sha256="0" * 64,
-        status="indexed",
-        subject="Child J",
-        partnership_short="HSCP",
-        published="2019-03-01",
-    )
-    hit = Hit(rank=1, score=1.0, passage=passage, document=document, highlights=(), similarity=None)
-    item = PackItem.from_hit(hit, note="mine")
-    assert item == PackItem(
-        citation="Child J (HSCP, 2019): Recommendation 1, page 1",
-        quote="Share the referral.",
-        note="mine",
-        title="Child J review",
-        section="Recommendation 1",
-        doc_id="child-j",
-        passage_id=7,
-    )
+    assert "1. MY QUESTION: who held this information?" in text and "2. What will you change?" in text
 
 
-def test_empty_questions_mean_the_default_questions() -> None:
-    pack = SessionPack(title="T", items=ITEMS[:1])
-    markdown = to_markdown(pack)
-    assert len(DEFAULT_QUESTIONS) >= 3
-    for question in DEFAULT_QUESTIONS:
-        assert escape_markdown(question) in markdown
-    texts = slide_texts(pack)
-    assert all(q in texts[-1] for q in DEFAULT_QUESTIONS)
+# ---- Markdown and text-only HTML ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("export", [to_markdown, to_docx, to_pptx])
-def test_an_empty_pack_raises_a_named_error(export: Callable[[SessionPack], object]) -> None:
-    with pytest.raises(EmptyPack, match="no passages"):
-        export(SessionPack(title="Empty", items=()))
-    assert issubclass(EmptyPack, AssistantError)
-
-
-# ---- Markdown -------------------------------------------------------------------------------
-
-
-def test_markdown_has_every_point_in_order_with_its_citation_and_note() -> None:
-    markdown = to_markdown(PACK)
-    assert markdown.startswith("# Neglect and information sharing\n")
-    positions = [markdown.index(f"## Learning point {n}") for n in (1, 2, 3)]
-    assert positions == sorted(positions) and "## Learning point 4" not in markdown
-    for item, start in zip(ITEMS, positions, strict=True):
-        section = markdown[start:]
-        assert f"— {escape_markdown(item.citation)}" in section.split("## ")[1]
-    assert "> Agencies did not share the referral with the school nurse." in markdown
-    assert "**Trainer's note:** Ask the group who held this information." in markdown
-    assert markdown.index("## Reflective questions") > positions[-1]
-    assert "- Q one?\n- Q two?" in markdown
-
-
-def test_markdown_escapes_markup_in_quotes() -> None:
-    markdown = to_markdown(PACK)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
-    assert "\\*\\*bold\\*\\*" in markdown and "&amp; \\_moved\\_" in markdown
-    assert "<script>" not in markdown and "**bold**" not in markdown
+def test_markdown_has_the_parts_in_order_quotes_as_blockquotes_and_escapes_markup() -> None:
+    markdown = to_markdown(BRIEFING)
+    positions = [markdown.index(f"## {name}\n") for name in PART_ORDER]
+    assert positions == sorted(positions)
+    assert f"> {escape_markdown(chr(0x201C) + HOSTILE + chr(0x201D))}" in markdown
+    assert "&lt;script&gt;" in markdown and "<script>" not in markdown and "**bold**" not in markdown
+    assert "\nMY BACKGROUND.\n" in markdown  # the trainer's words are not in a blockquote
+    assert "javascript:" not in markdown and "<https://example.org/child-k.pdf>" in markdown
 
 
 def test_rendered_markdown_shows_markup_literally() -> None:
     markdown_it = pytest.importorskip("markdown_it")
-    html = markdown_it.MarkdownIt("commonmark").render(to_markdown(PACK))
+    html = markdown_it.MarkdownIt("commonmark").render(to_markdown(BRIEFING))
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
-    assert "**bold**" in html and "<strong>bold" not in html and "<em>moved" not in html
-    assert html.count("<blockquote>") == 3
+    assert "<strong>bold" not in html and html.count("<blockquote>") == 5
 
 
-def test_escape_markdown_defuses_line_starts() -> None:
-    text = "# not a heading\n- not a list\n1. not a list\n> not a quote\n    not code"
-    html = pytest.importorskip("markdown_it").MarkdownIt("commonmark").render(escape_markdown(text))
-    for tag in ("<h1>", "<ul>", "<ol>", "<blockquote>", "<code>"):
-        assert tag not in html
-    assert "# not a heading" in html and "&gt; not a quote" in html
+def test_html_is_text_only_accessible_and_inert() -> None:
+    page = to_html(BRIEFING)
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page
+    assert "<script>" not in page and "<img" not in page and "src=" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    headings = re.findall(r"<h2>(.*?)</h2>", page)
+    assert headings == [*PART_ORDER, FEEDBACK]
+    assert page.count("<blockquote>") == 5 and "<cite>Child K (LSCP, 2021): Introduction</cite>" in page
+    assert '<a href="https://example.org/child-k.pdf">' in page and "javascript:" not in page
 
 
-def test_long_quote_is_whole_in_markdown() -> None:
-    assert escape_markdown(ITEMS[2].quote) in to_markdown(PACK)
+@pytest.mark.parametrize("export", [to_markdown, to_html, to_docx, to_pptx])
+def test_an_empty_briefing_is_a_named_error(export) -> None:  # noqa: ANN001
+    with pytest.raises(EmptyPack, match="is empty"):
+        export(Briefing("Nothing", questions=("Q?",)))
+    assert issubclass(EmptyPack, AssistantError)
 
 
-# ---- DOCX -----------------------------------------------------------------------------------
+# ---- a briefing drafted from the library ----------------------------------------------------
 
 
-def test_docx_has_title_points_quotes_citations_notes_and_questions() -> None:
-    paragraphs = docx_paragraphs(PACK)
-    texts = [p.text for p in paragraphs]
-    assert texts[0] == "Neglect and information sharing" and paragraphs[0].style.name == "Title"
-    headings = [t for t, p in zip(texts, paragraphs, strict=True) if p.style.name == "Heading 1"]
-    assert headings == ["Learning point 1", "Learning point 2", "Learning point 3", "Reflective questions"]
-    quotes = [p.text for p in paragraphs if p.style.name == "Quote"]
-    assert quotes == [item.quote for item in ITEMS]  # in order, word for word, long one whole
-    for item in ITEMS:
-        citation = paragraphs[texts.index(f"— {item.citation}")]
-        assert all(run.italic for run in citation.runs)
-        assert texts.index(f"— {item.citation}") == texts.index(item.quote) + 1
-    assert "Trainer's note: Ask the group who held this information." in texts
-    assert "Trainer's note: Long one: read aloud." in texts
-    assert sum(t.startswith("Trainer's note:") for t in texts) == 2
-    assert texts[-2:] == ["Q one?", "Q two?"]
+def quoted_in(doc: DocxDocument) -> list[tuple[str, str]]:
+    paragraphs = doc.paragraphs
+    return [(p.text.strip("\u201c\u201d").removesuffix("\u2026"), paragraphs[n + 1].text.removeprefix("— "))
+            for n, p in enumerate(paragraphs) if p.style.name == "Quote"]  # fmt: skip
 
 
-def test_docx_keeps_markup_as_literal_text() -> None:
-    assert HOSTILE in [p.text for p in docx_paragraphs(PACK)]
+def test_every_quotation_of_a_drafted_briefing_is_in_the_library_word_for_word(seeds_library, fake_embedder):
+    library = Library.open(seeds_library.index_dir)
+    pack = from_query(Searcher(library, fake_embedder), "Bath safety", "bath safety unattended")
+    edited = replace(pack.briefing, why=Part((), "MY EDIT to why it matters."), questions=("MY QUESTION?",))
+    briefing, sources = prepared(replace(pack, briefing=edited), library)
+    documents = {d.cite(): d.doc_id for d in library.documents()}
+    found = quoted_in(DocxDocument(io.BytesIO(to_docx(briefing))))
+    assert len(found) >= 4
+    for text, citation in found:
+        doc_id = documents[citation.split(":")[0]]
+        assert text in library.document_text(doc_id), text
+        assert citation.startswith(library.document(doc_id).cite())
+    word = "\n".join(p.text for p in DocxDocument(io.BytesIO(to_docx(briefing))).paragraphs)
+    assert "MY EDIT to why it matters." in word and "MY QUESTION?" in word
+    slides = "\n".join(slide_text(s) for s in slides_of(briefing, sources).slides)
+    assert "MY EDIT to why it matters." in slides and "MY QUESTION?" in slides
 
 
-# ---- PPTX -----------------------------------------------------------------------------------
+def test_a_quotation_whose_review_was_removed_is_kept_and_marked(seeds_library, fake_embedder):
+    library = Library.open(seeds_library.index_dir)
+    pack = from_query(Searcher(library, fake_embedder), "Bath", "bath safety unattended")
+    assert any(x.doc_id == "child-i-hscb" for _, _, part in pack.briefing.parts() for x in part.quotes)
+    remove("child-i-hscb", seeds_library)
+    briefing, _ = prepared(pack, Library.open(seeds_library.index_dir))
+    quotes = [x for _, _, part in briefing.parts() for x in part.quotes]
+    gone = [x for x in quotes if x.doc_id == "child-i-hscb"]
+    assert gone and all(x.citation.endswith(f"({GONE})") and x.text for x in gone)
+    assert all(GONE not in x.citation for x in quotes if x.doc_id != "child-i-hscb")
+    assert f"Child 'I' (HSCB): Introduction ({GONE})" in to_markdown(briefing).replace("\\", "")
+    assert draft(pack, Library.open(seeds_library.index_dir)).reading[0].citation  # reading still cites it
 
 
-def test_pptx_has_a_title_slide_a_slide_per_point_and_a_questions_slide() -> None:
-    texts = slide_texts(PACK)
-    assert len(texts) == len(ITEMS) + 2
-    assert "Neglect and information sharing" in texts[0]
-    assert "Learning from published safeguarding reviews" in texts[0]
-    for number, (text, item) in enumerate(zip(texts[1:-1], ITEMS, strict=True), start=1):
-        assert text.startswith(f"Learning point {number}\n")
-        assert f"— {item.citation}" in text
-    assert "Agencies did not share the referral with the school nurse." in texts[1]
-    assert texts[-1] == "Reflective questions\nQ one?\nQ two?"
-
-
-def test_pptx_keeps_markup_as_literal_text() -> None:
-    assert HOSTILE in slide_texts(PACK)[2]
-
-
-def test_pptx_notes_carry_the_trainers_note() -> None:
-    notes = slide_notes(PACK)
-    assert "Ask the group who held this information." in notes[1]
-    assert "Trainer's note" not in notes[2]
-    assert "Long one: read aloud." in notes[3]
-
-
-def test_pptx_shortens_a_long_quote_and_says_so() -> None:
-    text = slide_texts(PACK)[3]
-    assert ITEMS[2].quote not in text
-    assert "The health visitor noticed the bruising. word0 word1" in text
-    assert "…" in text and SHORTENED_NOTICE in text
-    assert SHORTENED_NOTICE not in slide_texts(PACK)[1]
-    assert ITEMS[2].quote in slide_notes(PACK)[3]  # the presenter still has the whole passage
-
-
-def test_pptx_text_boxes_wrap() -> None:
-    prs = Presentation(io.BytesIO(to_pptx(PACK)))
-    boxes = [s for s in prs.slides[1].shapes if s.shape_type == MSO_SHAPE_TYPE.TEXT_BOX]
-    assert len(boxes) == 2 and all(b.text_frame.word_wrap for b in boxes)
-
-
-def test_shorten_keeps_whole_words() -> None:
-    short, cut = shorten(LONG)
-    assert cut and short.endswith("…") and len(short) <= SLIDE_QUOTE_LIMIT + 1
-    assert short[:-1].split() == LONG.split()[: len(short[:-1].split())]
-    assert shorten("short text") == ("short text", False)
+def test_a_part_with_nothing_in_it_is_left_out_of_every_export() -> None:
+    briefing = replace(BRIEFING, actions=Part(), good=Part((), "   "))
+    markdown = to_markdown(briefing)
+    assert "## What to do" not in markdown and "## What good looks like" not in markdown
+    assert "<h2>What to do</h2>" not in to_html(briefing)
+    headings = [p.text for p in docx_of(briefing).paragraphs if p.style.name == "Heading 1"]
+    assert headings == [h for h in (*PART_ORDER, FEEDBACK) if h not in ("What to do", "What good looks like")]
+    titles = {slide_text(s).split("\n")[0] for s in slides_of(briefing).slides}
+    assert not titles & {"What to do", "What good looks like"} and "Key learning" in titles

@@ -6,10 +6,9 @@ import re
 
 import streamlit as st
 
-from ..export import PackItem
 from ..records import Hit
 from ..status import response_status
-from . import state
+from . import pack_session, state
 from .about import about_line
 
 SEARCH_PAGE = "assistant/ui/search_page.py"
@@ -45,10 +44,7 @@ def marked(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]]
 
 
 def add_to_pack(hit: Hit) -> None:
-    items = state.pack()
-    if all(item.passage_id != hit.passage.id for item in items):
-        items.append(PackItem.from_hit(hit))
-        st.toast("Added to the session pack")
+    pack_session.add_hit(hit)  # kept in the pack store (assistant/ui/pack_session.py)
 
 
 @st.dialog("The passage in its document", width="large")

@@ -7,7 +7,7 @@ import streamlit as st
 from assistant.agencies import label as agency_label
 from assistant.doc_metadata.ages import LABELS as AGE_LABELS
 from assistant.records import Filters
-from assistant.ui import render, state
+from assistant.ui import pack_session, render, state
 
 TOPICS = ["bath safety", "GP record storage", "domestic abuse", "parental mental health", "housing",
           "information sharing", "training"]  # fmt: skip
@@ -70,6 +70,10 @@ def page() -> None:
         return
     if not hits:
         st.info("No passages match. Try other words, or fewer filters.")
+    elif more_like is None and st.button(
+        "Start a briefing from these results", key="start-briefing", help=pack_session.START_HELP
+    ):
+        pack_session.start_from_query(query, filters)
     for hit in hits:
         render.hit_card(hit, key=f"{hit.passage.id}")
 

@@ -1,4 +1,4 @@
-"""What the pages share: settings, the loaded model, the current library, the session pack."""
+"""What the pages share: settings, the loaded model, the current library (packs: pack_session)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import streamlit as st
 
 from ..embedding import load
 from ..errors import SettingsError
-from ..export import PackItem
 from ..library import Library, current_generation
 from ..search import Searcher
 from ..settings import Settings
@@ -42,11 +41,6 @@ def _searcher(index_dir: str, generation: int) -> Searcher:
 def searcher() -> Searcher:
     """A searcher over the library's current generation, reopened when a writer publishes."""
     return _searcher(str(SETTINGS.index_dir), current_generation(SETTINGS.index_dir))
-
-
-def pack() -> list[PackItem]:
-    """The trainer's session pack for this browser session."""
-    return st.session_state.setdefault("pack", [])
 
 
 def server_address() -> str | None:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from assistant.agencies import label as agency_label
 from assistant.records import Hit, Passage, ThemeCount
-from assistant.ui import render, state
+from assistant.ui import pack_session, render, state
 
 CHOICE = "theme-choice"
 SHOWN = 20  # passages listed for a chosen theme
@@ -120,6 +120,9 @@ def page() -> None:
     if choice:
         total = next(t.passages for t in themes if t.theme == choice)
         st.subheader(f"{render.escape(labels[choice])}: {_count(total, 'passage')}")
+        start = "Start a briefing from this theme"
+        if st.button(start, key="start-briefing-theme", help=pack_session.START_HELP):
+            pack_session.start_from_theme(choice, labels[choice])
         _passage_cards(library.theme_passages(choice, limit=SHOWN), f"theme-{choice}")
         if total > SHOWN:
             st.caption(f"The {SHOWN} most strongly tagged are shown; filter Search by this theme for all.")

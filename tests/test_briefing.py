@@ -1,0 +1,151 @@
+"""Drafting a seven-minute briefing: quotations are the reviews' words, the rest is the trainer's."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from assistant.briefing import QUOTE_WORDS, draft, quote_span, suggested_questions
+from assistant.gather import drafted, from_query, strongest_per_review
+from assistant.ingest import ingest, remove
+from assistant.library import Library
+from assistant.packs import Pack, PackItem
+from assistant.records import Hit
+from assistant.search import Searcher
+
+from .conftest import CORPUS
+
+BATH_QUESTION = "When did you last talk with a parent about never leaving a young child alone in the bath"
+
+
+def item_of(library: Library, doc_id: str, section: str, themes: tuple[str, ...] = ()) -> PackItem:
+    passage = next(p for p in library.passages(doc_id=doc_id) if p.section == section)
+    passage = replace(passage, themes=themes or passage.themes)
+    return PackItem.from_hit(Hit(1, 1.0, passage, library.document(doc_id), (), None))
+
+
+def all_quotes(briefing):
+    return [q for _, _, part in briefing.parts() for q in part.quotes]
+
+
+def test_every_quotation_is_a_span_of_its_review_with_its_citation(seeds_library, fake_embedder):
+    library = Library.open(seeds_library.index_dir)
+    searcher = Searcher(library, fake_embedder)
+    hits = strongest_per_review(searcher.search("domestic abuse police information", k=50), relative=0.0)
+    pack = drafted(searcher, "P", hits)
+    quotes = all_quotes(pack.briefing)
+    assert len(quotes) >= 5 and {q.doc_id for q in quotes} == {"child-i-hscb", "child-j-hscp-2019"}
+    for quote in quotes:
+        document = library.document(quote.doc_id)
+        assert library.document_text(quote.doc_id)[quote.start : quote.end] == quote.text
+        assert quote.sha256 == document.sha256 and quote.citation.startswith(document.cite() + ": ")
+        assert len(quote.text.split()) <= QUOTE_WORDS
+    assert not pack.briefing.why.quotes and pack.briefing.why.text  # the app's own words, apart
+
+
+def test_the_parts_come_from_introductions_highlights_recommendations_and_responses(
+    seeds_library, fake_embedder
+):
+    library = Library.open(seeds_library.index_dir)
+    hits = Searcher(library, fake_embedder).search("DAISU domestic abuse", k=1)
+    assert hits[0].passage.section == "Recommendation 2" and hits[0].highlights
+    b = draft(Pack("DA", (PackItem.from_hit(hits[0]),)), library)
+    assert [q.citation for q in b.background.quotes] == ["Child 'I' (HSCB): Introduction"]
+    assert b.background.quotes[0].text.startswith(
+        "Hertfordshire Safeguarding Children Board (HSCB) has published"
+    )
+    assert b.actions.quotes[0].text.startswith(
+        "The HSCB should seek assurance from the police"
+    )  # label left out
+    assert b.good.quotes[0].text.startswith("There is already wide cross agency sharing")
+    text = hits[0].passage.text
+    highlighted = [text[s:e] for s, e in hits[0].highlights]
+    assert all(any(h.startswith(q.text) for h in highlighted) for q in b.learning.quotes)
+    assert not {q.text for q in b.learning.quotes} & {q.text for q in (*b.actions.quotes, *b.good.quotes)}
+    assert [r.citation for r in b.reading] == ["Child 'I' (HSCB)"]
+
+
+def test_reflective_questions_fit_the_themes_of_the_pack(seeds_library):
+    library = Library.open(seeds_library.index_dir)
+    bath = draft(
+        Pack("Bath", (item_of(library, "child-i-hscb", "Introduction", ("water_safety",)),)), library
+    )
+    assert bath.questions[0].startswith(BATH_QUESTION)
+    assert not any("share" in q for q in bath.questions)  # not the old fixed information-sharing question
+    gp = draft(
+        Pack("GP", (item_of(library, "child-j-hscp-2019", "Recommendation 2", ("gp_records",)),)), library
+    )
+    assert gp.questions[0].startswith("How does your practice receive, code and find child-protection")
+    assert suggested_questions([])[-1].startswith("How will you know")  # the closing questions always
+
+
+def test_a_long_sentence_is_cut_at_a_word_and_marked():
+    text = "Recommendation 4 - " + " ".join(f"w{n}" for n in range(50)) + "."
+    start, end, cut = quote_span(text, 0, len(text))
+    assert cut and text[start:end] == " ".join(f"w{n}" for n in range(QUOTE_WORDS))
+    assert quote_span("A short one.", 0, 12) == (0, 12, False)
+    text = "Intro. Board Response: There is already wide sharing."
+    start, end, _ = quote_span(text, 7, len(text))  # a label is dropped wherever the sentence starts
+    assert text[start:end] == "There is already wide sharing."
+    text = "RECOMMENDATION 2: The HSCB should seek assurance."
+    assert text[quote_span(text, 0, len(text))[0] :].startswith("The HSCB")
+
+
+def test_a_passage_gone_from_the_library_is_not_quoted_but_still_read(seeds_library, fake_embedder):
+    library = Library.open(seeds_library.index_dir)
+    items = (
+        item_of(library, "child-i-hscb", "Introduction"),
+        item_of(library, "child-j-hscp-2019", "Recommendation 1"),
+    )
+    remove("child-i-hscb", seeds_library)
+    b = draft(Pack("Mixed", items), Library.open(seeds_library.index_dir))
+    assert all(q.doc_id == "child-j-hscp-2019" for q in all_quotes(b))
+    assert [r.citation for r in b.reading] == ["Child J (HSCP, 2019)", "Child 'I' (HSCB)"]
+    ingest([CORPUS], seeds_library, fake_embedder)
+
+
+def test_the_strongest_passage_of_each_review(seeds_library, fake_embedder):
+    hits = Searcher(Library.open(seeds_library.index_dir), fake_embedder).search("recommendation", k=12)
+    chosen = strongest_per_review(hits, reviews=5, relative=0.0)
+    assert [h.passage.doc_id for h in chosen] == list(dict.fromkeys(h.passage.doc_id for h in hits))
+    assert all(h is next(x for x in hits if x.passage.doc_id == h.passage.doc_id) for h in chosen)
+    assert len(strongest_per_review(hits, reviews=1)) == 1
+    weak = [h for h in hits if h.score < 0.3 * hits[0].score]
+    assert all(h not in strongest_per_review(hits) for h in weak)  # barely matching reviews are left out
+
+
+@pytest.mark.slow
+def test_a_bath_safety_briefing_with_the_real_model(tmp_path, real_embedder):
+    from assistant.settings import Settings
+
+    settings = Settings(index_dir=tmp_path / "index")
+    ingest([CORPUS], settings, real_embedder)
+    library = Library.open(settings.index_dir)
+    pack = from_query(Searcher(library, real_embedder), "Bath safety", "bath safety")
+    b = pack.briefing
+    assert pack.items[0].passage.doc_id == "child-i-hscb"
+    assert any("unattended while bathing" in q.text for q in b.learning.quotes)
+    assert b.questions[0].startswith(BATH_QUESTION)
+    assert [i.passage.doc_id for i in pack.items] == ["child-i-hscb"]  # Child J's best scores 0.17 of it
+    assert b.why.text.startswith("1 published review holds learning about water safety and bathing")
+
+
+def test_a_briefing_from_a_theme_quotes_the_sentences_that_use_its_words(seeds_library, fake_embedder):
+    from assistant.gather import from_theme, keyword_sentences
+    from assistant.themes import Taxonomy
+
+    library = Library.open(seeds_library.index_dir)
+    keywords = Taxonomy.load()["water_safety"].keywords
+    text = "The child was seen at home. The child was left unattended while bathing. Nothing else."
+    assert [text[s:e] for s, e in keyword_sentences(text, keywords)] == [
+        "The child was left unattended while bathing."
+    ]
+    assert keyword_sentences(text, ()) == ()
+    theme = next(t for t in library.themes() if t.passages)
+    words = Taxonomy.load()[theme.theme].keywords
+    pack = from_theme(Searcher(library, fake_embedder), "T", theme.theme, keywords=words)
+    assert len(pack.items) == min(len(theme.documents), 6) and any(i.highlights for i in pack.items)
+    for item in pack.items:
+        for s, e in item.highlights:
+            assert keyword_sentences(item.passage.text[s:e], words)  # each highlight uses the theme's words
