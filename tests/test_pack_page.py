@@ -228,11 +228,26 @@ def test_the_signed_in_account_is_its_subject_then_its_email(monkeypatch):
         assert pack_session._user() == expected  # noqa: SLF001
 
 
-def test_a_mode_the_page_does_not_know_keeps_nothing_on_the_site(seeds_library, monkeypatch):
+def test_packs_follow_the_uploads_mode_in_force_and_fail_closed(seeds_library, monkeypatch):
+    """'like-uploads' follows the uploads mode in force: 'auto' keeps packs on the site only when
+    the app listens on this computer alone; an unknown mode keeps nothing on the site."""
     from assistant.ui import pack_session
 
-    for uploads, kept in (("on", True), ("signed-in", False), ("off", False), ("auto", False)):
+    cases = (
+        ("on", "0.0.0.0", True),
+        ("signed-in", "localhost", False),  # nobody is signed in
+        ("off", "localhost", False),
+        ("auto", "localhost", True),
+        ("auto", "0.0.0.0", False),
+        ("auto", None, False),
+    )
+    for uploads, address, kept in cases:
         monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(uploads=uploads))
+        monkeypatch.setattr(state, "server_address", lambda address=address: address)
+        monkeypatch.setattr(state, "proxied", lambda: False)
         monkeypatch.setattr(pack_session, "_user", lambda: None)
-        assert (pack_session.store() is not None) is kept, uploads
+        assert (pack_session.store() is not None) is kept, (uploads, address)
         assert pack_session.where_kept()[0] is kept
+    monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(uploads="on"))
+    object.__setattr__(state.SETTINGS, "packs", "sideways")  # a mode the page does not know
+    assert pack_session.store() is None
