@@ -13,6 +13,11 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_MODEL = "default"
+RENAMED = {"pdf_timeout_s": "read_timeout_s", "pdf_memory_mb": "read_memory_mb"}  # old → new
+
+
+def _renamed(values: dict[str, Any]) -> dict[str, Any]:
+    return {RENAMED.get(key, key): value for key, value in values.items()}
 
 
 def _setting(
@@ -42,8 +47,22 @@ class Settings:
         2400, "Longest recommendation-and-response passage before it is split."
     )
     max_file_mb: int = _setting(50, "Largest file accepted for ingest, in MB.")
-    pdf_timeout_s: float = _setting(60.0, "Wall-clock limit for reading one PDF, in seconds.")
-    pdf_memory_mb: int = _setting(1536, "Memory limit for the PDF reading process, in MB.")
+    read_timeout_s: float = _setting(
+        60.0, "Wall-clock limit for reading one file (any kind), in seconds.", min=0.1, max=3600
+    )
+    read_memory_mb: int = _setting(
+        1536, "Memory limit of the process that reads one file (any kind), in MB.", min=100, max=65536
+    )
+    max_chars_per_file: int = _setting(
+        2_000_000,
+        "Most characters of text one file may give; a file with more fails with its reason.",
+        min=1000,
+        max=50_000_000,
+    )
+    max_passages_per_file: int = _setting(
+        5000, "Most passages one file may be cut into; a file with more fails with its reason.",
+        min=1, max=200_000,
+    )
     min_chars_per_page: int = _setting(
         25,
         "A PDF with fewer letters per page on average, and mostly pictures (or no letters at all),"
@@ -70,8 +89,17 @@ class Settings:
         50_000, "From this many passages the vectors move to an approximate (IVF) index."
     )
 
+    # The reading limits were once for PDFs only; the old names still work, in code and environment.
+    @property
+    def pdf_timeout_s(self) -> float:
+        return self.read_timeout_s
+
+    @property
+    def pdf_memory_mb(self) -> int:
+        return self.read_memory_mb
+
     def replace(self, **changes: Any) -> Settings:
-        return dataclasses.replace(self, **changes)
+        return dataclasses.replace(self, **_renamed(changes))
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -80,11 +108,13 @@ class Settings:
         values: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
             raw = environ.get(f"ASSISTANT_{f.name.upper()}")
+            for old in (o for o, new in RENAMED.items() if new == f.name and raw is None):
+                raw = environ.get(f"ASSISTANT_{old.upper()}")
             if raw is None:
                 continue
             kind = type(f.default)
             values[f.name] = Path(raw) if kind is type(Path()) else kind(raw)
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        values.update({k: v for k, v in _renamed(overrides).items() if v is not None})
         return cls(**values)
 
 
