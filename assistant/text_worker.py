@@ -61,6 +61,8 @@ def read(kind: str, path: str, max_chars: int) -> dict[str, Any]:
         return {"pages": [[None, text]], "meta": {"title": title}, "warnings": []}
     except TooMuchText:
         return {"error": too_much_text(max_chars)}
+    except NotImplementedError as exc:  # zipfile: a compression method it does not have
+        return {"error": f"{label} compressed with a method that cannot be read ({str(exc)[:60]})"}
     except MemoryError:
         return {"error": "needed more memory than the limit allows"}
     except RecursionError:
