@@ -262,3 +262,19 @@ def test_headings_are_found_in_linear_time():
     sections = passages._sections(text, "Title")
     assert len(sections) > 1000
     assert time.monotonic() - started < 20  # 3.5 s; slicing the text at each heading: over 30 s
+
+
+def test_the_old_pdf_only_names_of_the_reading_limits_still_work():
+    old = Settings.from_env({"ASSISTANT_PDF_TIMEOUT_S": "12", "ASSISTANT_PDF_MEMORY_MB": "900"})
+    assert (old.read_timeout_s, old.read_memory_mb) == (12.0, 900)
+    new = Settings.from_env({"ASSISTANT_PDF_TIMEOUT_S": "12", "ASSISTANT_READ_TIMEOUT_S": "7"})
+    assert new.read_timeout_s == 7.0  # the new name wins
+    assert Settings().replace(pdf_memory_mb=200).read_memory_mb == 200
+    assert Settings(read_timeout_s=5).pdf_timeout_s == 5
+
+
+def test_a_page_mark_with_a_5000_digit_number_is_only_text(tmp_path, settings):
+    path = tmp_path / "marks.md"
+    path.write_text(markdown(None, f"# Review\n\n{GOOD_TEXT}\n\n<!-- page {'9' * 5000} -->\n\nMore.\n"))
+    document, _, found = prepare(path, "f" * 64, settings)
+    assert found and document.pages is None
