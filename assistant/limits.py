@@ -22,11 +22,6 @@ MEMORY_SIGNS = (b"MemoryError", b"failed to map segment", b"Cannot allocate memo
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def too_much_text(limit: int) -> str:
-    """The reason for a file whose text is over the limit (also written by the children)."""
-    return f"too much text (over {limit:,} characters; the limit is max_chars_per_file)"
-
-
 def run(module: str, args: list[str], settings: Settings, name: str, kind: str) -> dict[str, Any]:
     """``python -m module *args`` under the limits; its JSON result, or the file's IngestError.
 

@@ -38,7 +38,7 @@ class _Warnings(logging.Handler):
 
 
 def too_much_text(limit: int) -> str:
-    """The same words as :func:`assistant.limits.too_much_text`."""
+    """The same words as :func:`assistant.errors.too_much_text`."""
     return f"too much text (over {limit:,} characters; the limit is max_chars_per_file)"
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import limits
-from .errors import IngestError
+from .errors import IngestError, too_much_text
 from .markdown_text import markdown_to_text  # noqa: F401 - the tests' fixtures use it from here
 from .records import Page, SourceText
 from .settings import Settings
@@ -61,7 +61,7 @@ def read(path: Path, settings: Settings, name: str | None = None) -> SourceText:
     if not any(ch.isalnum() for page in source.pages for ch in page.text):
         raise IngestError(name, "no readable text; not indexed")
     if sum(len(page.text) for page in source.pages) > settings.max_chars_per_file:  # whatever the reader
-        raise IngestError(name, limits.too_much_text(settings.max_chars_per_file))
+        raise IngestError(name, too_much_text(settings.max_chars_per_file))
     return source
 
 

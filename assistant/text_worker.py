@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .docx_reader import TooMuchText, read_docx
+from .errors import too_much_text
 from .front_matter import FrontMatterError, parse, split
-from .limits import too_much_text
 from .markdown_text import markdown_to_text, split_pages
 from .records import Page
 
