@@ -10,6 +10,7 @@ from datetime import datetime
 import docx
 
 GOOD_TEXT = "Recommendation 1: Health visitors must record who lives in the home."
+FIXED = (2020, 1, 1, 0, 0, 0)  # every part's date, so a file is the same on every run
 PARAGRAPH = b"<w:p><w:r><w:t>Agencies must share what they know.</w:t></w:r></w:p>"
 
 
@@ -39,7 +40,7 @@ def zip_of(files: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", method) as archive:
         for name, body in files.items():
-            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), body, method)
+            archive.writestr(zipfile.ZipInfo(name, date_time=FIXED), body, method)
     return out.getvalue()
 
 
@@ -68,7 +69,7 @@ def docx_xml_bomb(paragraphs: int) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, body in files.items():
-            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), body)
+            archive.writestr(zipfile.ZipInfo(name, date_time=FIXED), body, zipfile.ZIP_DEFLATED)
         with archive.open("word/document.xml", "w", force_zip64=True) as part:
             part.write(head + b"<w:body>")
             block = PARAGRAPH * 10_000
