@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .setting_checks import check, check_all, parse, unknown_variables
+from .errors import SettingsError
+from .setting_checks import check, check_all, parse, unknown_variables, variable
 
 DEFAULT_MODEL = "default"
 UPLOAD_MODES = ("auto", "on", "off", "signed-in")
@@ -56,7 +57,7 @@ class Settings:
         60.0, "Wall-clock limit for reading one file (any kind), in seconds.", min=0.1, max=3600
     )
     read_memory_mb: int = _setting(
-        1536, "Memory limit of the process that reads one file (any kind), in MB.", min=100, max=65536
+        1536, "Memory limit of the process that reads one file (any kind), in MB.", min=16, max=65536
     )
     max_chars_per_file: int = _setting(
         2_000_000,
@@ -204,11 +205,16 @@ class Settings:
         values: dict[str, Any] = {}
         for f in fields:
             raw = environ.get(f"ASSISTANT_{f.name.upper()}")
+            set_as = f.name
             for old in (o for o, new in RENAMED.items() if new == f.name and raw is None):
-                raw = environ.get(f"ASSISTANT_{old.upper()}")  # the name it had before
-            if raw is not None:
+                raw, set_as = environ.get(f"ASSISTANT_{old.upper()}"), old  # the name it had before
+            if raw is None:
+                continue
+            try:
                 values[f.name] = parse(f, raw)
                 check(f, values[f.name], shown=raw)
+            except SettingsError as exc:  # named by the variable that was set, old name or new
+                raise SettingsError(variable(set_as), raw, exc.accepted) from None
         values.update({k: v for k, v in _renamed(overrides).items() if v is not None})
         return cls(**values)
 
