@@ -212,28 +212,36 @@ def cmd_retag(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .answer import ask
+    from .conversation import respond
     from .generate import generative
     from .search import Searcher
 
     settings = _settings(args)
-    embedder = _embedder(settings)
-    searcher = Searcher(Library.open(settings.index_dir, embedder.name, embedder.dimension), embedder)
-    if args.questions_file:
-        text = Path(args.questions_file).read_text(encoding="utf-8")
+    files = [f for f in (args.questions_file, args.conversation) if f]
+    if len(files) > 1 or (files and args.question):
+        raise AssistantError("give one of QUESTION, --questions-file FILE or --conversation FILE")
+    if files:
+        text = Path(files[0]).read_text(encoding="utf-8")
         questions = [q.strip() for q in text.splitlines() if q.strip()]
     elif args.question:
         questions = [" ".join(args.question)]
     else:
-        raise AssistantError("give a QUESTION or --questions-file FILE")
+        raise AssistantError("give a QUESTION, --questions-file FILE or --conversation FILE")
+    embedder = _embedder(settings)
+    searcher = Searcher(Library.open(settings.index_dir, embedder.name, embedder.dimension), embedder)
+    focus = None
     for question in questions:
-        answer = generative(settings, ask(searcher, question, threshold=settings.answer_threshold))
-        if args.json or args.questions_file:
+        answer = respond(searcher, question, focus, threshold=settings.answer_threshold)
+        if args.conversation:
+            focus = answer.focus  # each turn follows on from the answer before it
+        answer = generative(settings, answer)
+        if args.json or files:
             _print_json(answer.to_dict())
             continue
         print(f"# {question}\n\n{answer.answer}\n")
-        if answer.note:
-            print(f"({answer.note})\n")
+        for note in (answer.focus.note if answer.focus else "", answer.note):
+            if note:
+                print(f"({note})\n")
         for c in answer.citations:
             print(f"[{c.n}] {c.hit.citation}")
         if answer.themes:
@@ -387,6 +395,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="a cited answer from the reviews, or an honest 'not found'")
     p.add_argument("question", nargs="*", metavar="QUESTION")
     p.add_argument("--questions-file", type=Path, help="one question per line; JSON Lines out")
+    p.add_argument(
+        "--conversation", type=Path, metavar="FILE",
+        help="one turn per line, each following on from the one before; JSON Lines out, with focus",
+    )  # fmt: skip
     p.add_argument("--model", help="embedding model (must match the library)")
     _common(p)
     p.set_defaults(run=cmd_ask)

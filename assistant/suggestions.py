@@ -1,0 +1,48 @@
+"""An honest "not found": the nearest passages and learning themes, offered only when they are
+actually close to the question, and never dressed as an answer.
+
+"Close" is one named bar, :data:`SUGGEST_MIN`: the cosine similarity of the question to a passage
+or to a theme's "label: description". Measured with ``assistant eval`` on the tuning part of
+``eval/ask.toml`` (README, "Ask"): below it the nearest passage of an off-topic question is noise
+("What is the capital of France?" offered "Child exploitation").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .answer import Answer, Focus
+from .search import Searcher
+
+SUGGEST_MIN = 0.3
+MAX_SUGGESTIONS = 3
+NOT_FOUND = "The reviews in this library do not address this question."
+NOT_FOUND_NEAR = (
+    "The reviews in this library do not address this question. Nothing below is an answer: "
+    "these are the nearest passages and themes, offered in case they help you rephrase."
+)
+
+
+def nearest_themes(searcher: Searcher, query: str) -> list[tuple[str, str, float]]:
+    """(theme id, label, similarity) of the learning themes closest in meaning, best first."""
+    from .themes import Tagger, Taxonomy
+
+    tagger = getattr(searcher, "_theme_tagger", None)
+    if tagger is None:
+        tagger = Tagger(Taxonomy.load(), searcher.embedder)
+        searcher._theme_tagger = tagger  # type: ignore[attr-defined]  # theme vectors, once
+    similarity = np.asarray(tagger.theme_vectors @ searcher.encode(query)[0])
+    best = np.argsort(-similarity)[:MAX_SUGGESTIONS]
+    themes = tagger.taxonomy.themes
+    return [(themes[i].id, themes[i].label, float(similarity[i])) for i in best]
+
+
+def not_found(searcher: Searcher, question: str, note: str = "") -> Answer:
+    """ "Not found", with only the passages and themes that come close as suggestions."""
+    hits = searcher.search(question, k=MAX_SUGGESTIONS)
+    near = tuple(h for h in hits if (h.similarity or 0.0) >= SUGGEST_MIN)
+    themes = tuple(label for _, label, s in nearest_themes(searcher, question) if s >= SUGGEST_MIN)
+    confidence = max((h.similarity or 0.0 for h in hits), default=0.0)
+    text = NOT_FOUND_NEAR if near or themes else NOT_FOUND
+    return Answer(question, text, True, suggestions=near, confidence=confidence, note=note,
+                  search_query=question, themes=themes, focus=Focus(query=question))  # fmt: skip
