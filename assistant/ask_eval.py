@@ -139,3 +139,25 @@ def run(searcher: Searcher, threshold: float, path: Path = EVAL_FILE, sweep: boo
             both = pairs["singles/tuning"] + pairs["follow_ups/tuning"]
             report["sweep_tuning"][str(t)] = score(both)
     return report
+
+
+def lines(report: dict[str, Any]) -> list[str]:
+    """The report as a person reads it: one line per part, new code beside the baseline."""
+    out = [
+        f"ask: {report['singles']} single questions, {report['conversations']} conversations"
+        f" (threshold {report['threshold']}; baseline: the code before follow-ups kept a focus)"
+    ]
+    for name, m in report["parts"].items():
+        b = report["baseline"][name]
+        out.append(
+            f"  {name:<19} {m['on_topic']:>2} on-topic, {m['off_topic']:>2} off-topic:"
+            f" precision {m['precision']}, recall {m['recall']}, from a labelled passage {m['from_label']}"
+            f" (baseline {b['from_label']}), grounded {m['grounded']}, off-topic refused"
+            f" {m['refused_off_topic']} (baseline {b['refused_off_topic']})"
+        )
+    for t, m in report.get("sweep_tuning", {}).items():
+        out.append(
+            f"  tuning part at threshold {t}: precision {m['precision']}, recall {m['recall']},"
+            f" from a labelled passage {m['from_label']}, off-topic refused {m['refused_off_topic']}"
+        )
+    return out

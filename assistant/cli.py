@@ -253,7 +253,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from . import evaluation
+    from . import ask_eval, evaluation
 
     settings = Settings.from_env(index_dir=args.index or Path("index-eval"), model=args.model)
     report = evaluation.run(settings, _embedder(settings), use_pfd=not args.seeds_only)
@@ -262,14 +262,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 0
     lib = report["library"]
     print(f"evaluation library: {lib['documents']} documents, {lib['passages']} passages")
-    ask = report["ask"]
-    used, best = ask["in_use"], ask["best_on_this_set"]
-    print(
-        f"ask: {ask['questions']} questions ({ask['answerable']} answerable); "
-        f"threshold {used['threshold']}: precision {used['precision']}, recall {used['recall']}; "
-        f"best here {best['threshold']}: precision {best['precision']}, recall {best['recall']}"
-    )
-    print(f"  answers grounded: {ask['grounded']}; cite the expected review: {ask['cites_expected_review']}")
+    print("\n".join(ask_eval.lines(report["ask"])))
     search = report["search"]
     print(f"search: {search['queries']} labelled queries ({search['skipped']} skipped: no labels here)")
     print(f"  {'mode':<8} {'recall@10':>10} {'MRR':>7} {'nDCG@10':>8}")
