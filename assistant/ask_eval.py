@@ -22,7 +22,6 @@ from .conversation import converse
 from .search import Searcher
 
 EVAL_FILE = Path(__file__).resolve().parents[1] / "eval" / "ask.toml"
-SWEEP = (0.35, 0.4, 0.45, 0.5, 0.55)  # answer thresholds compared on the tuning part
 
 
 def _check_item(path: Path, n: int, item: dict[str, Any]) -> None:
@@ -119,7 +118,7 @@ def today(searcher: Searcher, threshold: float) -> Asker:
     return asker
 
 
-def run(searcher: Searcher, threshold: float, path: Path = EVAL_FILE, sweep: bool = True) -> dict[str, Any]:
+def run(searcher: Searcher, threshold: float, path: Path = EVAL_FILE) -> dict[str, Any]:
     singles, conversations = load(path)
     now = run_with(lambda qs: converse(searcher, qs, threshold), singles, conversations)
     before = run_with(today(searcher, threshold), singles, conversations)
@@ -130,14 +129,6 @@ def run(searcher: Searcher, threshold: float, path: Path = EVAL_FILE, sweep: boo
         "parts": {name: score(pairs) for name, pairs in now.items()},
         "baseline": {name: score(pairs) for name, pairs in before.items()},
     }
-    if sweep:  # the tuning part only: the held-out part is never used to choose a threshold
-        tuning_singles = [q for q in singles if q["split"] == split.TUNING]
-        tuning_talks = [c for c in conversations if c["split"] == split.TUNING]
-        report["sweep_tuning"] = {}
-        for t in SWEEP:
-            pairs = run_with(lambda qs, t=t: converse(searcher, qs, t), tuning_singles, tuning_talks)
-            both = pairs["singles/tuning"] + pairs["follow_ups/tuning"]
-            report["sweep_tuning"][str(t)] = score(both)
     return report
 
 
@@ -154,10 +145,5 @@ def lines(report: dict[str, Any]) -> list[str]:
             f" precision {m['precision']}, recall {m['recall']}, from a labelled passage {m['from_label']}"
             f" (baseline {b['from_label']}), grounded {m['grounded']}, off-topic refused"
             f" {m['refused_off_topic']} (baseline {b['refused_off_topic']})"
-        )
-    for t, m in report.get("sweep_tuning", {}).items():
-        out.append(
-            f"  tuning part at threshold {t}: precision {m['precision']}, recall {m['recall']},"
-            f" from a labelled passage {m['from_label']}, off-topic refused {m['refused_off_topic']}"
         )
     return out

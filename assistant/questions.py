@@ -21,7 +21,7 @@ QUESTION_WORDS = frozenset(
     "response responses respond responded recommendation recommendations recommend recommended rec recs "
     "know find found change changes changed action actions actually else exactly thing things "
     "anything something give list describe explain mean means meant going get got make made "
-    "responsible happen child's".split()
+    "responsible happen child's die died dies death dying".split()
 )
 # Words that name the people of an agency rather than a topic ("housing providers", "police officers").
 ROLE_WORDS = frozenset(
