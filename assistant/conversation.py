@@ -156,7 +156,7 @@ def _search(
             if answering:
                 kept = follows and stage == scope and bool(scope)
                 return _answer(searcher, reading, text, answering, earlier, kept=kept)
-    return not_found(searcher, query)
+    return not_found(searcher, reading.question, query=query)
 
 
 # -- the answer -------------------------------------------------------------------------------

@@ -39,15 +39,17 @@ def nearest_themes(searcher: Searcher, query: str) -> list[tuple[str, str, float
     return [(themes[i].id, themes[i].label, float(similarity[i])) for i in best]
 
 
-def not_found(searcher: Searcher, question: str, note: str = "") -> Answer:
-    """ "Not found", with only the passages and themes that come close as suggestions."""
-    hits = searcher.search(question, k=MAX_SUGGESTIONS)
+def not_found(searcher: Searcher, question: str, note: str = "", query: str = "") -> Answer:
+    """ "Not found", with only the passages and themes that come close to what was looked for
+    (``query``, when it is not the question itself) as suggestions."""
+    query = query or question
+    hits = searcher.search(query, k=MAX_SUGGESTIONS)
     near = tuple(h for h in hits if (h.similarity or 0.0) >= SUGGEST_MIN)
     held = {t.theme for t in searcher.library.themes() if t.passages}
     themes = tuple(
-        label for theme, label, s in nearest_themes(searcher, question) if s >= SUGGEST_MIN and theme in held
+        label for theme, label, s in nearest_themes(searcher, query) if s >= SUGGEST_MIN and theme in held
     )[:MAX_SUGGESTIONS]
     confidence = max((h.similarity or 0.0 for h in hits), default=0.0)
     text = NOT_FOUND_NEAR if near or themes else NOT_FOUND
     return Answer(question, text, True, suggestions=near, confidence=confidence, note=note,
-                  search_query=question, themes=themes, focus=Focus(query=question))  # fmt: skip
+                  search_query=query, themes=themes, focus=Focus(query=query))  # fmt: skip

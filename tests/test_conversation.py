@@ -117,6 +117,14 @@ def test_naming_another_review_leaves_the_focus(searcher):
     assert not second.focus.kept and second.focus.left == ("Child J (HSCP, 2019)",)
 
 
+def test_the_same_question_asked_of_another_review(searcher):
+    first = respond(searcher, "What training is planned for housing staff?", threshold=-1.0)
+    assert not first.no_answer
+    second = respond(searcher, "what about in Child J?", first.focus, threshold=2.0)
+    assert second.no_answer and second.question == "what about in Child J?"  # J: nothing on training
+    assert second.search_query == first.question  # what was looked for, and what suggestions are near
+
+
 def test_not_found_offers_nothing_that_is_not_close(searcher, monkeypatch):
     from assistant import suggestions
 
