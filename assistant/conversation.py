@@ -25,7 +25,7 @@ import numpy as np
 
 from .agencies import label as agency_label
 from .answer import MAX_PASSAGES, MAX_PER_PASSAGE, PASSAGE_SHARE, SENTENCE_SHARE, Answer, Focus, compose
-from .questions import LEADS_ON, POINTS_BACK, Reading, agency_mentioned, covers, mentions, read
+from .questions import LEADS_ON, POINTS_TO_THING, Reading, agency_mentioned, covers, mentions, read
 from .records import Filters, Hit, Passage
 from .search import CANDIDATES, Searcher
 from .sentences import sentence_spans
@@ -141,8 +141,8 @@ def _search(
 ) -> Answer:  # fmt: skip
     """A search within the scope; a follow-up that the focus has nothing on leaves the focus."""
     stages: list[tuple[str, tuple[str, ...]]] = [(query, scope)]
-    if follows and earlier and POINTS_BACK.search(reading.question):  # "who is checking it?"
-        stages.append((f"{query} {earlier.query}", scope))
+    if follows and earlier and POINTS_TO_THING.search(reading.question):  # "who is checking it?"
+        stages.append((f"{earlier.query} {query}", scope))
     if follows and scope:
         stages.append((query, ()))
     for text, stage in stages:
@@ -153,10 +153,21 @@ def _search(
             answering = [
                 h for h in hits if (h.similarity or 0.0) >= bar or covers(reading.topic, h.passage.text)
             ][:MAX_PASSAGES]
+            if earlier and text != query:
+                answering = _still_about(searcher, earlier.query, answering)
             if answering:
                 kept = follows and stage == scope and bool(scope)
                 return _answer(searcher, reading, text, answering, earlier, kept=kept)
     return not_found(searcher, reading.question, query=query)
+
+
+def _still_about(searcher: Searcher, earlier: str, hits: list[Hit]) -> list[Hit]:
+    """The passages that the follow-up's words, added to the earlier question, bring no further
+    from: "who is checking it?" stays as close to the GP storage passages, "is it about knife
+    crime?" moves away from them (then "it" does not make the question about them)."""
+    vector = searcher.encode(searcher.vocabulary.expand(earlier).dense_text)
+    before = dict(searcher.dense_scores(vector, [h.passage.id for h in hits if h.passage.id is not None]))
+    return [h for h in hits if (h.similarity or 0.0) >= before.get(h.passage.id or -1, 1.0)]
 
 
 # -- the answer -------------------------------------------------------------------------------

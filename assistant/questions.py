@@ -39,6 +39,8 @@ POINTS_BACK = re.compile(
     r"|\bthe (?:review|case|board|partnership|response|recommendations?|child|baby|family|report)\b",
     re.I,
 )
+# "it", "this": the thing the last answer was about (not "they": the reviews or agencies).
+POINTS_TO_THING = re.compile(r"\b(?:it|its|this|that|these|those)\b", re.I)
 RECOMMENDATION = re.compile(r"\brec(?:ommendation)?s?\.?\s*(?:no\.?\s*|number\s*)?(\d{1,2})\b", re.I)
 ASKS_FOR_RECOMMENDATIONS = re.compile(r"\brec(?:ommendation)?s\b", re.I)
 # "Child J", "child 'I'", "Baby Q", "Family Z": how reviews are named. One letter, or a letter

@@ -243,3 +243,13 @@ def test_a_new_topic_leaves_the_focus_and_off_topic_offers_nothing(real_searcher
     assert cited(bath) == [("child-i-hscb", "Introduction")] and bath.focus.left == ("Child J (HSCP, 2019)",)
     france = respond(real_searcher, "What is the capital of France?")
     assert france.no_answer and not france.suggestions and not france.themes
+
+
+@pytest.mark.slow
+def test_it_is_the_last_answer_only_when_the_question_stays_about_it(real_searcher):
+    storage = "How should GP practices store child protection information?"
+    _, checking = converse(real_searcher, [storage, "who is checking it?"])
+    assert ("child-j-hscp-2019", "Recommendation 2") in cited(checking) and checking.focus.kept
+    for follow_up in ("is it about knife crime?", "and what did they say about knife crime?"):
+        _, off = converse(real_searcher, [storage, follow_up])
+        assert off.no_answer and not off.citations, follow_up
