@@ -6,14 +6,17 @@ How a question is answered (every answer still quotes sentences word for word an
 - a review by name ("what happened to child J") looks only in that review; a name the library
   does not hold, or a recommendation number a review does not have, is "not found";
 - a recommendation by number is that recommendation with its response;
-- an agency with no other topic ("what did the police do?") is the passages that address it;
+- an agency with no other topic ("what did the police do?") is the passages that address it; an
+  agency that no passage of the library addresses ("did the school exclude the child?") is
+  "not found";
 - anything else is a search; a passage answers it when it is close enough in meaning (the answer
   threshold) or speaks of every topic word of the question.
 
 A follow-up (it leans on the conversation: "and ...", "what about ...", "they", "it", "the
-review", or it has no topic of its own) is looked for within the focus first; when the focus has
-nothing on it, the answer leaves the focus (a new topic) and says so. "it" with no topic of its own
-("who is checking it?") means the passages the last answer cited.
+review", no topic of its own, or one the passages in focus speak of) is looked for within the
+focus first; when the focus has nothing on it, the answer leaves the focus (a new topic) and says
+so. "it" ("who is checking it?") is read with the earlier question, and means the passages the
+last answer cited as long as the follow-up's words bring it no further from them.
 """
 
 from __future__ import annotations
