@@ -602,6 +602,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _terminated(signum: int, _frame: Any) -> None:
     """SIGTERM ends a command like Ctrl-C does, so a writer removes its temporary folder."""
     raise KeyboardInterrupt
+
+
 def _pack_command(
     function: Callable[..., int], needs_embedder: bool = False
 ) -> Callable[[argparse.Namespace], int]:

@@ -45,8 +45,10 @@ def respond(searcher: Searcher, question: str, focus: Focus | None = None, thres
     documents = searcher.library.documents()
     reading = read(question, documents)
     earlier = focus if focus is not None and focus.doc_ids else None
-    follows = earlier is not None and not reading.reviews and (
-        reading.leans_on_context or not reading.topic or _speaks_of(searcher, earlier, reading.topic)
+    follows = (
+        earlier is not None
+        and not reading.reviews
+        and (reading.leans_on_context or not reading.topic or _speaks_of(searcher, earlier, reading.topic))
     )
     if reading.unknown_reviews and not reading.reviews:
         names = ", ".join(reading.unknown_reviews)
@@ -149,7 +151,7 @@ def _search(
     if follows and scope:
         stages.append((query, ()))
     for text, stage in stages:
-        for agencies in ((reading.agencies, ()) if reading.agencies else ((),)):
+        for agencies in (reading.agencies, ()) if reading.agencies else ((),):
             filters = Filters(doc_ids=stage, agencies=agencies)
             hits = searcher.search(text, k=2 * MAX_PASSAGES, filters=filters)
             bar = max(threshold, PASSAGE_SHARE * max((h.similarity or 0.0 for h in hits), default=0.0))

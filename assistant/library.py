@@ -475,6 +475,7 @@ class Writer:
         """The file name held under ``doc_id``, or None when the id is free."""
         row = self.db.execute("SELECT source FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
+
     def document(self, doc_id: str) -> Document | None:
         row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return _row_to_document(row, 0) if row else None

@@ -208,8 +208,8 @@ def lines(report: dict[str, Any]) -> list[str]:
     for part, title in titles.items():
         r = report[part]
         out.append(f"metadata, {r['documents']} {title}:")
-        head = ('field', 'right', 'empty', 'wrong', 'accuracy', 'no invented')
-        out.append('  {:<18} {:>6} {:>6} {:>6} {:>9} {:>12}'.format(*head))
+        head = ("field", "right", "empty", "wrong", "accuracy", "no invented")
+        out.append("  {:<18} {:>6} {:>6} {:>6} {:>9} {:>12}".format(*head))
         for field, f in r["fields"].items():
             if f["judged"]:
                 out.append(

@@ -85,6 +85,7 @@ class Document:
         from .doc_metadata.naming import display_name
 
         return display_name(self)
+
     ocr_pages: int = 0  # pages read by OCR
 
     @property

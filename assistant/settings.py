@@ -66,8 +66,10 @@ class Settings:
         max=50_000_000,
     )
     max_passages_per_file: int = _setting(
-        5000, "Most passages one file may be cut into; a file with more fails with its reason.",
-        min=1, max=200_000,
+        5000,
+        "Most passages one file may be cut into; a file with more fails with its reason.",
+        min=1,
+        max=200_000,
     )
     min_chars_per_page: int = _setting(
         25,
@@ -179,6 +181,7 @@ class Settings:
     @property
     def packs_mode(self) -> str:
         return self.uploads if self.packs == "like-uploads" else self.packs
+
     # The reading limits were once for PDFs only; the old names still work, in code and environment.
     @property
     def pdf_timeout_s(self) -> float:

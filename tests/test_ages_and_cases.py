@@ -86,7 +86,8 @@ def test_a_query_that_names_an_age_group_ranks_that_group_first(searcher):
     teen = [h.document.doc_id for h in searcher.search("self-harm shared in teenagers", mode="keyword")]
     assert teen == ["child-t", "baby-f-response", "baby-f"]  # the response's ages are unknown: not moved
     assert searcher.search("self-harm in young people", mode="keyword")[0].document.doc_id in {
-        "child-t", "baby-f",
+        "child-t",
+        "baby-f",
     }  # fmt: skip  (young people: every under-18 group, both documents qualify)
 
 

@@ -181,7 +181,8 @@ def test_a_conversation_from_the_command_line(seeds_library, fake_embedder, monk
     code = cli.main(["ask", "--conversation", str(turns), "--index", str(seeds_library.index_dir)])
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 0 and [line["question"] for line in lines] == [
-        "recommendations for Child I", "and recommendation 3?"
+        "recommendations for Child I",
+        "and recommendation 3?",
     ]
     focus = lines[1]["focus"]
     assert focus["kept"] and focus["passages"]
