@@ -71,7 +71,7 @@ class Document:
     published: str = ""  # ISO date or "" where the text gives none
     added: str = ""
     warnings: tuple[str, ...] = ()
-    # Read from the document itself (assistant.doc_metadata); stored as JSON in documents.meta.
+    # Read from the document itself (assistant.documents.doc_metadata); stored as JSON in documents.meta.
     field_sources: dict[str, str] = field(default_factory=dict)  # field → front matter | text | ...
     age_groups: tuple[str, ...] = ()  # baby, young-child, teenager, adult, older
     url: str = ""  # the address it was downloaded from, when it was
@@ -82,7 +82,7 @@ class Document:
     @property
     def name(self) -> str:
         """How people name it: 'Michael Thornton, PFD report 2013-0170, Somerset, August 2013'."""
-        from .doc_metadata.naming import display_name
+        from assistant.documents.doc_metadata.naming import display_name
 
         return display_name(self)
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import SettingsError
-from .setting_checks import check, check_all, parse, unknown_variables, variable
+from assistant.errors import SettingsError
+from assistant.setting_checks import check, check_all, parse, unknown_variables, variable
 
 DEFAULT_MODEL = "default"
 UPLOAD_MODES = ("auto", "on", "off", "signed-in")
@@ -99,7 +99,7 @@ class Settings:
         300, "Most pages of one file read by OCR; the rest are reported.", min=1, max=10000
     )
     themes_file: Path = _setting(
-        Path(__file__).parent / "data" / "themes.toml",
+        Path(__file__).parent / "field" / "data" / "themes.toml",
         "Learning-themes taxonomy (TOML). After editing it, `python -m assistant retag` re-tags"
         " every passage without embedding any again.",
     )

@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant import embedding, ingest, pfd
-from assistant.library import Library
+from assistant import embedding
+from assistant.library import Library, ingest
+from assistant.quality import pfd
 from assistant.settings import Settings
 
 AIM = 0.25

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ingest import ingest
 from assistant.library import Library
+from assistant.library.ingest import ingest
 from assistant.records import Filters
-from assistant.search import Searcher
+from assistant.search.searcher import Searcher
 
 REVIEW = """Sandwell Safeguarding Children Partnership
 
@@ -92,7 +92,7 @@ def test_a_query_that_names_an_age_group_ranks_that_group_first(searcher):
 
 
 def test_cli_age_group_filter(library_settings, capsys, monkeypatch, fake_embedder):
-    from assistant import cli
+    from assistant.cli import main as cli
 
     monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
     index = str(library_settings.index_dir)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from assistant import cli
+from assistant.cli import main as cli
 from assistant.settings import describe
 
 from .conftest import CORPUS, ROOT

@@ -13,8 +13,9 @@ import time
 import pytest
 from filelock import FileLock
 
-from assistant import cli, library, writer_lock
-from assistant.library import Library, current_generation
+from assistant import library
+from assistant.cli import main as cli
+from assistant.library import Library, current_generation, generations, writer_lock
 
 from .conftest import CORPUS, ROOT
 
@@ -93,7 +94,7 @@ def test_ctrl_c_just_after_publishing_says_the_library_was_saved(run, monkeypatc
     def interrupted(*_args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(library, "_tidy", interrupted)  # the moment just after CURRENT moved
+    monkeypatch.setattr(generations, "tidy", interrupted)  # the moment just after CURRENT moved
     code, _, err = run("ingest", str(CORPUS))
     assert code == cli.EXIT_INTERRUPTED
     assert "unchanged" not in err and "saved (now generation 1)" in err

@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assistant import cli
+from assistant.cli import main as cli
+from assistant.documents.fetch import fetch, refused_address
+from assistant.documents.url_import import SWITCHED_OFF, download
 from assistant.errors import IngestError
-from assistant.fetch import fetch, refused_address
 from assistant.settings import Settings
-from assistant.url_ingest import SWITCHED_OFF, download
 
 from .test_doc_metadata import cover_pdf
 
@@ -219,7 +219,7 @@ def test_library_page_adds_by_address_only_when_switched_on(
 
 
 def test_a_name_that_does_not_resolve_or_resolves_slowly_fails_in_time(tmp_path, monkeypatch):
-    from assistant import fetch as fetch_mod
+    from assistant.documents import fetch as fetch_mod
 
     with pytest.raises(IngestError, match="could not be resolved"):
         _fetch("http://no-such-host.invalid/review.pdf", tmp_path)

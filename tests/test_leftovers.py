@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from assistant import cli, ingest
-from assistant.library import Library, current_generation
+from assistant.cli import main as cli
+from assistant.library import Library, current_generation, ingest
 
 from .conftest import ROOT
 

@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from assistant import cli
-from assistant.answer import ask
+from assistant.answers.answer import ask
+from assistant.cli import main as cli
+from assistant.field.vocabulary import load
 from assistant.library import Library
-from assistant.search import MAX_QUERY_TERMS, Searcher, fts_query
-from assistant.vocabulary import load
+from assistant.search.searcher import MAX_QUERY_TERMS, Searcher, fts_query
 
 from .conftest import CORPUS
 

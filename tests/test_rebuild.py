@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli
+from assistant.cli import main as cli
 from assistant.errors import MissingOriginals
-from assistant.ingest import rebuild
-from assistant.library import SOURCES, Library, current_generation
+from assistant.library import Library, current_generation
+from assistant.library.generations import SOURCES
+from assistant.library.ingest import rebuild
 
 from .conftest import ROOT
 

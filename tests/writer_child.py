@@ -10,7 +10,7 @@ import resource
 import signal
 import sys
 
-from assistant import cli
+from assistant.cli import main as cli
 from tests.conftest import FakeEmbedder
 
 if __name__ == "__main__":

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..errors import AssistantError, PackError
-from ..export import escape_markdown
-from ..gather import from_query, from_theme
-from ..pack_store import PackStore, store_folder
-from ..packs import Pack, PackItem
-from ..records import Filters, Hit
-from ..themes import Taxonomy
-from . import state
+from assistant.errors import AssistantError, PackError
+from assistant.field.themes import Taxonomy
+from assistant.records import Filters, Hit
+from assistant.trainers.export import escape_markdown
+from assistant.trainers.gather import from_query, from_theme
+from assistant.trainers.pack_store import PackStore, store_folder
+from assistant.trainers.packs import Pack, PackItem
+from assistant.ui import state
 
 PACK_PAGE = "assistant/ui/pack_page.py"
 OPEN = "pack-open"  # the open Pack record

@@ -6,10 +6,10 @@ import re
 
 import streamlit as st
 
-from ..records import Hit
-from ..status import response_status
-from . import pack_session, state
-from .about import about_line
+from assistant.field.status import response_status
+from assistant.records import Hit
+from assistant.ui import pack_session, state
+from assistant.ui.about import about_line
 
 SEARCH_PAGE = "assistant/ui/search_page.py"
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:>])")

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from assistant.agencies import label as agency_label
+from assistant.field.agencies import label as agency_label
 from assistant.records import Hit, Passage, ThemeCount
 from assistant.ui import pack_session, render, state
 
