@@ -94,11 +94,15 @@ def test_a_query_that_names_an_age_group_ranks_that_group_first(searcher):
 def test_cli_age_group_filter(library_settings, capsys, monkeypatch, fake_embedder):
     from assistant.cli import main as cli
 
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
     index = str(library_settings.index_dir)
-    assert cli.main(["search", "self-harm", "--age-group", "baby", "--json", "--index", index]) == 0
+    assert (
+        cli.main(
+            ["search", "self-harm", "--age-group", "baby", "--json", "--index", index], embedder=fake_embedder
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert '"baby-f"' in out and '"child-t"' not in out
     with pytest.raises(SystemExit) as refused:  # argparse: a one-line usage error, exit code 2
-        cli.main(["search", "self-harm", "--age-group", "toddler", "--index", index])
+        cli.main(["search", "self-harm", "--age-group", "toddler", "--index", index], embedder=fake_embedder)
     assert refused.value.code == 2 and "invalid choice: 'toddler'" in capsys.readouterr().err

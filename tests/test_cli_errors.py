@@ -22,10 +22,9 @@ from .conftest import CORPUS, ROOT
 
 @pytest.fixture
 def run(monkeypatch, fake_embedder, capsys, settings):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
 
     def invoke(*argv: str) -> tuple[int, str, str]:
-        code = cli.main([*argv, "--index", str(settings.index_dir)])
+        code = cli.main([*argv, "--index", str(settings.index_dir)], embedder=fake_embedder)
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -76,10 +75,9 @@ def test_a_library_that_cannot_be_written_is_one_line_not_a_traceback(run, seeds
 
 
 def test_an_index_that_is_a_file_is_one_line(run, tmp_path, monkeypatch, fake_embedder, capsys):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
     not_a_folder = tmp_path / "index"
     not_a_folder.write_text("oops")
-    code = cli.main(["ingest", str(CORPUS), "--index", str(not_a_folder)])
+    code = cli.main(["ingest", str(CORPUS), "--index", str(not_a_folder)], embedder=fake_embedder)
     err = capsys.readouterr().err
     assert code == cli.EXIT_ERROR and "cannot be written" in err and _one_line(err)
 

@@ -175,11 +175,12 @@ def test_the_split_is_fixed_by_the_words_and_checked(tmp_path):
 
 
 def test_a_conversation_from_the_command_line(seeds_library, fake_embedder, monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
     monkeypatch.setenv("ASSISTANT_ANSWER_THRESHOLD", "1.0")  # the top of the range
     turns = tmp_path / "turns.txt"
     turns.write_text("recommendations for Child I\n\nand recommendation 3?\n")
-    code = cli.main(["ask", "--conversation", str(turns), "--index", str(seeds_library.index_dir)])
+    code = cli.main(
+        ["ask", "--conversation", str(turns), "--index", str(seeds_library.index_dir)], embedder=fake_embedder
+    )
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 0 and [line["question"] for line in lines] == [
         "recommendations for Child I",
@@ -194,11 +195,12 @@ def test_a_conversation_from_the_command_line(seeds_library, fake_embedder, monk
 
 
 def test_ask_takes_one_source_of_questions(seeds_library, fake_embedder, monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
     turns = tmp_path / "turns.txt"
     turns.write_text("bath\n")
     argv = ["ask", "--conversation", str(turns), "--questions-file", str(turns)]
-    assert cli.main([*argv, "--index", str(seeds_library.index_dir)]) == cli.EXIT_ERROR
+    assert (
+        cli.main([*argv, "--index", str(seeds_library.index_dir)], embedder=fake_embedder) == cli.EXIT_ERROR
+    )
     assert "give one of QUESTION" in capsys.readouterr().err
 
 

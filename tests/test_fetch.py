@@ -165,18 +165,22 @@ def test_download_batch_goes_on_and_is_off_unless_switched_on(server, tmp_path):
 def test_cli_ingest_by_address_keeps_the_url_through_rebuild(
     server, settings, monkeypatch, fake_embedder, capsys
 ):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
     index = str(settings.index_dir)
-    assert cli.main(["ingest", f"{server}/baby-f.pdf", "--index", index]) == 1  # off by default
+    assert (
+        cli.main(["ingest", f"{server}/baby-f.pdf", "--index", index], embedder=fake_embedder) == 1
+    )  # off by default
     assert "switched off" in capsys.readouterr().out
     monkeypatch.setenv("ASSISTANT_URL_IMPORT", "on")
     monkeypatch.setenv("ASSISTANT_URL_ALLOW_PRIVATE", "on")
-    code = cli.main(["ingest", f"{server}/reviews.html", "--pick", "1", "--json", "--index", index])
+    code = cli.main(
+        ["ingest", f"{server}/reviews.html", "--pick", "1", "--json", "--index", index],
+        embedder=fake_embedder,
+    )
     assert code == 0, capsys.readouterr()
     assert json.loads(capsys.readouterr().out)["files"][0]["status"] == "added"
-    assert cli.main(["rebuild", "--index", index]) == 0
+    assert cli.main(["rebuild", "--index", index], embedder=fake_embedder) == 0
     capsys.readouterr()
-    assert cli.main(["docs", "--json", "--index", index]) == 0
+    assert cli.main(["docs", "--json", "--index", index], embedder=fake_embedder) == 0
     doc = json.loads(capsys.readouterr().out)["documents"][0]
     assert doc["url"] == f"{server}/baby-f.pdf" and doc["subject"] == "Baby F"
     assert doc["name"] == "Baby F, Sandwell SCP, March 2023"
