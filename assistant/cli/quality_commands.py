@@ -13,11 +13,11 @@ from assistant.settings import Settings
 def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.quality import ask_eval, evaluation, metadata_eval
 
-    fields = metadata_eval.run()  # fields read from the text: no model, a few seconds
+    settings = Settings.from_env(index_dir=args.index or Path("index-eval"), model=args.model)
+    fields = metadata_eval.run(settings.pfd_dir, corpus=settings.corpus_dir)  # no model, a few seconds
     if args.metadata:
         print_json(fields) if args.json else print("\n".join(metadata_eval.lines(fields)))
         return 0
-    settings = Settings.from_env(index_dir=args.index or Path("index-eval"), model=args.model)
     report = evaluation.run(settings, embedder_for(args, settings), use_pfd=not args.seeds_only)
     report["metadata"] = fields
     if args.json:

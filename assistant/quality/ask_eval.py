@@ -20,8 +20,9 @@ from assistant.answers.answer import Answer, Turn, ask
 from assistant.answers.conversation import converse
 from assistant.quality import split
 from assistant.search.searcher import Searcher
+from assistant.settings import Settings
 
-EVAL_FILE = Path(__file__).resolve().parents[2] / "eval" / "ask.toml"
+EVAL_FILE = "ask.toml"  # in the eval_dir setting
 
 
 def _check_item(path: Path, n: int, item: dict[str, Any]) -> None:
@@ -31,7 +32,8 @@ def _check_item(path: Path, n: int, item: dict[str, Any]) -> None:
         raise ValueError(f"{path}: item {n} ({item['text'][:60]!r}) is answerable but lists no passages")
 
 
-def load(path: Path = EVAL_FILE) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def load(path: Path | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    path = path or Settings.from_env().eval_dir / EVAL_FILE
     """(single questions, conversations), each item with its checked ``split``."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     singles = data.get("question", [])
@@ -118,7 +120,7 @@ def today(searcher: Searcher, threshold: float) -> Asker:
     return asker
 
 
-def run(searcher: Searcher, threshold: float, path: Path = EVAL_FILE) -> dict[str, Any]:
+def run(searcher: Searcher, threshold: float, path: Path | None = None) -> dict[str, Any]:
     singles, conversations = load(path)
     now = run_with(lambda qs: converse(searcher, qs, threshold), singles, conversations)
     before = run_with(today(searcher, threshold), singles, conversations)

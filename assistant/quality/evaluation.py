@@ -1,6 +1,6 @@
 """Measured quality: the labelled query set run through keyword, dense and hybrid search.
 
-The evaluation library holds the default corpus and, when ``../shared/corpora/pfd`` is there,
+The evaluation library holds the default corpus and, when the ``pfd_dir`` setting's folder is there,
 the ~870 Prevention of Future Deaths reports, written as Markdown and ingested like any other
 document (incrementally, so a second run only re-reads what changed).
 """
@@ -25,11 +25,11 @@ from assistant.quality.metrics import ndcg_at, recall_at, reciprocal_rank, uniqu
 from assistant.search.searcher import MODES, Searcher
 from assistant.settings import Settings
 
-EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
 K = 10
 
 
-def load_queries(path: Path = EVAL_DIR / "search.toml") -> list[dict[str, Any]]:
+def load_queries(path: Path | None = None) -> list[dict[str, Any]]:
+    path = path or Settings.from_env().eval_dir / "search.toml"
     queries = tomllib.loads(path.read_text(encoding="utf-8"))["query"]
     for n, query in enumerate(queries, start=1):
         if not query.get("text") or not (query.get("relevant") or query.get("theme")):
@@ -37,27 +37,23 @@ def load_queries(path: Path = EVAL_DIR / "search.toml") -> list[dict[str, Any]]:
     return queries
 
 
-def pfd_reports(folder: Path = pfd.DEFAULT_DIR) -> list[pfd.PfdReport]:
+def pfd_reports(folder: Path | None = None) -> list[pfd.PfdReport]:
+    folder = folder or Settings.from_env().pfd_dir
     return list(pfd.load(folder)) if folder.is_dir() else []
 
 
 def seed_and_pfd_texts(settings: Settings | None = None) -> Iterator[str]:
     """Raw text of the default corpus and the PFD reports: a pool of real sentences."""
-    settings = settings or Settings()
-    corpus = (
-        settings.corpus_dir if settings.corpus_dir.is_absolute() else EVAL_DIR.parent / settings.corpus_dir
-    )
-    for path in sorted(corpus.glob("*.md")):
+    settings = settings or Settings.from_env()
+    for path in sorted(settings.corpus_dir.glob("*.md")):
         yield path.read_text(encoding="utf-8").split("---\n", 2)[-1]
-    for report in pfd_reports():
+    for report in pfd_reports(settings.pfd_dir):
         yield from report.sections.values()
 
 
 def build_library(settings: Settings, embedder: Embedder, reports: list[pfd.PfdReport]) -> None:
     """Ingest the default corpus and the PFD reports into ``settings.index_dir``."""
-    corpus = (
-        settings.corpus_dir if settings.corpus_dir.is_absolute() else EVAL_DIR.parent / settings.corpus_dir
-    )
+    corpus = settings.corpus_dir
     with tempfile.TemporaryDirectory(prefix="pfd-") as tmp:
         paths = [pfd.write_markdown(report, Path(tmp)) for report in reports]
         failed = [r for r in ingest([corpus, *paths], settings, embedder) if r.failed]
@@ -98,7 +94,8 @@ def search_quality(searcher: Searcher, queries: list[dict[str, Any]], labels: di
     return result
 
 
-def load_theme_labels(path: Path = EVAL_DIR / "themes.toml", known: set[str] | None = None) -> list[dict]:
+def load_theme_labels(path: Path | None = None, known: set[str] | None = None) -> list[dict]:
+    path = path or Settings.from_env().eval_dir / "themes.toml"
     labels = tomllib.loads(path.read_text(encoding="utf-8"))["passage"]
     for n, label in enumerate(labels, start=1):
         if not all(isinstance(label.get(key), str) for key in ("doc", "section", "contains")):
@@ -149,7 +146,9 @@ class _Tally:
         }
 
 
-def tagging_quality(library: Library, taxonomy: Taxonomy, reports: list[pfd.PfdReport]) -> dict[str, Any]:
+def tagging_quality(
+    library: Library, taxonomy: Taxonomy, reports: list[pfd.PfdReport], settings: Settings | None = None
+) -> dict[str, Any]:
     """Precision and recall of the tags the library holds, per theme and overall.
 
     Seeds: each passage labelled in ``eval/themes.toml``, on every theme. PFD reports: a report
@@ -159,7 +158,8 @@ def tagging_quality(library: Library, taxonomy: Taxonomy, reports: list[pfd.PfdR
     known = set(taxonomy.ids)
     passages = library.passages()
     seeds = _Tally()
-    for n, label in enumerate(load_theme_labels(known=known), start=1):
+    settings = settings or Settings.from_env()
+    for n, label in enumerate(load_theme_labels(settings.eval_dir / "themes.toml", known), start=1):
         found = [
             p for p in passages
             if p.doc_id == label["doc"] and p.section == label["section"] and label["contains"] in p.text
@@ -171,7 +171,7 @@ def tagging_quality(library: Library, taxonomy: Taxonomy, reports: list[pfd.PfdR
     for passage in passages:
         by_doc.setdefault(passage.doc_id, set()).update(passage.themes)
     mapping = {theme.id: set(theme.pfd_themes) for theme in taxonomy if theme.pfd_themes}
-    files = pfd.columns() if reports else {}
+    files = pfd.columns(settings.pfd_dir) if reports else {}
     reports_tally = _Tally()
     for report in reports:
         columns = set().union(*(files.get(name, frozenset()) for name in report.source_files))
@@ -183,26 +183,32 @@ def tagging_quality(library: Library, taxonomy: Taxonomy, reports: list[pfd.PfdR
     return {"seeds": seeds.report(), "pfd": reports_tally.report()}
 
 
-def load_questions(path: Path = ask_eval.EVAL_FILE) -> list[dict[str, Any]]:
+def load_questions(path: Path | None = None) -> list[dict[str, Any]]:
     """The single questions of ``eval/ask.toml`` (the conversations: :func:`ask_eval.load`)."""
     return ask_eval.load(path)[0]
 
 
 def run(settings: Settings, embedder: Embedder, use_pfd: bool = True) -> dict[str, Any]:
-    reports = pfd_reports() if use_pfd else []
+    reports = pfd_reports(settings.pfd_dir) if use_pfd else []
     build_library(settings, embedder, reports)
     library = Library.open(settings.index_dir, embedder.name, embedder.dimension)
     searcher = Searcher(library, embedder)
     report = {
         "library": {"documents": len(library.documents()), "passages": library.passage_count},
-        "search": search_quality(searcher, load_queries(), theme_labels(reports)),
-        "tagging": tagging_quality(library, Taxonomy.load(settings.themes_file), reports),
+        "search": search_quality(
+            searcher, load_queries(settings.eval_dir / "search.toml"), theme_labels(reports)
+        ),
+        "tagging": tagging_quality(library, Taxonomy.load(settings.themes_file), reports, settings),
     }
     library.close()
     with tempfile.TemporaryDirectory(prefix="ask-") as tmp:
         seeds = settings.replace(index_dir=Path(tmp))
         build_library(seeds, embedder, [])
         seeds_library = Library.open(seeds.index_dir)
-        report["ask"] = ask_eval.run(Searcher(seeds_library, embedder), settings.answer_threshold)
+        report["ask"] = ask_eval.run(
+            Searcher(seeds_library, embedder),
+            settings.answer_threshold,
+            settings.eval_dir / ask_eval.EVAL_FILE,
+        )
         seeds_library.close()
     return report

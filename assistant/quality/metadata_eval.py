@@ -29,8 +29,8 @@ from assistant.documents import doc_metadata
 from assistant.documents.cleaning import clean_pages
 from assistant.quality import pfd
 from assistant.records import Page
+from assistant.settings import Settings
 
-CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
 PFD_FIELDS = ("published", "year", "partnership", "subject", "review_type")
 SEED_FIELDS = ("title", "subject", "partnership", "partnership_short", "review_type", "published", "year")
 PFD_TYPE = "Prevention of Future Deaths report"
@@ -169,7 +169,8 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return {k: "" if v is None else str(v) for k, v in data.items()}, text[match.end() :]
 
 
-def seed_quality(folder: Path = CORPUS_DIR, show_wrong: int = 0) -> dict[str, Any]:
+def seed_quality(folder: Path | None = None, show_wrong: int = 0) -> dict[str, Any]:
+    folder = folder or Settings.from_env().corpus_dir
     """The seeds with their front matter hidden, against that front matter."""
     tally, n = Tally(SEED_FIELDS), 0
     for path in sorted(folder.glob("*.md")):
@@ -187,13 +188,16 @@ def seed_quality(folder: Path = CORPUS_DIR, show_wrong: int = 0) -> dict[str, An
     return result
 
 
-def run(folder: Path = pfd.DEFAULT_DIR, show_wrong: int = 0) -> dict[str, Any]:
+def run(folder: Path | None = None, show_wrong: int = 0, corpus: Path | None = None) -> dict[str, Any]:
+    """Fields read from the text of the PFD reports in ``folder`` (the pfd_dir setting) and of the
+    seeds in ``corpus`` (the corpus_dir setting)."""
+    folder = folder or Settings.from_env().pfd_dir
     reports = list(pfd.load(folder)) if folder.is_dir() else []
     return {
         "pfd": pfd_quality(reports, held=False, show_wrong=show_wrong),
         "pfd_held_out": pfd_quality(reports, held=True),
         "pfd_no_header": pfd_quality(reports, held=False, header=False),
-        "seeds": seed_quality(show_wrong=show_wrong),
+        "seeds": seed_quality(corpus, show_wrong=show_wrong),
     }
 
 

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import yaml
 
-DEFAULT_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "pfd"
 COLUMNS = {  # the older pipeline's column names → ours
     "ID": "id", "URL": "url", "Date": "date", "CoronerName": "coroner", "Area": "area",
     "Receiver": "receiver", "InvestigationAndInquest": "investigation",
@@ -55,7 +54,7 @@ class PfdReport:
     urls: tuple[str, ...] = ()  # every page publishing it (one per person for multi-death reports)
 
 
-def load(folder: Path = DEFAULT_DIR) -> Iterator[PfdReport]:
+def load(folder: Path) -> Iterator[PfdReport]:
     """Every report in the CSV files of ``folder``, each once, in order of first appearance."""
     csv.field_size_limit(sys.maxsize)
     groups: list[list[tuple[str, dict[str, str], frozenset[str]]]] = []
@@ -85,7 +84,7 @@ def load(folder: Path = DEFAULT_DIR) -> Iterator[PfdReport]:
         yield _report(group, ids)
 
 
-def columns(folder: Path = DEFAULT_DIR) -> dict[str, frozenset[str]]:
+def columns(folder: Path) -> dict[str, frozenset[str]]:
     """The columns of each CSV file: a report was judged on a theme only where its file has it."""
     found = {}
     for path in sorted(Path(folder).glob("*.csv")):
