@@ -150,6 +150,18 @@ class Filters:
         )  # fmt: skip
 
 
+def citation(passage: Passage, document: Document) -> str:
+    """Where a passage is: document, section and pages (and its OCR confidence, if read by OCR)."""
+    where = passage.section
+    page = passage.page_start
+    if page is not None:
+        end = passage.page_end
+        where += f", page {page}" if end in (None, page) else f", pages {page}-{end}"
+    if passage.ocr_confidence is not None:
+        where += f" (read by OCR, confidence {passage.ocr_confidence:.0f}%)"
+    return f"{document.cite()}: {where}"
+
+
 @dataclass(frozen=True)
 class Hit:
     """A passage found by a search, with where it came from and why it matched."""
@@ -167,14 +179,7 @@ class Hit:
 
     @property
     def citation(self) -> str:
-        where = self.passage.section
-        page = self.passage.page_start
-        if page is not None:
-            end = self.passage.page_end
-            where += f", page {page}" if end in (None, page) else f", pages {page}-{end}"
-        if self.passage.ocr_confidence is not None:
-            where += f" (read by OCR, confidence {self.passage.ocr_confidence:.0f}%)"
-        return f"{self.document.cite()}: {where}"
+        return citation(self.passage, self.document)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -13,9 +13,9 @@ from assistant.documents.doc_metadata.ages import GROUPS as AGE_GROUPS
 from assistant.documents.names import printable
 from assistant.errors import AssistantError, UsageError
 from assistant.library import Library
+from assistant.library.tag_check import outdated_tags
 from assistant.records import Filters, Hit
 from assistant.search.searcher import MODES
-from assistant.settings import Settings
 
 
 def _filters(args: argparse.Namespace) -> Filters:
@@ -87,15 +87,11 @@ def cmd_themes(args: argparse.Namespace) -> int:
     library = Library.open(settings.index_dir)
     themes = library.recurring(args.recurring) if args.recurring else library.themes()
     titles = {d.doc_id: d.cite() for d in library.documents()}
-    stale = library.tagger_signature not in (None, _tagger_signature(settings))
-    note = (
-        f"the themes file {settings.themes_file} changed since the passages were tagged; "
-        f"re-tag them with: python -m assistant retag --index {settings.index_dir}"
-    )
+    note = outdated_tags(library, settings)
     if args.json:
-        print_json({"themes": [t.to_dict() for t in themes], **({"warning": note} if stale else {})})
+        print_json({"themes": [t.to_dict() for t in themes], **({"warning": note} if note else {})})
         return 0
-    if stale:
+    if note:
         print(f"warning: {note}", file=sys.stderr)
     width = max((len(t.label) for t in themes), default=0)
     for t in themes:
@@ -105,12 +101,6 @@ def cmd_themes(args: argparse.Namespace) -> int:
         if len(t.documents) > args.documents:
             print(f"    ... and {len(t.documents) - args.documents} more")
     return 0
-
-
-def _tagger_signature(settings: Settings) -> str:
-    from assistant.field.themes import Tagger, Taxonomy
-
-    return Tagger(Taxonomy.load(settings.themes_file), embedder=None).signature  # encodes nothing
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -1,36 +1,38 @@
-"""The agencies a passage addresses, read from its words."""
+"""The agencies a passage addresses, read from its words (``field/data/agencies.toml``)."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.field import data_files
+
+DEFAULT_FILE = data_files.DATA_DIR / "agencies.toml"
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = DEFAULT_FILE) -> dict[str, tuple[str, str]]:
+    """Agency id → (label, one pattern: the file's patterns as alternatives), in file order."""
+    data, _ = data_files.read(path, "agencies file")
+    tables = data.get("agency")
+    if not isinstance(tables, dict) or not tables:
+        raise data_files.AssistantError(f"agencies file {path} needs [agency.<id>] tables")
+    agencies = {}
+    for key, table in tables.items():
+        where = f"agencies file {path}: agency {key!r}"
+        if not isinstance(table, dict):
+            raise data_files.AssistantError(f"{where} must be a table")
+        label = data_files.text(table.get("label"), where, "label")
+        patterns = data_files.strings(table.get("patterns"), where, "patterns", required=True)
+        for source in patterns:
+            data_files.pattern(source, where)
+        agencies[key] = (label, "|".join(patterns))
+    return agencies
+
 
 # agency id → (label, pattern). Order is the order people see them in.
-AGENCIES: dict[str, tuple[str, str]] = {
-    "gp_primary_care": (
-        "GP, primary care and CCGs",
-        r"\bGPs?\b|general practi|primary care|clinical commissioning group|\bCCGs?\b|\bICBs?\b"
-        r"|integrated care board",
-    ),
-    "police": ("Police", r"\bpolice\b|constabulary|\bDAISU\b|domestic abuse investigation"),
-    "childrens_social_care": (
-        "Children's social care",
-        r"children'?s services|children'?s social care|social work|family safeguarding team"
-        r"|\bMASH\b|multi[- ]agency safeguarding hub|local authority|child in need"
-        r"|children in need",
-    ),
-    "health_maternity": (
-        "Health and maternity",
-        r"\bhealth (?:visitor|provider|commissioner|service|professional)s?\b|maternity|midwi"
-        r"|hospital|\bNHS\b|paediatric|named nurse|health visiting|\bhealth\b",
-    ),
-    "housing": ("Housing", r"\bhousing\b|landlord|tenan|\barrears\b|homeless"),
-    "education": ("Education", r"\bschools?\b|education|teacher|\bnurser(?:y|ies)\b|college"),
-    "partnership": (
-        "The safeguarding partnership",
-        r"\bHSCP\b|\bHSCB\b|\bLSCB\b|\bHSAB\b|safeguarding children (?:partnership|board)"
-        r"|\bthe (?:partnership|board)\b",
-    ),
-}
+AGENCIES: dict[str, tuple[str, str]] = load()
 _COMPILED = {key: re.compile(pattern, re.I) for key, (_, pattern) in AGENCIES.items()}
 
 

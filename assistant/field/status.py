@@ -11,12 +11,13 @@ with its offsets, so the app can highlight it.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from assistant.errors import AssistantError
+from assistant.field import data_files
+from assistant.field.phrases import phrase_regex
 from assistant.sentences import sentence_spans
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "status.toml"
@@ -59,10 +60,7 @@ class StatusRules:
         def fail(problem: str) -> AssistantError:
             return AssistantError(f"status file {path}: {problem}")
 
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise fail(f"cannot be read: {exc}") from exc
+        data, _ = data_files.read(path, "status file")
         tables = data.get("status")
         if not isinstance(tables, dict) or not tables:
             raise fail("needs [status.<id>] tables")
@@ -75,15 +73,9 @@ class StatusRules:
             phrases, patterns = table.get("phrases", []), table.get("patterns", [])
             if not (_strings(phrases) and _strings(patterns)):
                 raise fail(f"status {sid!r}: phrases and patterns must be lists of strings")
-            sources = [_phrase_regex(p) for p in phrases if p.strip()] + patterns
-            compiled: list[re.Pattern[str]] = []
-            for source in sources:
-                try:
-                    compiled.append(re.compile(source, re.I))
-                except re.error as exc:
-                    raise fail(f"status {sid!r}: bad pattern {source!r}: {exc}") from exc
-                if compiled[-1].fullmatch(""):
-                    raise fail(f"status {sid!r}: pattern {source!r} matches empty text")
+            sources = [phrase_regex(p) for p in phrases if p.strip()] + patterns
+            where = f"status file {path}: status {sid!r}"
+            compiled = [data_files.pattern(source, where) for source in sources]
             if compiled:
                 cues[sid] = tuple(compiled)
         for sid in (NO_RESPONSE, UNCLEAR):
@@ -101,11 +93,6 @@ class StatusRules:
 
 def _strings(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
-def _phrase_regex(phrase: str) -> str:
-    words = r"[\s-]+".join(re.escape(w) for w in phrase.split())
-    return rf"(?<!\w){words}(?!\w)"
 
 
 @lru_cache(maxsize=4)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,8 @@ import numpy as np
 
 from assistant.embedding import Embedder
 from assistant.errors import AssistantError
+from assistant.field import data_files
+from assistant.field.phrases import is_acronym, phrase_regex
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "themes.toml"
 THEME_ID = re.compile(r"[a-z][a-z0-9_]*")
@@ -70,11 +71,7 @@ class Taxonomy:
     @classmethod
     def load(cls, path: Path = DEFAULT_FILE) -> Taxonomy:
         path = Path(path)
-        try:
-            raw = path.read_bytes()
-            data = tomllib.loads(raw.decode("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise AssistantError(f"themes file {path} cannot be read: {exc}") from exc
+        data, raw = data_files.read(path, "themes file")
         unknown = set(data) - {"theme"}
         if unknown:
             raise AssistantError(f"themes file {path}: unknown key {sorted(unknown)[0]!r}")
@@ -139,10 +136,7 @@ def keyword_pattern(keyword: str) -> str:
     A keyword written in capitals ("GP", "SEND") is an acronym and matches only in capitals;
     any other keyword matches in any case.
     """
-    words = re.split(r"[\s-]+", keyword.strip())
-    body = r"[\s-]+".join(re.escape(w).replace("'", "['\u2019]") for w in words)
-    acronym = keyword.isupper() and sum(ch.isalpha() for ch in keyword) >= 2
-    return rf"(?<!\w){body if acronym else f'(?i:{body})'}s?(?!\w)"
+    return phrase_regex(keyword, plural=True, curly_apostrophes=True, words_any_case=not is_acronym(keyword))
 
 
 def _alternatives(keywords: tuple[str, ...]) -> re.Pattern[str]:
@@ -175,6 +169,12 @@ def select(
     return tags[:limit]
 
 
+def signature(taxonomy: Taxonomy, high: float = S_HI, low: float = S_LO, limit: int = MAX_THEMES) -> str:
+    """What tags depend on besides the passages: the themes file and the rule's numbers. The
+    library keeps it; tags made under another signature are redone."""
+    return f"{taxonomy.checksum}:{high}/{low}/{KEYWORD_WEIGHT}/{KEYWORD_CAP}/{limit}"
+
+
 class Tagger:
     """Tags passages (text and the vector the library already holds) with learning themes."""
 
@@ -194,10 +194,8 @@ class Tagger:
 
     @property
     def signature(self) -> str:
-        """What the tags depend on besides the passages: the themes file and the rule's numbers.
-        The library keeps it; tags made under another signature are redone."""
-        rule = f"{self.high}/{self.low}/{KEYWORD_WEIGHT}/{KEYWORD_CAP}/{self.limit}"
-        return f"{self.taxonomy.checksum}:{rule}"
+        """What the tags depend on besides the passages (:func:`signature`)."""
+        return signature(self.taxonomy, self.high, self.low, self.limit)
 
     @property
     def theme_vectors(self) -> np.ndarray:

@@ -8,12 +8,13 @@ spelled-out name, "cot death" and "sudden unexpected death in infancy".
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from assistant.errors import AssistantError
+from assistant.field import data_files
+from assistant.field.phrases import phrase_regex
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "vocabulary.toml"
 
@@ -27,8 +28,7 @@ class Expansion:
 
 
 def _pattern(term: str, case_sensitive: bool) -> re.Pattern[str]:
-    words = r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", term))
-    return re.compile(rf"(?<![\w]){words}(?![\w])", 0 if case_sensitive else re.I)
+    return re.compile(phrase_regex(term), 0 if case_sensitive else re.I)
 
 
 class Vocabulary:
@@ -40,10 +40,7 @@ class Vocabulary:
 
     @classmethod
     def load(cls, path: Path = DEFAULT_FILE) -> Vocabulary:
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise AssistantError(f"vocabulary file {path} cannot be read: {exc}") from exc
+        data, _ = data_files.read(path, "vocabulary file")
         groups = []
         for n, group in enumerate(data.get("group", []), start=1):
             terms = group.get("terms") if isinstance(group, dict) else None

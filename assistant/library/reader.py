@@ -16,12 +16,13 @@ from assistant.library.generations import (
     read_current,
     rebuild_hint,
 )
+from assistant.library.passage_queries import PassageQueries
 from assistant.library.rows import PASSAGE_SELECT, row_to_document, row_to_passage
 from assistant.library.theme_queries import ThemeQueries
 from assistant.records import Document, Passage
 
 
-class Library(ThemeQueries):
+class Library(ThemeQueries, PassageQueries):
     """One published generation, opened read-only and verified against its manifest."""
 
     def __init__(self, index_dir: Path, folder: Path | None, manifest: dict[str, Any] | None):

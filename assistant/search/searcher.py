@@ -9,8 +9,6 @@ that a wider search would have filled.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -19,7 +17,7 @@ from assistant.embedding import Embedder
 from assistant.errors import NotFound
 from assistant.field.vocabulary import Expansion, Vocabulary
 from assistant.field.vocabulary import load as load_vocabulary
-from assistant.library import Library, store
+from assistant.library import Library
 from assistant.records import Document, Filters, Hit, Passage
 from assistant.search.fusion import reciprocal_rank, weighted_scores
 from assistant.sentences import sentence_spans
@@ -167,9 +165,10 @@ class Searcher:
 
     def more_like(self, passage_id: int, k: int = 10, filters: Filters | None = None) -> list[Hit]:
         """Passages closest in meaning to one passage, itself left out."""
-        if self.library.vectors is None or not self.library.passages([passage_id]):
+        stored = self.library.vector(passage_id) if self.library.passages([passage_id]) else None
+        if stored is None:
             raise NotFound(f"no passage {passage_id} in the library at {self.library.index_dir}")
-        vector = self.library.vectors.reconstruct(int(passage_id)).reshape(1, -1)
+        vector = stored.reshape(1, -1)
         allowed = self.allowed_ids(filters)
         ranked = [(pid, s) for pid, s in self.dense_ranking(vector, allowed, k + 1) if pid != passage_id]
         expansion = Expansion(self.library.passages([passage_id])[0].text[:300], (), (), "")
@@ -189,33 +188,18 @@ class Searcher:
         expression = fts_query(expansion, self.max_query_terms)
         if not expression:
             return []
-        sql = "SELECT rowid, -bm25(passages_fts, 1.0, 0.5, 0.2) AS score FROM passages_fts"
-        sql += " WHERE passages_fts MATCH ?"
-        params: list[Any] = [expression]
-        if allowed is not None:
-            sql += f" AND rowid IN ({','.join(map(str, sorted(allowed)))})"
-        sql += " ORDER BY score DESC LIMIT ?"
-        params.append(n)
-        return [(row[0], float(row[1])) for row in self.library.db.execute(sql, params)]
+        return self.library.keyword_scores(expression, allowed, n)
 
     def dense_ranking(
         self, vector: np.ndarray, allowed: set[int] | None, n: int = CANDIDATES
     ) -> list[tuple[int, float]]:
-        index = self.library.vectors
-        if index is None or index.ntotal == 0:
-            return []
-        selected = np.array(sorted(allowed), dtype=np.int64) if allowed is not None else None
-        params = store.search_parameters(index, selected)
-        scores, ids = index.search(
-            np.ascontiguousarray(vector, dtype=np.float32), min(n, index.ntotal), params=params
-        )
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        return self.library.nearest(vector, allowed, n)
 
     def dense_scores(self, vector: np.ndarray, ids: list[int]) -> list[tuple[int, float]]:
         """(passage id, cosine similarity to the query) for chosen passages: exact, any index."""
         if not ids or self.library.vectors is None:
             return []
-        rows = np.vstack([self.library.vectors.reconstruct(int(i)) for i in ids])
+        rows = self.library.vectors_of(ids)
         return list(zip(ids, (rows @ vector.reshape(-1)).tolist(), strict=True))
 
     # -- filters and results --------------------------------------------------------------------
@@ -224,51 +208,12 @@ class Searcher:
         """Passage ids that pass the filters, or None when nothing is filtered."""
         if not filters:
             return None
-        clauses, params = ["d.status = 'indexed'"], []
-
-        def any_of(column: str, values: Sequence[Any]) -> None:
-            if values:
-                clauses.append(f"{column} IN ({','.join('?' * len(values))})")
-                params.extend(values)
-
-        any_of("d.doc_id", filters.doc_ids)
-        any_of("d.partnership", filters.partnerships)
-        any_of("d.review_type", filters.review_types)
-        any_of("CAST(substr(d.published, 1, 4) AS INTEGER)", filters.years)
-        if filters.agencies:
-            clauses.append(
-                "(" + " OR ".join("(',' || p.agencies || ',') LIKE ?" for _ in filters.agencies) + ")"
-            )
-            params.extend(f"%,{a},%" for a in filters.agencies)
-        if filters.age_groups:
-            clauses.append(
-                "EXISTS (SELECT 1 FROM json_each(d.meta, '$.age_groups') a"
-                f" WHERE a.value IN ({','.join('?' * len(filters.age_groups))}))"
-            )
-            params.extend(filters.age_groups)
-        for bound, op in ((filters.year_from, ">="), (filters.year_to, "<=")):
-            if bound is not None:
-                clauses.append(f"d.published != '' AND CAST(substr(d.published, 1, 4) AS INTEGER) {op} ?")
-                params.append(bound)
-        if filters.themes:
-            marks = ",".join("?" * len(filters.themes))
-            clauses.append(f"p.id IN (SELECT passage_id FROM passage_themes WHERE theme IN ({marks}))")
-            params.extend(filters.themes)
-        sql = f"SELECT p.id FROM passages p JOIN documents d USING (doc_id) WHERE {' AND '.join(clauses)}"
-        return {row[0] for row in self.library.db.execute(sql, params)}
+        return self.library.filtered_ids(filters)
 
     def age_first(self, fused: list[tuple[int, float]], groups: tuple[str, ...]) -> list[tuple[int, float]]:
         """Passages of documents known to be about other ages move after the rest; a document
         whose ages are not known is not moved (no evidence against it)."""
-        other = {
-            row[0]
-            for row in self.library.db.execute(
-                "SELECT p.id FROM passages p JOIN documents d USING (doc_id)"
-                " WHERE json_array_length(d.meta, '$.age_groups') > 0 AND NOT EXISTS (SELECT 1 FROM"
-                f" json_each(d.meta, '$.age_groups') a WHERE a.value IN ({','.join('?' * len(groups))}))",
-                groups,
-            )
-        }
+        other = self.library.other_ages(groups)
         return sorted(fused, key=lambda pair: pair[0] in other)
 
     def document(self, doc_id: str) -> Document:
@@ -287,7 +232,7 @@ class Searcher:
                 continue
             similarity = None
             if vector is not None and self.library.vectors is not None:
-                similarity = float(self.library.vectors.reconstruct(int(pid)) @ vector[0])
+                similarity = float(self.library.vectors_of([pid])[0] @ vector[0])
             hits.append(
                 Hit(len(hits) + 1, score, passage, self.document(passage.doc_id),
                     highlight(passage.text, expansion), similarity)

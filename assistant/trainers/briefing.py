@@ -18,18 +18,19 @@ reading      the reviews cited
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.field import data_files
 from assistant.field.status import split_response
 from assistant.library import Library
-from assistant.records import Document, Hit, Passage
+from assistant.records import Document, Passage
+from assistant.records import citation as cited
 from assistant.sentences import sentence_spans
 from assistant.trainers.packs import MAX_QUOTES, Briefing, Pack, PackItem, Part, Quote, Reading
 
-QUESTIONS_FILE = Path(__file__).parents[1] / "field" / "data" / "questions.toml"
+QUESTIONS_FILE = data_files.DATA_DIR / "questions.toml"
 QUOTE_WORDS = 40  # the longest quotation, in words, before it is cut (readable from the back of a room)
 MIN_WORDS = 6  # shorter "sentences" are headings or labels
 REVIEWS = 4  # reviews quoted in the background
@@ -46,9 +47,13 @@ SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)\]*_]*\s*\Z")
 
 @lru_cache(maxsize=4)
 def _questions(path: Path = QUESTIONS_FILE) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    themes = {k: tuple(v) for k, v in data.get("themes", {}).items()}
-    return themes, tuple(data.get("closing", ()))
+    data, _ = data_files.read(path, "questions file")
+    themes = data.get("themes", {})
+    if not isinstance(themes, dict):
+        raise data_files.AssistantError(f"questions file {path}: themes must be a table of lists")
+    where = f"questions file {path}"
+    by_theme = {k: data_files.strings(v, where, f"themes.{k}") for k, v in themes.items()}
+    return by_theme, data_files.strings(data.get("closing"), where, "closing")
 
 
 def quote_span(text: str, start: int, end: int) -> tuple[int, int, bool]:
@@ -144,7 +149,7 @@ class Drafter:
             )
             if intro is None:
                 continue
-            citation = Hit(0, 0.0, intro, document, (), None).citation
+            citation = cited(intro, document)
             for s, e in _sentences(intro.text)[:1]:
                 quotes.append(_quote(intro, citation, document.sha256, document.title, s, e))
         return quotes[:MAX_QUOTES]
@@ -154,7 +159,7 @@ class Drafter:
     ) -> list[Quote]:
         quotes = []
         for item, document, passage in present[:LEARNING]:
-            citation = Hit(0, 0.0, passage, document, (), None).citation
+            citation = cited(passage, document)
             recommendation, _, _ = split_response(passage.text)
             marked = [s for s in item.highlights if 0 <= s[0] < s[1] <= len(passage.text)]
             whole = _sentences(passage.text, 0, len(recommendation)) or _sentences(passage.text)
@@ -183,7 +188,7 @@ class Drafter:
                 ][:2]
         actions, good = [], []
         for document, passage in chosen[:ACTIONS]:
-            citation = Hit(0, 0.0, passage, document, (), None).citation
+            citation = cited(passage, document)
             recommendation, response, offset = split_response(passage.text)
             asked = _sentences(passage.text, 0, len(recommendation) if response else None)
             if asked:

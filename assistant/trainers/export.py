@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError
+from assistant.markdown_escape import escape_lines
 from assistant.trainers.packs import GONE, Briefing, Locator, Pack, Part, Quote
 
 if TYPE_CHECKING:
@@ -121,19 +122,10 @@ def questions(briefing: Briefing) -> list[str]:
 
 # ---- Markdown -------------------------------------------------------------------------------
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]!|~$])")  # $: some renderers (Streamlit) do maths
-_MD_LINE_START = re.compile(r"^(#|[+\-=]|\d+[.)])")
-_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-
 
 def escape_markdown(text: str) -> str:
-    """`text` shown literally by a Markdown renderer: specials backslashed, `<`, `>`, `&` as entities."""
-    lines = []
-    for line in text.splitlines():
-        line = _MD_INLINE.sub(r"\\\1", line.strip())
-        line = _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
-        lines.append(re.sub(r"[&<>]", lambda m: _MD_ENTITIES[m.group(0)], line))
-    return "\n".join(lines)
+    """`text` shown literally by a Markdown renderer (:func:`assistant.markdown_escape.escape_lines`)."""
+    return escape_lines(text)
 
 
 def _one_line(text: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from assistant.field.themes import keyword_pattern
 from assistant.records import Filters, Hit
+from assistant.search.listing import as_hits
 from assistant.search.searcher import Searcher
 from assistant.sentences import sentence_spans
 from assistant.trainers.briefing import draft
@@ -55,8 +56,7 @@ def from_theme(
     sentences that use the theme's ``keywords`` are its highlights (its key learning)."""
     library = searcher.library
     passages = library.theme_passages(theme, per_document=1, limit=min(reviews, MAX_REVIEWS))
-    hits = [Hit(n, 0.0, p, library.document(p.doc_id), keyword_sentences(p.text, keywords), None)
-            for n, p in enumerate(passages, start=1)]  # fmt: skip
+    hits = as_hits(library, passages, [keyword_sentences(p.text, keywords) for p in passages])
     return drafted(searcher, name, hits)
 
 
