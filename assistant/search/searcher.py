@@ -20,6 +20,7 @@ from assistant.field.vocabulary import load as load_vocabulary
 from assistant.library import Library
 from assistant.records import Document, Filters, Hit, Passage
 from assistant.search.fusion import reciprocal_rank, weighted_scores
+from assistant.search.stemming import stem
 from assistant.sentences import sentence_spans
 from assistant.settings import Settings
 
@@ -42,16 +43,6 @@ STOPWORDS = frozenset(
 
 def words(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text)]
-
-
-def stem(word: str) -> str:
-    """A light suffix stripper, enough to match 'storing' with 'storage' and 'stored'."""
-    word = word.lower().strip("'")
-    for suffix in ("ational", "ations", "ation", "ings", "ing", "ies", "ied", "ness", "ment",
-                   "age", "ers", "er", "ed", "es", "s", "e", "y"):  # fmt: skip
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
 
 
 def content_words(text: str) -> list[str]:
