@@ -144,6 +144,7 @@ class Searcher:
         if mode == "hybrid":
             # A keyword candidate outside the dense top 50 gets its true similarity, not 0.
             found = {pid for pid, _ in dense}
+            assert vector is not None  # encoded above for every mode but keyword
             dense += self.dense_scores(vector, [pid for pid, _ in keyword if pid not in found])
             fused = weighted_scores([keyword, dense], [KEYWORD_WEIGHT, 1 - KEYWORD_WEIGHT])
         elif mode == "rrf":
@@ -166,6 +167,13 @@ class Searcher:
         return self._hits([(pid, s) for pid, s in ranked[:k]], expansion, vector)
 
     # -- the two searches -----------------------------------------------------------------------
+
+    @property
+    def model(self) -> Embedder:
+        """The embedder; answers need one (a keyword-only searcher has none)."""
+        if self.embedder is None:
+            raise ValueError("this needs an embedder: the searcher was made for keyword search only")
+        return self.embedder
 
     def encode(self, text: str) -> np.ndarray:
         if self.embedder is None:
@@ -216,7 +224,7 @@ class Searcher:
         self, ranked: list[tuple[int, float]], expansion: Expansion, vector: np.ndarray | None
     ) -> list[Hit]:
         passages = {p.id: p for p in self.library.passages([pid for pid, _ in ranked])}
-        hits = []
+        hits: list[Hit] = []
         for pid, score in ranked:
             passage: Passage | None = passages.get(pid)
             if passage is None:
