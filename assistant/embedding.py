@@ -64,7 +64,10 @@ class SentenceEmbedder:
                 f"cannot load the embedding model {model!r} offline ({type(exc).__name__}: {exc})."
                 " Give a model folder path in ASSISTANT_MODEL or --model."
             ) from exc
-        self.dimension = int(self._model.get_embedding_dimension())
+        dimension = self._model.get_embedding_dimension()
+        if dimension is None:
+            raise ModelUnavailable(f"the embedding model {model!r} does not say its dimension")
+        self.dimension = int(dimension)
         self.batch_size = batch_size
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:

@@ -138,7 +138,7 @@ def nearest_themes(searcher: Searcher, query: str, n: int = 3) -> tuple[str, ...
 
     tagger = getattr(searcher, "_theme_tagger", None)
     if tagger is None:
-        tagger = Tagger(Taxonomy.load(), searcher.embedder)
+        tagger = Tagger(Taxonomy.load(), searcher.model)
         searcher._theme_tagger = tagger  # type: ignore[attr-defined]  # theme vectors, once
     similarity = tagger.theme_vectors @ searcher.encode(query)[0]
     best = sorted(range(len(similarity)), key=lambda i: -similarity[i])[:n]
@@ -170,7 +170,7 @@ def _choose_sentences(searcher: Searcher, query: str, hits: list[Hit]) -> list[t
     if not spans:
         return []
     texts = [hit.passage.text[s:e] for hit, s, e in spans]
-    similarity = searcher.embedder.encode(texts) @ searcher.encode(query)[0]
+    similarity = searcher.model.encode(texts) @ searcher.encode(query)[0]
     bar = SENTENCE_SHARE * float(similarity.max())
     chosen = []
     for hit in hits:
@@ -197,6 +197,6 @@ def compose(question: str, query: str, chosen: list[tuple[Hit, int, int]], confi
         lines.append(f"From {review}:")
         lines += [f"- {s.text} [{s.citations[0]}]" for s in sentences]
         lines.append("")
-    sentences = tuple(s for group in by_review.values() for s in group)
-    return Answer(question, "\n".join(lines).strip(), False, sentences, tuple(citations),
+    said = tuple(s for group in by_review.values() for s in group)
+    return Answer(question, "\n".join(lines).strip(), False, said, tuple(citations),
                   confidence=confidence, search_query=query)  # fmt: skip

@@ -201,7 +201,7 @@ def sentence_vectors(searcher: Searcher, texts: list[str]) -> np.ndarray:
     if missing:
         if len(cache) + len(missing) > SENTENCE_CACHE:
             cache.clear()
-        cache.update(zip(missing, searcher.embedder.encode(missing), strict=True))
+        cache.update(zip(missing, searcher.model.encode(missing), strict=True))
     return np.vstack([cache[t] for t in texts])
 
 

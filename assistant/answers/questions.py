@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from assistant.field.agencies import AGENCIES
 from assistant.records import Document
-from assistant.search.searcher import STOPWORDS, stem, words
+from assistant.search.searcher import STOPWORDS, words
+from assistant.search.stemming import stem
 
 # Words that say what kind of answer is wanted, not what it is about.
 QUESTION_WORDS = frozenset(

@@ -31,7 +31,7 @@ def nearest_themes(searcher: Searcher, query: str) -> list[tuple[str, str, float
 
     tagger = getattr(searcher, "_theme_tagger", None)
     if tagger is None:
-        tagger = Tagger(Taxonomy.load(), searcher.embedder)
+        tagger = Tagger(Taxonomy.load(), searcher.model)
         searcher._theme_tagger = tagger  # type: ignore[attr-defined]  # theme vectors, once
     similarity = np.asarray(tagger.theme_vectors @ searcher.encode(query)[0])
     best = np.argsort(-similarity)

@@ -111,7 +111,8 @@ class _Https(http.client.HTTPSConnection):
 class _Links(HTMLParser):
     def __init__(self, base: str):
         super().__init__()
-        self.base, self.links = base, []
+        self.base = base
+        self.links: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         href = dict(attrs).get("href") if tag == "a" else None

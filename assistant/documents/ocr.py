@@ -75,7 +75,7 @@ def enabled(settings: Settings) -> bool:
 def _run(args: list[str], settings: Settings) -> dict[str, object]:
     """Run the worker in its own process group; the group is killed when the time is up."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
-    too_long = {"error": f"took too long (over {settings.ocr_page_timeout_s:g} s)"}
+    too_long: dict[str, object] = {"error": f"took too long (over {settings.ocr_page_timeout_s:g} s)"}
     limits = [str(settings.ocr_memory_mb), str(int(settings.ocr_page_timeout_s) + 1)]
     child = subprocess.Popen(
         [sys.executable, "-m", "assistant.documents.ocr_worker", *limits, *args],

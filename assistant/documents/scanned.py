@@ -156,6 +156,10 @@ def mark(passages: list[Passage], confidences: dict[int, float]) -> list[Passage
     for p in passages:
         first = p.page_start
         last = p.page_end if p.page_end is not None else first
-        spanned = [confidences[n] for n in range(first, last + 1) if n in confidences] if first else []
+        spanned = (
+            [confidences[n] for n in range(first, last + 1) if n in confidences]
+            if first is not None and last is not None
+            else []
+        )
         marked.append(dataclasses.replace(p, ocr_confidence=min(spanned)) if spanned else p)
     return marked

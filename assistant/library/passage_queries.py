@@ -54,7 +54,8 @@ class PassageQueries:
 
     def filtered_ids(self, filters: Filters) -> set[int]:
         """Passage ids of indexed documents that pass every filter given."""
-        clauses, params = ["d.status = 'indexed'"], []
+        clauses: list[str] = ["d.status = 'indexed'"]
+        params: list[Any] = []
 
         def any_of(column: str, values: Sequence[Any]) -> None:
             if values:

@@ -187,10 +187,10 @@ class Library(ThemeQueries, PassageQueries):
             by_id = {row["id"]: row_to_passage(row) for row in rows}
             return [by_id[i] for i in ids if i in by_id]
         if doc_id is not None:
-            rows = self.db.execute(f"{PASSAGE_SELECT} WHERE p.doc_id=? ORDER BY p.seq", (doc_id,))
+            cursor = self.db.execute(f"{PASSAGE_SELECT} WHERE p.doc_id=? ORDER BY p.seq", (doc_id,))
         else:
-            rows = self.db.execute(f"{PASSAGE_SELECT} ORDER BY p.doc_id, p.seq")
-        return [row_to_passage(row) for row in rows.fetchall()]
+            cursor = self.db.execute(f"{PASSAGE_SELECT} ORDER BY p.doc_id, p.seq")
+        return [row_to_passage(row) for row in cursor.fetchall()]
 
     def facets(self) -> dict[str, dict[str, int]]:
         """Passage counts by document, partnership, year, review type and agency: for filters."""

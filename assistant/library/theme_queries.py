@@ -18,8 +18,6 @@ class ThemeQueries:
 
         def passages(self, ids: list[int] | None = None, doc_id: str | None = None) -> list[Passage]: ...
 
-        def agency_spread(self) -> dict[str, tuple[int, int]]: ...
-
     @property
     def tagger_signature(self) -> str | None:
         """The themes file and rule the passages were tagged with (:attr:`Tagger.signature`);
@@ -61,7 +59,7 @@ class ThemeQueries:
             (theme,),
         ).fetchall()
         taken: dict[str, int] = {}
-        ids = []
+        ids: list[int] = []
         for passage_id, doc_id in rows:
             if limit is not None and len(ids) >= limit:
                 break

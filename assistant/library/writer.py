@@ -114,6 +114,8 @@ class Writer:
                 (document.doc_id, seq, p.section, p.recommendation, p.page_start, p.page_end,
                  p.char_start, p.char_end, p.text, ",".join(p.agencies), p.ocr_confidence),
             )  # fmt: skip
+            if cursor.lastrowid is None:  # sqlite3 gives None only when no row was inserted
+                raise LibraryError(f"passage {seq} of {document.doc_id} was not stored")
             ids.append(cursor.lastrowid)
             self.db.execute(
                 "INSERT INTO passages_fts (rowid, text, section, title) VALUES (?,?,?,?)",

@@ -118,10 +118,10 @@ class Tally:
             self.wrong[field].append((item, value, label))
 
     def report(self) -> dict[str, Any]:
-        out = {}
+        out: dict[str, Any] = {}
         for field, c in self.counts.items():
             judged = c["right"] + c["empty"] + c["wrong"]
-            out[field] = dict(c, judged=judged)
+            out[field] = {**c, "judged": judged}
             out[field]["accuracy"] = round(c["right"] / judged, 3) if judged else None
             out[field]["no_invented"] = round((c["right"] + c["empty"]) / judged, 3) if judged else None
         return out

@@ -34,8 +34,7 @@ def ndcg_at(ranked: Sequence[Hashable], relevant: Set[Hashable], k: int = 10) ->
 
 def unique(items: Sequence[Hashable]) -> list[Hashable]:
     """Items in order, each kept at its first place (passages → their documents)."""
-    seen: set[Hashable] = set()
-    return [x for x in items if not (x in seen or seen.add(x))]
+    return list(dict.fromkeys(items))
 
 
 def precision_recall(predicted: Set[Hashable], actual: Set[Hashable]) -> tuple[float, float]:

@@ -20,6 +20,7 @@ from assistant.field.vocabulary import load as load_vocabulary
 from assistant.library import Library
 from assistant.records import Document, Filters, Hit, Passage
 from assistant.search.fusion import reciprocal_rank, weighted_scores
+from assistant.search.stemming import stem
 from assistant.sentences import sentence_spans
 from assistant.settings import Settings
 
@@ -42,16 +43,6 @@ STOPWORDS = frozenset(
 
 def words(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text)]
-
-
-def stem(word: str) -> str:
-    """A light suffix stripper, enough to match 'storing' with 'storage' and 'stored'."""
-    word = word.lower().strip("'")
-    for suffix in ("ational", "ations", "ation", "ings", "ing", "ies", "ied", "ness", "ment",
-                   "age", "ers", "er", "ed", "es", "s", "e", "y"):  # fmt: skip
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
 
 
 def content_words(text: str) -> list[str]:
@@ -153,6 +144,7 @@ class Searcher:
         if mode == "hybrid":
             # A keyword candidate outside the dense top 50 gets its true similarity, not 0.
             found = {pid for pid, _ in dense}
+            assert vector is not None  # encoded above for every mode but keyword
             dense += self.dense_scores(vector, [pid for pid, _ in keyword if pid not in found])
             fused = weighted_scores([keyword, dense], [KEYWORD_WEIGHT, 1 - KEYWORD_WEIGHT])
         elif mode == "rrf":
@@ -175,6 +167,13 @@ class Searcher:
         return self._hits([(pid, s) for pid, s in ranked[:k]], expansion, vector)
 
     # -- the two searches -----------------------------------------------------------------------
+
+    @property
+    def model(self) -> Embedder:
+        """The embedder; answers need one (a keyword-only searcher has none)."""
+        if self.embedder is None:
+            raise ValueError("this needs an embedder: the searcher was made for keyword search only")
+        return self.embedder
 
     def encode(self, text: str) -> np.ndarray:
         if self.embedder is None:
@@ -225,7 +224,7 @@ class Searcher:
         self, ranked: list[tuple[int, float]], expansion: Expansion, vector: np.ndarray | None
     ) -> list[Hit]:
         passages = {p.id: p for p in self.library.passages([pid for pid, _ in ranked])}
-        hits = []
+        hits: list[Hit] = []
         for pid, score in ranked:
             passage: Passage | None = passages.get(pid)
             if passage is None:
