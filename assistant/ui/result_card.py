@@ -1,7 +1,7 @@
 """One search result as a card: a heading, what the review is, the passage, its status, actions.
 
 The title is a real heading (screen-reader users move between results by heading), and each
-button's name says which result it acts on ("Show 2. Child J (HSCP, 2019) in document"), so ten
+button's name says which result it acts on ("Show in document: 2. Child J (HSCP, 2019)"), so ten
 cards never give ten identical "Show in document" buttons. Everything from a document is escaped.
 """
 
@@ -40,11 +40,11 @@ def hit_card(hit: Hit, key: str) -> None:
             labels = state.searcher().library.theme_labels()
             st.caption("Learning themes: " + escape(", ".join(labels.get(t, t) for t in hit.passage.themes)))
         first, second, third = st.columns(3)
-        if first.button(f"Show {escape(which)} in document", key=f"doc-{key}"):
+        if first.button(f"Show in document: {escape(which)}", key=f"doc-{key}"):
             passage_view.open_at(int(hit.passage.id or 0))
         if second.button(
-            f"More like {escape(which)}", key=f"more-{key}", on_click=more_like.choose, args=(hit,)
+            f"More like this: {escape(which)}", key=f"more-{key}", on_click=more_like.choose, args=(hit,)
         ):
             more_like.show()
-        if third.button(f"Add {escape(which)} to session pack", key=f"pack-{key}"):
+        if third.button(f"Add to session pack: {escape(which)}", key=f"pack-{key}"):
             pack_session.add_hit(hit)
