@@ -29,8 +29,17 @@ RUN = """async (tags) => {
 }"""
 
 
+# While a script runs Streamlit greys out the elements it has not redrawn yet ("stale"), which
+# would be measured as low contrast: the check waits for the page to settle first.
+SETTLED = """() => !document.querySelector('[data-stale="true"]')
+  && !document.querySelector('[data-testid^="stStatusWidgetRunning"]')"""
+SETTLE_MS = 30_000
+
+
 def violations(page: Any) -> list[dict[str, Any]]:
-    """The serious and critical axe-core violations on the page as it is now."""
+    """The serious and critical axe-core violations on the page once it has settled."""
+    page.wait_for_timeout(300)  # a rerun that a click has just asked for
+    page.wait_for_function(SETTLED, timeout=SETTLE_MS)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     found = page.evaluate(RUN, TAGS)
