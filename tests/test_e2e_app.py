@@ -8,12 +8,13 @@ axe-core finds no serious or critical violation on any page, on a desktop and on
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 
 from .axe_check import assert_accessible
-from .test_e2e import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, app_url, sync_api  # noqa: F401 (the fixture)
+from .test_e2e import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, WAIT_MS, app_url, sync_api  # noqa: F401 (the fixture)
 
 pytestmark = [
     pytest.mark.slow,
@@ -22,6 +23,7 @@ pytestmark = [
 ]
 PAGES = {"": "Search the reviews", "ask_page": "Ask the reviews", "themes_page": "Learning themes",
          "library_page": "Add a published review", "pack_page": "Packs and briefings"}  # fmt: skip
+UPDATE = os.environ.get("UPDATE_SCREENSHOTS") == "1"  # also rewrite the README's screenshots
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
@@ -73,6 +75,8 @@ def test_show_in_document_more_like_this_and_topics(app_url: str) -> None:  # no
             expect(dialog.get_by_role("button", name="Previous passage of Child 'I' (HSCB)")).to_be_disabled()
             expect(dialog.get_by_role("button", name="Download the original text file")).to_be_visible()
             assert_accessible(page, "Show in document")
+            if UPDATE:
+                page.screenshot(path=str(SCREENSHOTS / "document.png"))
             dialog.get_by_role("button", name="Next passage of Child 'I' (HSCB)").click()
             expect(dialog.get_by_text("The passage: Recommendation 1")).to_be_visible()
             expect(dialog.get_by_role("button", name="Previous passage of Child 'I' (HSCB)")).to_be_enabled()
@@ -91,6 +95,22 @@ def test_show_in_document_more_like_this_and_topics(app_url: str) -> None:  # no
             # a suggested topic is a search like a typed one
             page.get_by_role("radio", name="Assurance, audit and monitoring").click()
             expect(page.get_by_label("Search for learning")).to_have_value("Assurance, audit and monitoring")
+
+            # Themes: a chart with every label, its numbers as a table, a theme chosen
+            page.goto(f"{app_url}/themes_page")
+            page.get_by_role("heading", name="Learning themes").wait_for()
+            expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+            page.get_by_text(re.compile(r"^The chart as a table")).first.click()
+            expect(page.get_by_role("table").first).to_contain_text("Water safety and bathing")
+            page.get_by_label("Show the passages of a learning theme").click()
+            page.keyboard.type("Water safety")
+            page.keyboard.press("Enter")
+            chosen = re.compile(r"^Water safety and bathing: \d+ passages?$")
+            page.get_by_role("heading", name=chosen).wait_for()
+            assert_accessible(page, "Themes, a theme chosen")
+            if UPDATE:
+                page.get_by_role("heading", name="Learning themes").scroll_into_view_if_needed()
+                page.screenshot(path=str(SCREENSHOTS / "themes.png"))
         finally:
             browser.close()
 
