@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from assistant.field.status import ResponseStatus
+from assistant.field.status_quote import ELLIPSIS, quote, status_of
 from assistant.records import Passage
-from assistant.status import ResponseStatus
-from assistant.status_quote import ELLIPSIS, quote, status_of
 
 RECOMMENDATION = (
     "Recommendation 1 - GP practices must store records safely.\n\nPartnership Response \u2013 The CCG have "

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from assistant.field.suggested_topics import suggested
 from assistant.library import Library
 from assistant.records import ThemeCount
-from assistant.suggested_topics import suggested
 
 
 def theme(label: str, passages: int, documents: int) -> ThemeCount:

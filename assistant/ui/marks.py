@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .render import escape
+from assistant.markdown_escape import escape
 
 LINE = re.compile(r"\n")
 

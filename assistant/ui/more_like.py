@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..records import Hit
+from assistant.records import Hit
 
 KEY = "more_like"  # {"id": passage id, "about": its citation}
 SEARCH_PAGE = "assistant/ui/search_page.py"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..records import Document, Passage
-from . import state
-from .marks import marked
-from .render import escape
+from assistant.markdown_escape import escape
+from assistant.records import Document, Passage
+from assistant.ui import state
+from assistant.ui.marks import marked
 
 KEY = "document-view"  # the id of the passage the dialog shows
 CONTEXT_CHARS = 4000  # text shown on either side of the passage: a long review is never sent whole

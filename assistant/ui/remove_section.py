@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..errors import AssistantError
-from ..ingest import remove
-from ..records import Document
-from . import state
-from .render import escape
+from assistant.errors import AssistantError
+from assistant.library.ingest import remove
+from assistant.markdown_escape import escape
+from assistant.records import Document
+from assistant.ui import state
 
 ASKED = "remove-asked"  # the doc id waiting for "Yes, remove it"
 DONE = "remove-done"  # ("success" | "error", message) kept until dismissed

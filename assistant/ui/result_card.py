@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..records import Hit
-from ..status_quote import quote, status_of
-from . import more_like, pack_session, passage_view, state
-from .about import about_line
-from .marks import marked
-from .render import escape
+from assistant.field.status_quote import quote, status_of
+from assistant.markdown_escape import escape
+from assistant.records import Hit
+from assistant.ui import more_like, pack_session, passage_view, state
+from assistant.ui.about import about_line
+from assistant.ui.marks import marked
 
 
 def _status_line(hit: Hit) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.agencies import label as agency_label
-from assistant.doc_metadata.ages import LABELS as AGE_LABELS
+from assistant.documents.doc_metadata.ages import LABELS as AGE_LABELS
+from assistant.field.agencies import label as agency_label
+from assistant.field.suggested_topics import suggested
 from assistant.records import Filters
-from assistant.suggested_topics import suggested
 from assistant.ui import more_like, pack_session, render, state
 
 
