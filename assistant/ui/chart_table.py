@@ -30,6 +30,7 @@ def bar_chart(table: pd.DataFrame, what: str, alt_text: str, key: str | None = N
         )
         .properties(height=max(120, ROW_PX * len(table)))
     )
+    shown: Any
     if key is None:
         shown = st.altair_chart(chart, alt=alt_text)
     else:

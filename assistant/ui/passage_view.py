@@ -94,7 +94,7 @@ def _dialog() -> None:
     document = library.document(passage.doc_id)
     text = library.document_text(passage.doc_id)
     st.subheader(escape(document.name), anchor=False)
-    earlier, later = neighbours(library.passages(doc_id=passage.doc_id), int(passage_id))
+    earlier, later = neighbours(library.passages(doc_id=passage.doc_id), int(passage.id or 0))
     _steps(document, earlier, later)
     before, shown, after = context(text, passage.char_start, passage.char_end)
     if before.strip():
