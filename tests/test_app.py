@@ -28,7 +28,8 @@ def app(seeds_library, fake_embedder, monkeypatch):
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+    shown = [m.value for m in at.markdown] + [c.value for c in at.caption] + [h.value for h in at.subheader]
+    return "\n".join(shown)
 
 
 def test_search_shows_cited_cards_with_filters_and_counts(app):
@@ -37,18 +38,26 @@ def test_search_shows_cited_cards_with_filters_and_counts(app):
     assert "Child 'I' \\(HSCB\\)\\: Recommendation 2" in texts(app)
     assert "Response status: **already in place**" in texts(app)
     labels = [b.label for b in app.button]
-    assert {"Show in document", "More like this", "Add to session pack"} <= set(labels)
+    for action in ("Show in document: ", "More like this: ", "Add to session pack: "):  # and which result
+        assert any(label.startswith(action + render.escape("1. Child")) for label in labels), action
     agency = app.multiselect(key="filter-agency")
     assert any(option.startswith("Police (") for option in agency.options)  # label with its count
 
 
 def test_suggested_topic_and_more_like_this(app):
-    app.button(key="topic-bath safety").click().run()
-    assert "unattended while bathing" in texts(app)
-    first_more = next(b for b in app.button if b.label == "More like this")
+    topics = app.button_group(key="topic")
+    library = state.searcher().library
+    assert set(topics.options) <= set(library.theme_labels().values())  # the library's own themes
+    topic = topics.options[0]
+    topics.set_value(topic).run()
+    assert app.text_input(key="query").value == topic
+    first_more = next(b for b in app.button if b.label.startswith("More like this: 1"))
     first_more.click().run()
     assert not app.exception
-    assert any("Showing passages like" in i.value for i in app.info)
+    [based] = [i.value for i in app.info if "Passages like" in i.value]
+    assert "A new search replaces this list" in based
+    app.text_input(key="query").input("housing staff training").run()  # a new query replaces it
+    assert not app.exception and not [i for i in app.info if "Passages like" in i.value]
 
 
 def test_ask_answers_with_citations(seeds_library, fake_embedder, monkeypatch):
@@ -178,7 +187,7 @@ def test_search_filters_by_learning_theme(app):
     app.text_input(key="query").input("information").run()
     app.multiselect(key="filter-theme").set_value([theme.theme]).run()
     assert not app.exception
-    cards = [m.value for m in app.markdown if re.match(r"\*\*\d+\. ", m.value)]
+    cards = [h.value for h in app.subheader if re.match(r"\d+\\\. ", h.value)]  # card titles: headings
     themes = [c.value for c in app.caption if c.value.startswith("Learning themes:")]
     assert cards and len(themes) == len(cards) <= theme.passages
     assert all(render.escape(theme.label) in line for line in themes)
@@ -201,8 +210,8 @@ def test_library_page_corrects_a_document_and_shows_it_edited(app, seeds_library
     doc = library.document("child-i-hscb")
     library.close()
     assert doc.published == "2016-06-01" and doc.field_sources["published"] == "edited"
-    edited = dict(zip(app.dataframe[0].value["document id"], app.dataframe[0].value["edited"], strict=True))
-    assert edited["child-i-hscb"].startswith("edited: published (")
+    edited = dict(zip(app.dataframe[0].value["review"], app.dataframe[0].value["edited"], strict=True))
+    assert edited[doc.name].startswith("edited: published (")
 
 
 def test_search_filters_name_documents_and_offer_years_and_ages(app):
@@ -213,5 +222,5 @@ def test_search_filters_name_documents_and_offer_years_and_ages(app):
     app.selectbox(key="filter-year-from").select(2019).run()
     app.text_input(key="query").input("bath").run()
     assert not app.exception
-    cards = [m.value for m in app.markdown if re.match(r"\*\*\d+\. ", m.value)]
+    cards = [h.value for h in app.subheader if re.match(r"\d+\\\. ", h.value)]  # card titles: headings
     assert cards and all("Child J" in c for c in cards)  # Child 'I' gives no year: left out

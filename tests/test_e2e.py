@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from .axe_check import assert_accessible
 from .conftest import CORPUS, ROOT, seed_pdf
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
@@ -173,6 +174,7 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
             )
             card.get_by_text("unattended while bathing").wait_for()
             page.get_by_label("Search for learning").blur()
+            assert_accessible(page, "Search, after a search")
             if screenshots:
                 page.screenshot(path=str(SCREENSHOTS / "search.png"))
             card.get_by_role("button", name="Add to session pack").click()
@@ -190,6 +192,7 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
             expect(cited.first).to_be_visible()
             expect(page.get_by_test_id("stChatMessage").last).to_contain_text("Child Protection")
             chat.blur()
+            assert_accessible(page, "Ask, after an answer")
             if screenshots:
                 page.screenshot(path=str(SCREENSHOTS / "answer.png"))
 
@@ -216,6 +219,7 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
                 expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text=name)).to_contain_text(
                     "added", timeout=UPLOAD_MS
                 )
+            assert_accessible(page, "Library, after an upload")
             go("Search", "Search the reviews")
             search("trampoline safety")
             expect(page.get_by_text(re.compile(r"^1\. Child T \(.*2024\): Recommendation 1"))).to_be_visible()
@@ -232,6 +236,7 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
                     page.get_by_role("button", name=label).click()
                 saved[suffix] = tmp_path / f"pack.{suffix}"
                 download.value.save_as(saved[suffix])
+            assert_accessible(page, "Session pack, after a pack export")
         finally:
             browser.close()
 
@@ -292,6 +297,7 @@ def test_a_briefing_from_bath_safety_is_edited_kept_across_a_reload_and_exported
                     page.get_by_role("button", name=label).click()
                 saved[suffix] = tmp_path / f"briefing.{suffix}"
                 download.value.save_as(saved[suffix])
+            assert_accessible(page, "the briefing, after its export")
         finally:
             browser.close()
 
@@ -365,6 +371,7 @@ def test_themes_page_and_200_percent_zoom(app_url: str) -> None:
             page.get_by_text("unattended while bathing").first.wait_for()
             assert page.evaluate(OVERFLOW) <= 0
             assert page.evaluate(UNNAMED_CONTROLS) == []
+            assert_accessible(page, "Themes, a theme chosen, at 200% zoom")
         finally:
             browser.close()
 

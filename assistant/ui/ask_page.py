@@ -68,8 +68,9 @@ def page() -> None:
     question = st.chat_input("Ask a question, e.g. What is the learning about bath safety?")
     if question:
         focus = next((a.focus for _, a in reversed(history) if a is not None), None)
-        answer = respond(state.searcher(), question, focus, threshold=state.SETTINGS.answer_threshold)
-        answer = generative(state.SETTINGS, answer)
+        with st.spinner("Finding the passages that answer your question..."):
+            answer = respond(state.searcher(), question, focus, threshold=state.SETTINGS.answer_threshold)
+            answer = generative(state.SETTINGS, answer)
         history.append((Turn("user", question), None))
         history.append((Turn("assistant", answer.answer), answer))
         st.rerun()

@@ -9,8 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.errors import AssistantError
-from assistant.library.ingest import remove
-from assistant.ui import edit_section, render, state, upload_job, url_section
+from assistant.ui import edit_section, remove_section, render, state, upload_job, url_section
 from assistant.ui.about import age_labels, edited_note
 
 JOB = "upload-job"
@@ -89,8 +88,8 @@ def page() -> None:
     st.subheader("Documents")
     cases = {doc_id: ids for ids in library.cases().values() for doc_id in ids}
     rows = [
-        {"review": d.name, "document id": d.doc_id, "file": d.source, "status": d.status,
-         "passages": d.passages, "pages": d.pages, "read by OCR": d.ocr_pages or None,
+        {"review": d.name, "file": d.source, "status": d.status,
+         "passages": d.passages, "pages": str(d.pages or ""), "pages read by OCR": str(d.ocr_pages or ""),
          "about": age_labels(d), "edited": edited_note(d),
          "read from": "; ".join(f"{f}: {s}" for f, s in sorted(d.field_sources.items())),
          "same case as": ", ".join(i for i in cases.get(d.doc_id, []) if i != d.doc_id), "address": d.url,
@@ -100,12 +99,8 @@ def page() -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
     edit_section.section(library.documents())
     allowed, _ = state.can_upload()
-    if allowed and rows:
-        doomed = st.selectbox("Remove a document", [r["document id"] for r in rows], index=None)
-        if doomed and st.button(f"Remove {render.escape(doomed)}"):
-            remove(doomed, state.SETTINGS)
-            st.success(f"Removed {render.escape(doomed)}.")
-            st.rerun()
+    if allowed:
+        remove_section.section(library.documents())
 
 
 page()

@@ -6,11 +6,9 @@ import streamlit as st
 
 from assistant.documents.doc_metadata.ages import LABELS as AGE_LABELS
 from assistant.field.agencies import label as agency_label
+from assistant.field.suggested_topics import suggested
 from assistant.records import Filters
-from assistant.ui import pack_session, render, state
-
-TOPICS = ["bath safety", "GP record storage", "domestic abuse", "parental mental health", "housing",
-          "information sharing", "training"]  # fmt: skip
+from assistant.ui import more_like, pack_session, render, state
 
 
 def _filters(facets: dict[str, dict[str, int]], titles: dict[str, str], themes: dict[str, str]) -> Filters:
@@ -22,7 +20,7 @@ def _filters(facets: dict[str, dict[str, int]], titles: dict[str, str], themes: 
 
     with st.sidebar:
         st.header("Filters")
-        st.caption("Counts are passages.")
+        st.caption("The number after each choice is how many passages it has.")
         documents = pick("Review", "document", lambda d: titles.get(d, d))
         partnerships = pick("Partnership", "partnership")
         years = pick("Year", "year")
@@ -37,6 +35,15 @@ def _filters(facets: dict[str, dict[str, int]], titles: dict[str, str], themes: 
                    tuple(review_types), tuple(chosen_themes), tuple(ages), year_from, year_to)  # fmt: skip
 
 
+def _topic_chosen() -> None:
+    """A suggested topic is searched for like a typed query (and replaces a More like list)."""
+    topic = st.session_state.get("topic")
+    if topic:
+        st.session_state["query"] = topic
+        st.session_state["topic"] = None
+        more_like.clear()
+
+
 def page() -> None:
     st.title("Search the reviews")
     searcher = state.searcher()
@@ -45,24 +52,18 @@ def page() -> None:
         st.warning(render.escape(library.warning))
     titles = {d.doc_id: d.name for d in library.documents() if d.status == "indexed"}
     filters = _filters(library.facets(), titles, library.theme_labels())
-    st.caption("Suggested topics")
-    chosen = None
-    for column, topic in zip(st.columns(len(TOPICS)), TOPICS, strict=True):
-        if column.button(topic, key=f"topic-{topic}"):
-            chosen = topic
-    if chosen:
-        st.session_state["query"] = chosen
-        st.session_state.pop("more_like", None)
+    topics = suggested(library.themes())
+    if topics:
+        st.pills("Suggested topics: the library's most common learning themes", topics, key="topic",
+                 on_change=_topic_chosen)  # fmt: skip
     query = st.text_input(
-        "Search for learning", key="query", placeholder="e.g. bath safety, GP record storage"
-    )
-    more_like = st.session_state.get("more_like")
-    if more_like is not None:
-        st.info("Showing passages like the one you chose.")
-        if st.button("Back to the search"):
-            st.session_state.pop("more_like")
-            st.rerun()
-        hits = searcher.more_like(int(more_like), k=10, filters=filters)
+        "Search for learning", key="query", placeholder="e.g. " + ", ".join(topics[:2]) if topics else None,
+        on_change=more_like.clear,
+    )  # fmt: skip
+    like = more_like.current()
+    if like is not None:
+        st.info(f"Passages like {render.escape(str(like['about']))}. A new search replaces this list.")
+        hits = searcher.more_like(int(like["id"]), k=10, filters=filters)  # type: ignore[call-overload]
     elif query:
         hits = searcher.search(query, k=10, filters=filters)
     else:
@@ -70,7 +71,7 @@ def page() -> None:
         return
     if not hits:
         st.info("No passages match. Try other words, or fewer filters.")
-    elif more_like is None and st.button(
+    elif like is None and st.button(
         "Start a briefing from these results", key="start-briefing", help=pack_session.START_HELP
     ):
         pack_session.start_from_query(query, filters)

@@ -23,7 +23,7 @@ def _load() -> tuple[Settings, str]:
 SETTINGS, SETTINGS_PROBLEM = _load()
 
 
-@st.cache_resource(show_spinner="Loading the language model...")
+@st.cache_resource(show_spinner="Loading the library and the language model...")
 def _embedder(model: str, batch_size: int):
     return load(model, batch_size)
 
@@ -32,7 +32,7 @@ def embedder():
     return _embedder(SETTINGS.model, SETTINGS.batch_size)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner="Loading the library and the language model...")
 def _searcher(index_dir: str, generation: int) -> Searcher:
     model = embedder()
     return Searcher(Library.open(SETTINGS.index_dir, model.name, model.dimension), model)

@@ -6,37 +6,17 @@ shows the passages tagged with it, strongest first.
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from assistant.field.agencies import label as agency_label
 from assistant.records import Passage
 from assistant.search.listing import as_hits
-from assistant.ui import pack_session, render, state
+from assistant.ui import chart_table, pack_session, render, state
 
 CHOICE = "theme-choice"
 SHOWN = 20  # passages listed for a chosen theme
 RECURRING_SHOWN = 10  # reviews quoted for each recurring theme
-
-
-def _bar_chart(table: pd.DataFrame, what: str, key: str | None = None, alt_text: str = "") -> object:
-    """Documents per row as horizontal bars, most first; bars can be chosen when ``key`` is set."""
-    chart = (
-        alt.Chart(table)
-        .mark_bar()
-        .encode(
-            x=alt.X("documents:Q", title="Reviews", axis=alt.Axis(tickMinStep=1, format="d")),
-            y=alt.Y(f"{what}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
-            tooltip=[what, "documents", "passages"],
-        )
-        .properties(height=max(120, 22 * len(table)))
-    )
-    if key is None:
-        return st.altair_chart(chart, alt=alt_text)
-    pick = alt.selection_point(fields=["theme"], name="pick")
-    chart = chart.add_params(pick).encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.5)))
-    return st.altair_chart(chart, key=key, on_select="rerun", selection_mode="pick", alt=alt_text)
 
 
 def _chosen_bar(event: object) -> str | None:
@@ -82,7 +62,8 @@ def page() -> None:
     library = state.searcher().library
     if library.warning:
         st.warning(render.escape(library.warning))
-    themes = [t for t in library.themes() if t.passages]
+    with st.spinner("Counting the learning themes across the library..."):
+        themes = [t for t in library.themes() if t.passages]
     if not themes:
         st.info("No passages are tagged with a learning theme yet. Add reviews on the Library page.")
         return
@@ -102,9 +83,10 @@ def page() -> None:
             for t in themes
         ]  # fmt: skip
     )
-    event = _bar_chart(
+    event = chart_table.bar_chart(
         table, "learning theme", key="theme-chart",
-        alt_text="Bar chart: the number of reviews each learning theme appears in.",
+        alt_text="Bar chart: the number of reviews each learning theme appears in (the table below it "
+        "has the same numbers).",
     )  # fmt: skip
     bar = _chosen_bar(event)
     if bar != st.session_state.get("theme-bar"):  # a click on a bar (or off it) since last time
@@ -131,7 +113,9 @@ def page() -> None:
         [{"agency": agency_label(a), "documents": docs, "passages": n} for a, (n, docs) in spread.items()]
     )
     if not agencies.empty:
-        _bar_chart(agencies, "agency", alt_text="Bar chart: the number of reviews addressing each agency.")
+        chart_table.bar_chart(
+            agencies, "agency", alt_text="Bar chart: the number of reviews addressing each agency."
+        )
     _recurring()
 
 

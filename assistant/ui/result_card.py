@@ -1,0 +1,50 @@
+"""One search result as a card: a heading, what the review is, the passage, its status, actions.
+
+The title is a real heading (screen-reader users move between results by heading), and each
+button's name says which result it acts on ("Show in document: 2. Child J (HSCP, 2019)"), so ten
+cards never give ten identical "Show in document" buttons. Everything from a document is escaped.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.field.status_quote import quote, status_of
+from assistant.markdown_escape import escape
+from assistant.records import Hit
+from assistant.ui import more_like, pack_session, passage_view, state
+from assistant.ui.about import about_line
+from assistant.ui.marks import marked
+
+
+def _status_line(hit: Hit) -> str:
+    """'Response status: **already in place**: "The CCG have already…"'; '' for no status."""
+    status = status_of(hit.passage)
+    if status is None:
+        return ""
+    words = quote(status, hit.passage.text)
+    why = f': "{escape(words)}"' if words else ""
+    return f"Response status: **{escape(status.label)}**{why}"
+
+
+def hit_card(hit: Hit, key: str) -> None:
+    """One result: heading, about line, passage with its best sentences marked, status, actions."""
+    which = f"{hit.rank}. {hit.document.cite()}"
+    with st.container(border=True):
+        st.subheader(escape(f"{hit.rank}. {hit.citation}"), anchor=False)
+        st.caption(escape(about_line(hit.document)))
+        st.markdown(marked(hit.passage.text, hit.highlights))
+        if line := _status_line(hit):
+            st.caption(line)
+        if hit.passage.themes:
+            labels = state.searcher().library.theme_labels()
+            st.caption("Learning themes: " + escape(", ".join(labels.get(t, t) for t in hit.passage.themes)))
+        first, second, third = st.columns(3)
+        if first.button(f"Show in document: {escape(which)}", key=f"doc-{key}"):
+            passage_view.open_at(int(hit.passage.id or 0))
+        if second.button(
+            f"More like this: {escape(which)}", key=f"more-{key}", on_click=more_like.choose, args=(hit,)
+        ):
+            more_like.show()
+        if third.button(f"Add to session pack: {escape(which)}", key=f"pack-{key}"):
+            pack_session.add_hit(hit)
