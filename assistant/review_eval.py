@@ -82,9 +82,7 @@ def run(
         passage: dict[str, list[dict[str, float]]] = {}
         for query in ranked:
             found = finder.find(query.text)
-            order = unique(
-                [r.document.doc_id for r in found.reviews] + [s.doc_id for s in finder.score(query.text)]
-            )
+            order = unique([r.document.doc_id for r in found.reviews] + finder.ranked_ids(query.text))
             review.setdefault("reviews", []).append(review_metrics(order, query))  # type: ignore[arg-type]
             for mode in PASSAGE_MODES:
                 search = passage_search(mode)

@@ -22,6 +22,7 @@ import numpy as np
 from . import store
 from .doc_metadata.ages import query_groups
 from .records import Document, Filters, Hit
+from .review_ranking import Ranking, ranking
 from .review_rows import PassageOwners
 from .search import Searcher, highlight
 
@@ -88,16 +89,6 @@ class ReviewList:
         return {"query": self.query, "count": self.count, "reviews": [r.to_dict() for r in self.reviews]}
 
 
-@dataclass(frozen=True)
-class Scored:
-    """One review's numbers before the decision: what ranking and deciding read."""
-
-    doc_id: str
-    score: float
-    similarity: float
-    passages: tuple[tuple[int, float], ...]  # (passage id, passage score), best first
-
-
 class ReviewFinder:
     """Finds reviews in the library a :class:`Searcher` has open; reads its rows once."""
 
@@ -116,9 +107,12 @@ class ReviewFinder:
         self.owners = PassageOwners(self.library)
         self.vectors = self._vectors_in_owner_order()
         self.documents = {d.doc_id: d for d in self.library.documents() if d.status == "indexed"}
-        self.case_of = {
-            doc_id: case for case, ids in self.library.cases().items() for doc_id in ids
-        }  # fmt: skip
+        case_of = {doc_id: case for case, ids in self.library.cases().items() for doc_id in ids}
+        cases = sorted(set(case_of.values()))
+        self.case = np.array([cases.index(case_of[d]) if d in case_of else -1 for d in self.owners.doc_ids])
+        self.ages = [
+            set(self.documents[d].age_groups) if d in self.documents else set() for d in self.owners.doc_ids
+        ]
 
     def _vectors_in_owner_order(self) -> np.ndarray | None:
         index = self.library.vectors
@@ -133,19 +127,19 @@ class ReviewFinder:
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def score(self, query: str, filters: Filters | None = None) -> list[Scored]:
-        """Every review with an allowed passage that the query reaches, best first."""
+    def rank(self, query: str, filters: Filters | None = None) -> Ranking | None:
+        """Every review with an allowed passage, best first (None: nothing to rank)."""
         searcher = self.searcher
         query = searcher.bounded(query)
         if not query or self.vectors is None:
-            return []
+            return None
         expansion = searcher.vocabulary.expand(query)
         allowed = searcher.allowed_ids(filters)
         mask = np.ones(len(self.owners), dtype=bool)
         if allowed is not None:
             mask = np.isin(self.owners.ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
             if not mask.any():
-                return []
+                return None
         similarity = self.vectors @ searcher.encode(expansion.dense_text).reshape(-1)
         keyword = np.zeros(len(self.owners), dtype=np.float32)
         for pid, bm25 in searcher.keyword_ranking(expansion, allowed, n=len(self.owners)):
@@ -154,66 +148,60 @@ class ReviewFinder:
         if keyword.max() > 0:
             keyword /= keyword.max()
         combined = (1 - KEYWORD_WEIGHT) * similarity + KEYWORD_WEIGHT * keyword
-        combined[~mask] = -np.inf
-        return self._by_document(combined, similarity, mask)
+        return ranking(self.owners.owner, combined, similarity, mask, self.passage_threshold)
 
-    def _by_document(self, combined: np.ndarray, similarity: np.ndarray, mask: np.ndarray) -> list[Scored]:
-        order = np.argsort(-combined, kind="stable")
-        best: dict[int, list[int]] = {}
-        for at in order[: int(mask.sum())]:
-            best.setdefault(int(self.owners.owner[at]), []).append(int(at))
-        scored = []
-        for owner, rows in best.items():
-            scored.append(
-                Scored(
-                    self.owners.doc_ids[owner],
-                    float(combined[rows[0]]),
-                    float(similarity[rows].max()),
-                    tuple((int(self.owners.ids[r]), float(similarity[r])) for r in rows),
-                )
-            )
-        return sorted(scored, key=lambda s: -s.score)
+    def ranked_ids(self, query: str, filters: Filters | None = None) -> list[str]:
+        """The doc ids of every review the query reaches, best first (for evaluation)."""
+        found = self.rank(query, filters)
+        return [] if found is None else [self.owners.doc_ids[o] for o in found.owner]
 
     # -- deciding and presenting ---------------------------------------------------------------
 
     def find(self, query: str, filters: Filters | None = None) -> ReviewList:
         """Every matching review, best first, then up to ``near_misses`` that fell below the line."""
-        groups = query_groups(query)
-        seen_cases: set[str] = set()
-        matches: list[tuple[Scored, int]] = []
-        misses: list[tuple[Scored, int]] = []
-        for scored in self.score(query, filters):
-            document = self.documents.get(scored.doc_id)
-            if document is None:
-                continue
-            case = self.case_of.get(scored.doc_id)
-            if case is not None:
-                if case in seen_cases:
-                    continue  # a case counts once: its best document stands for it
-                seen_cases.add(case)
-            matching = sum(s >= self.passage_threshold for _, s in scored.passages)
-            about_ages = not groups or bool(set(groups) & set(document.age_groups))
-            if scored.similarity >= self.threshold and about_ages and matching:
-                matches.append((scored, matching))
-            elif (
-                len(misses) < self.near_miss_limit and scored.similarity >= self.threshold - NEAR_MISS_MARGIN
-            ):
-                misses.append((scored, matching))
+        found = self.rank(query, filters)
+        if found is None:
+            return ReviewList(query, (), self.searcher.query_note(query))
+        groups = set(query_groups(query))
+        about_ages = np.array([not groups or bool(groups & self.ages[o]) for o in found.owner], dtype=bool)
+        first_of_case = np.ones(len(found.owner), dtype=bool)  # a case counts once: its best stands for it
+        case = self.case[found.owner]
+        if (in_case := np.flatnonzero(case >= 0)).size:
+            first_of_case[in_case] = False
+            first_of_case[in_case[np.unique(case[in_case], return_index=True)[1]]] = True
+        known = np.array([self.owners.doc_ids[o] in self.documents for o in found.owner], dtype=bool)
+        listed = first_of_case & known
+        match = listed & (found.similarity >= self.threshold) & about_ages & (found.matching > 0)
+        near = listed & ~match & (found.similarity >= self.threshold - NEAR_MISS_MARGIN)
+        rows = [*np.flatnonzero(match), *np.flatnonzero(near)[: self.near_miss_limit]]
+        return self._reviews(query, found, rows, int(match.sum()))
+
+    def _reviews(self, query: str, found: Ranking, rows: list[int], matches: int) -> ReviewList:
         expansion = self.searcher.vocabulary.expand(self.searcher.bounded(query))
-        reviews = [
-            self._review(n, scored, matching, n <= len(matches), expansion)
-            for n, (scored, matching) in enumerate([*matches, *misses], start=1)
-        ]
+        chosen = [self._evidence(found, row) for row in rows]
+        wanted = [pid for ids in chosen for pid, _ in ids]
+        passages = {
+            p.id: p for at in range(0, len(wanted), 900) for p in self.library.passages(wanted[at : at + 900])
+        }
+        reviews = []
+        for n, (row, ids) in enumerate(zip(rows, chosen, strict=True), start=1):
+            document = self.documents[self.owners.doc_ids[found.owner[row]]]
+            evidence = tuple(
+                Hit(k, s, passages[pid], document, highlight(passages[pid].text, expansion), s)
+                for k, (pid, s) in enumerate(ids, start=1)
+                if pid in passages
+            )
+            reviews.append(
+                Review(n, document, float(found.score[row]), float(found.similarity[row]), n <= matches,
+                       int(found.matching[row]), evidence)
+            )  # fmt: skip
         return ReviewList(query, tuple(reviews), self.searcher.query_note(query))
 
-    def _review(self, rank: int, scored: Scored, matching: int, match: bool, expansion: Any) -> Review:
-        document = self.documents[scored.doc_id]
-        strong = [(pid, s) for pid, s in scored.passages if s >= self.passage_threshold]
-        chosen = (strong or list(scored.passages))[:EVIDENCE]
-        passages = {p.id: p for p in self.library.passages([pid for pid, _ in chosen])}
-        evidence = tuple(
-            Hit(n, s, passages[pid], document, highlight(passages[pid].text, expansion), s)
-            for n, (pid, s) in enumerate(chosen, start=1)
-            if pid in passages
-        )
-        return Review(rank, document, scored.score, scored.similarity, match, matching, evidence)
+    def _evidence(self, found: Ranking, row: int) -> list[tuple[int, float]]:
+        """Its strongest passages that reach the passage line (its best one when none does)."""
+        top = [
+            (int(self.owners.ids[r]), float(found.passage_similarity[r]))
+            for r in found.passages(row, 2 * EVIDENCE)
+        ]
+        strong = [(pid, s) for pid, s in top if s >= self.passage_threshold]
+        return (strong or top)[:EVIDENCE]

@@ -102,3 +102,20 @@ def passages(searcher: Searcher, query: str, filters: Filters) -> None:
     if more and shown < MAX_PASSAGES and st.button("More results", key="more-passages"):
         st.session_state[key] = shown + PAGE_SIZE
         st.rerun()
+
+
+VIEW = "search-view"  # the Search page's Reviews / Passages switch
+THEME_NOTE = (
+    "This count is of reviews with at least one passage tagged with the theme (tags look at single"
+    ' passages and are generous). "Which reviews" on the Search page decides per review whether it'
+    " is about the topic, for precision first, so its count is usually smaller."
+)
+
+
+def theme_link(label: str) -> None:
+    """On the Themes page: how its count relates to the decision, and a way to the reviews."""
+    st.caption(THEME_NOTE)
+    if st.button("Which reviews are about this?", key=f"theme-reviews-{label}"):
+        st.session_state["query"] = label
+        st.session_state[VIEW] = "Reviews"
+        st.switch_page(render.SEARCH_PAGE)
