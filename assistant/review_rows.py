@@ -32,3 +32,12 @@ def document_texts(library: Library) -> dict[str, str]:
     """doc id → its whole cleaned text, for every indexed document (the whole-report baseline)."""
     rows = library.db.execute("SELECT doc_id, text FROM documents WHERE status = 'indexed'")
     return {row[0]: row[1] for row in rows}
+
+
+def passages_containing(library: Library, term: str, limit: int) -> list[int]:
+    """Ids of the passages holding ``term`` (FTS5, Porter-stemmed as the index is), at most ``limit``."""
+    phrase = '"' + term.replace('"', " ") + '"'
+    rows = library.db.execute(
+        "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?", (phrase, limit)
+    )
+    return [row[0] for row in rows]

@@ -20,14 +20,15 @@ from typing import Any
 import numpy as np
 
 from . import store
-from .doc_metadata.ages import query_groups
+from .doc_metadata.ages import QUERY_WORDS, query_groups
 from .records import Document, Filters, Hit
 from .review_ranking import Ranking, ranking
-from .review_rows import PassageOwners
-from .search import Searcher, highlight
+from .review_rows import PassageOwners, passages_containing
+from .search import Searcher, content_words, highlight
 
-MATCH_THRESHOLD = 0.5  # best passage similarity a matching review reaches (measured: README)
-PASSAGE_THRESHOLD = 0.4  # similarity from which a passage counts as one that matches
+MATCH_THRESHOLD = 0.35  # best passage similarity a matching review reaches (measured: README)
+PASSAGE_THRESHOLD = MATCH_THRESHOLD  # similarity from which a passage counts as one that matches
+COVERAGE = 0.7  # share of the query's words (weighted by rarity) a matching review must hold
 KEYWORD_WEIGHT = 0.3  # share of the (query-normalised) BM25 score in a review's ranking score
 NEAR_MISSES = 20
 NEAR_MISS_MARGIN = 0.15  # a near miss is at most this far below the line (nonsense gets none)
@@ -171,10 +172,35 @@ class ReviewFinder:
             first_of_case[in_case[np.unique(case[in_case], return_index=True)[1]]] = True
         known = np.array([self.owners.doc_ids[o] in self.documents for o in found.owner], dtype=bool)
         listed = first_of_case & known
-        match = listed & (found.similarity >= self.threshold) & about_ages & (found.matching > 0)
+        about_words = self.coverage(query)[found.owner] >= COVERAGE
+        match = (
+            listed & (found.similarity >= self.threshold) & about_ages & about_words & (found.matching > 0)
+        )
         near = listed & ~match & (found.similarity >= self.threshold - NEAR_MISS_MARGIN)
         rows = [*np.flatnonzero(match), *np.flatnonzero(near)[: self.near_miss_limit]]
         return self._reviews(query, found, rows, int(match.sum()))
+
+    def coverage(self, query: str) -> np.ndarray:
+        """Per document: the share of the query's words it holds, each word weighted by its rarity
+        (inverse document frequency), age words left out (ages are decided from the documents)."""
+        text = self.searcher.bounded(query)
+        for pattern, _ in QUERY_WORDS:
+            text = pattern.sub(" ", text)
+        terms = list(dict.fromkeys(content_words(text)))[: self.searcher.max_query_terms]
+        documents = len(self.owners.doc_ids)
+        held = np.zeros(documents)
+        total = 0.0
+        for term in terms:
+            rows = [
+                self.owners.position[p] for p in passages_containing(self.library, term, len(self.owners))
+            ]
+            if not rows:
+                continue  # a word no review holds tells none apart (nonsense gets no match by meaning)
+            owners = np.unique(self.owners.owner[rows])
+            weight = max(0.0, float(np.log(documents / (1 + len(owners)))))
+            held[owners] += weight
+            total += weight
+        return held / total if total else np.ones(documents)
 
     def _reviews(self, query: str, found: Ranking, rows: list[int], matches: int) -> ReviewList:
         expansion = self.searcher.vocabulary.expand(self.searcher.bounded(query))
