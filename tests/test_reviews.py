@@ -125,3 +125,27 @@ def test_metrics_for_review_and_passage_level():
     assert passage_metrics(["a", "a", "c"], query)["p@10"] == 0.2
     assert kappa({"a", "b"}, {"a", "b"}, {"a", "b", "c", "x"}) == 1.0
     assert kappa({"a"}, {"b"}, {"a", "b"}) < 0
+
+
+@pytest.fixture(scope="module")
+def real_finder(tmp_path_factory, real_embedder):
+    from assistant.settings import Settings
+
+    from .conftest import CORPUS
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("real-reviews") / "index")
+    ingest([CORPUS], settings, real_embedder)
+    library = Library.open(settings.index_dir)
+    yield ReviewFinder(Searcher(library, real_embedder))  # the calibrated line, the real model
+    library.close()
+
+
+@pytest.mark.slow
+def test_bath_safety_on_the_seeds_is_one_review_with_its_evidence(real_finder):
+    found = real_finder.find("bath safety")
+    assert found.count == 1
+    (review,) = found.matches
+    assert review.document.doc_id == "child-i-hscb" and review.rank == 1
+    assert any("unattended while bathing" in h.passage.text for h in review.evidence)
+    assert review.evidence[0].citation.startswith("Child 'I' (HSCB)")
+    assert real_finder.find("xyzzy plugh frobnicate").count == 0
