@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ingest as ingest_mod
-from . import pack_cli
+from . import pack_cli, review_cli
 from .doc_metadata.ages import GROUPS as AGE_GROUPS
 from .errors import AssistantError, LibraryBusy, LibraryOutdated, UsageError
 from .library import Library, current_generation
@@ -371,6 +371,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _print_json(fields) if args.json else print("\n".join(metadata_eval.lines(fields)))
         return 0
     settings = Settings.from_env(index_dir=args.index or Path("index-eval"), model=args.model)
+    if args.reviews:
+        from . import review_eval
+
+        found = review_eval.measure(settings, _embedder(settings), review_eval.cache_dir(settings.index_dir))
+        _print_json(found) if args.json else print("\n".join(review_eval.lines(found)))
+        return 0
     report = evaluation.run(settings, _embedder(settings), use_pfd=not args.seeds_only)
     report["metadata"] = fields
     if args.json:
@@ -407,10 +413,34 @@ def _score(value: float | None) -> str:
     return "  n/a" if value is None else f"{value:.3f}"
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from . import bench
+def cmd_reviews(args: argparse.Namespace) -> int:
+    from . import review_cli
 
     settings = _settings(args)
+    if args.queries_file:
+        queries = _lines(args.queries_file, "--queries-file")
+    elif args.query:
+        queries = [printable(" ".join(args.query))]
+    else:
+        raise UsageError("give a QUERY or --queries-file FILE")
+    embedder = _embedder(settings)
+    library = Library.open(settings.index_dir, embedder.name, embedder.dimension)
+    filters = _filters(args)
+    if unknown := set(filters.themes) - set(library.theme_labels()):
+        raise AssistantError(
+            f"unknown theme {sorted(unknown)[0]!r}; `python -m assistant themes` lists the themes"
+        )
+    return review_cli.run(args, settings, embedder, library, filters, queries)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from . import bench, review_bench
+
+    settings = _settings(args)
+    if args.reviews:
+        found = review_bench.run(_embedder(settings), rounds=args.rounds)
+        _print_json(found) if args.json else print(review_bench.line(found))
+        return 0
     sizes = tuple(int(s) for s in args.sizes.split(","))
     report = bench.run(_embedder(settings), sizes, settings.approximate_above, args.rounds)
     if args.json:
@@ -470,6 +500,20 @@ def _writes(parser: argparse.ArgumentParser) -> None:
         "--no-wait", dest="wait", action="store_const", const=0.0,
         help="when another process is changing the library, say so and stop at once (exit 4)",
     )  # fmt: skip
+
+
+def _filter_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--doc", action="append", help="only this document id (repeatable)")
+    p.add_argument("--partnership", action="append", help="only this partnership (repeatable)")
+    p.add_argument("--year", type=int, action="append", help="only this publication year (repeatable)")
+    p.add_argument("--agency", action="append", help="only passages addressing this agency (repeatable)")
+    p.add_argument("--review-type", action="append", help="only this review type (repeatable)")
+    p.add_argument("--theme", action="append", help="only passages with this learning theme id (repeatable)")
+    p.add_argument(
+        "--age-group", action="append", choices=AGE_GROUPS, help="only documents about this age group"
+    )
+    p.add_argument("--year-from", type=int, metavar="YEAR", help="only documents published in or after YEAR")
+    p.add_argument("--year-to", type=int, metavar="YEAR", help="only documents published in or before YEAR")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -539,19 +583,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=MODES, default="hybrid", help="hybrid (default), keyword, dense, rrf")
     p.add_argument("--more-like", action="store_true", help="QUERY is a passage id: find similar passages")
     p.add_argument("--model", help="embedding model (must match the library)")
-    p.add_argument("--doc", action="append", help="only this document id (repeatable)")
-    p.add_argument("--partnership", action="append", help="only this partnership (repeatable)")
-    p.add_argument("--year", type=int, action="append", help="only this publication year (repeatable)")
-    p.add_argument("--agency", action="append", help="only passages addressing this agency (repeatable)")
-    p.add_argument("--review-type", action="append", help="only this review type (repeatable)")
-    p.add_argument("--theme", action="append", help="only passages with this learning theme id (repeatable)")
-    p.add_argument(
-        "--age-group", action="append", choices=AGE_GROUPS, help="only documents about this age group"
-    )
-    p.add_argument("--year-from", type=int, metavar="YEAR", help="only documents published in or after YEAR")
-    p.add_argument("--year-to", type=int, metavar="YEAR", help="only documents published in or before YEAR")
+    _filter_arguments(p)
     _common(p)
     p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("reviews", help="which reviews address a topic: counted, with evidence")
+    review_cli.add_arguments(p)
+    _filter_arguments(p)
+    _common(p)
+    p.set_defaults(run=cmd_reviews)
 
     p = sub.add_parser("themes", help="learning themes with passage and document counts")
     p.add_argument(
@@ -585,11 +625,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--metadata", action="store_true", help="only the fields read from documents' text (no model)"
     )
+    p.add_argument(
+        "--reviews", action="store_true",
+        help="only 'which reviews' on the PFD reports, beside its two baselines",
+    )  # fmt: skip
     _common(p)
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("bench", help="measure search latency at 1k, 10k and 100k passages")
     p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated passage counts")
+    p.add_argument("--reviews", action="store_true", help="time 'reviews' over 5,000 documents instead")
     p.add_argument("--rounds", type=int, default=3, help="times each query is run per size")
     p.add_argument("--model", help="embedding model")
     _common(p)
@@ -602,6 +647,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _terminated(signum: int, _frame: Any) -> None:
     """SIGTERM ends a command like Ctrl-C does, so a writer removes its temporary folder."""
     raise KeyboardInterrupt
+
+
 def _pack_command(
     function: Callable[..., int], needs_embedder: bool = False
 ) -> Callable[[argparse.Namespace], int]:

@@ -79,3 +79,11 @@ def run(embedder: Embedder, documents: int = DOCUMENTS, rounds: int = 3) -> dict
         "reviews_ms": timing,
         "matches_per_query_max": max(counts),
     }
+
+
+def line(report: dict[str, Any]) -> str:
+    ms = report["reviews_ms"]
+    return (
+        f"reviews over {report['documents']:,} documents / {report['passages']:,} passages:"
+        f" p50 {ms['p50']} ms, p95 {ms['p95']} ms (opening the finder {report['open_finder_s']} s)"
+    )

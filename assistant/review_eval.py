@@ -146,3 +146,26 @@ def measure(settings: Any, embedder: Any, cache: Any = None) -> dict[str, Any]:
         return run(finder, review_labels.load(reports), texts, chunks)
     finally:
         library.close()
+
+
+def cache_dir(index_dir: Any) -> Any:
+    """Where the naive baseline keeps its chunk vectors: beside the library, never inside it."""
+    from pathlib import Path
+
+    index_dir = Path(index_dir)
+    return index_dir.parent / f"{index_dir.name}-baselines"
+
+
+def lines(report: dict[str, Any]) -> list[str]:
+    out = []
+    for split, part in report.items():
+        out.append(f"{split}: {part['queries']} queries")
+        for level in ("review_level", "passage_level"):
+            out.append(f"  {level.replace('_', ' '):<14} {'mode':<20} {'P@10':>6} {'MRR':>6} {'nDCG@10':>8}")
+            for mode, m in part[level].items():
+                out.append(f"  {'':<14} {mode:<20} {m['p@10']:>6.3f} {m['mrr']:>6.3f} {m['ndcg@10']:>8.3f}")
+        d = part["decision"]
+        out.append(f"  decision: precision {d['precision']}, recall {d['recall']}")
+        for text, k in part["kappa_child_suicide"].items():
+            out.append(f"  kappa vs the child-suicide screen, {text!r}: {k}")
+    return out

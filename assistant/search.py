@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,7 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text)]
 
 
+@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A light suffix stripper, enough to match 'storing' with 'storage' and 'stored'."""
     word = word.lower().strip("'")

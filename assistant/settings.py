@@ -66,8 +66,10 @@ class Settings:
         max=50_000_000,
     )
     max_passages_per_file: int = _setting(
-        5000, "Most passages one file may be cut into; a file with more fails with its reason.",
-        min=1, max=200_000,
+        5000,
+        "Most passages one file may be cut into; a file with more fails with its reason.",
+        min=1,
+        max=200_000,
     )
     min_chars_per_page: int = _setting(
         25,
@@ -106,6 +108,13 @@ class Settings:
     )
     answer_threshold: float = _setting(
         0.45, "Least similarity of the best passage for an answer; below it, 'not found'.", min=-1.0, max=1.0
+    )
+    reviews_threshold: float = _setting(
+        0.35,
+        "Least similarity of a review's best passage for 'reviews' to count it as about the topic"
+        " (it must also hold most of the query's words); measured for precision first.",
+        min=-1.0,
+        max=1.0,
     )
     llm_url: str = _setting(
         "",
@@ -179,6 +188,7 @@ class Settings:
     @property
     def packs_mode(self) -> str:
         return self.uploads if self.packs == "like-uploads" else self.packs
+
     # The reading limits were once for PDFs only; the old names still work, in code and environment.
     @property
     def pdf_timeout_s(self) -> float:
