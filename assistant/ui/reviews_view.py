@@ -83,8 +83,7 @@ def passages(searcher: Searcher, query: str, filters: Filters) -> None:
     hits = searcher.search(query, k=shown + 1, filters=filters)
     more, hits = len(hits) > shown, hits[:shown]
     if not hits:
-        st.info("No passages match. Try other words, or fewer filters.")
-        return
+        return  # the page has said so
     st.caption(f"Passages 1-{len(hits)}{' (more below)' if more else ''}, grouped by review.")
     best = max(h.score for h in hits) or 1.0
     groups: dict[str, list[Hit]] = {}

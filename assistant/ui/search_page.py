@@ -7,7 +7,7 @@ import streamlit as st
 from assistant.agencies import label as agency_label
 from assistant.doc_metadata.ages import LABELS as AGE_LABELS
 from assistant.records import Filters
-from assistant.ui import pack_session, render, state
+from assistant.ui import pack_session, render, reviews_view, state
 
 TOPICS = ["bath safety", "GP record storage", "domestic abuse", "parental mental health", "housing",
           "information sharing", "training"]  # fmt: skip
@@ -56,7 +56,11 @@ def page() -> None:
     query = st.text_input(
         "Search for learning", key="query", placeholder="e.g. bath safety, GP record storage"
     )
+    view = st.radio("Show", ("Passages", "Reviews"), horizontal=True, key=reviews_view.VIEW)
     more_like = st.session_state.get("more_like")
+    if more_like is None and query and view == "Reviews":
+        reviews_view.reviews(query, filters)  # which reviews, counted, with their evidence
+        return
     if more_like is not None:
         st.info("Showing passages like the one you chose.")
         if st.button("Back to the search"):
@@ -64,7 +68,7 @@ def page() -> None:
             st.rerun()
         hits = searcher.more_like(int(more_like), k=10, filters=filters)
     elif query:
-        hits = searcher.search(query, k=10, filters=filters)
+        hits = searcher.search(query, k=1, filters=filters)  # is there anything: passages below
     else:
         st.write(f"{len(titles)} reviews, {library.passage_count} passages in the library.")
         return
@@ -74,6 +78,9 @@ def page() -> None:
         "Start a briefing from these results", key="start-briefing", help=pack_session.START_HELP
     ):
         pack_session.start_from_query(query, filters)
+    if more_like is None:
+        reviews_view.passages(searcher, query, filters)  # paged, grouped by review
+        return
     for hit in hits:
         render.hit_card(hit, key=f"{hit.passage.id}")
 
