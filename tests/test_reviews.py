@@ -8,14 +8,14 @@ import io
 
 import pytest
 
-from assistant.ingest import ingest
 from assistant.library import Library
+from assistant.library.ingest import ingest
+from assistant.quality.review_eval import kappa, passage_metrics, review_metrics
+from assistant.quality.review_labels import Judged
 from assistant.records import Filters
-from assistant.review_eval import kappa, passage_metrics, review_metrics
-from assistant.review_export import CSV_COLUMNS, inert, lines, to_csv
-from assistant.review_labels import Judged
-from assistant.reviews import ReviewFinder
-from assistant.search import Searcher
+from assistant.search.review_export import CSV_COLUMNS, inert, lines, to_csv
+from assistant.search.reviews import ReviewFinder
+from assistant.search.searcher import Searcher
 
 from .test_ages_and_cases import RESPONSE, REVIEW, TEEN
 

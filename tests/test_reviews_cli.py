@@ -7,20 +7,19 @@ import json
 
 import pytest
 
-from assistant import cli
-from assistant.ingest import ingest
+from assistant.cli import main as cli
+from assistant.library.ingest import ingest
 
 from .conftest import CORPUS
 
 
 @pytest.fixture
 def run(monkeypatch, fake_embedder, capsys, settings):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
     monkeypatch.setenv("ASSISTANT_REVIEWS_THRESHOLD", "0.3")  # the fake embedder's scale
     ingest([CORPUS], settings, fake_embedder)
 
     def invoke(*argv: str) -> tuple[int, str, str]:
-        code = cli.main([*argv, "--index", str(settings.index_dir)])
+        code = cli.main([*argv, "--index", str(settings.index_dir)], embedder=fake_embedder)
         out, err = capsys.readouterr()
         return code, out, err
 

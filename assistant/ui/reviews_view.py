@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..records import Filters, Hit
-from ..review_export import to_csv
-from ..reviews import Review, ReviewFinder
-from ..search import Searcher
-from . import render, state
-from .about import about_line
+from assistant.records import Filters, Hit
+from assistant.search.review_export import to_csv
+from assistant.search.reviews import Review, ReviewFinder
+from assistant.search.searcher import Searcher
+from assistant.ui import render, state
+from assistant.ui.about import about_line
 
 PAGE_SIZE = 10
 MAX_PASSAGES = 200  # "more results" stops here: past it, the reviews view is the better tool
