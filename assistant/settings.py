@@ -116,6 +116,13 @@ class Settings:
     answer_threshold: float = _setting(
         0.45, "Least similarity of the best passage for an answer; below it, 'not found'.", min=-1.0, max=1.0
     )
+    reviews_threshold: float = _setting(
+        0.35,
+        "Least similarity of a review's best passage for 'reviews' to count it as about the topic"
+        " (it must also hold most of the query's words); measured for precision first.",
+        min=-1.0,
+        max=1.0,
+    )
     llm_url: str = _setting(
         "",
         "OpenAI-compatible chat endpoint (http:// or https://) for optional generative answers;"

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.cli import library_commands, quality_commands, search_commands
+from assistant.cli import library_commands, quality_commands, reviews_command, search_commands
 from assistant.cli import packs as pack_cli
 from assistant.cli.common import (  # noqa: F401 - the exit codes are part of this module's interface
     EXIT_BUSY,
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     library_commands.add_parsers(sub)
     search_commands.add_parsers(sub)
+    reviews_command.add_parser(sub)
     quality_commands.add_parsers(sub)
     pack_cli.add_parser(sub, common, _pack_command)
     return parser

@@ -18,6 +18,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.metadata:
         print_json(fields) if args.json else print("\n".join(metadata_eval.lines(fields)))
         return 0
+    if args.reviews:
+        from assistant.quality import review_eval
+
+        found = review_eval.measure(
+            settings, embedder_for(args, settings), review_eval.cache_dir(settings.index_dir)
+        )
+        print_json(found) if args.json else print("\n".join(review_eval.lines(found)))
+        return 0
     report = evaluation.run(settings, embedder_for(args, settings), use_pfd=not args.seeds_only)
     report["metadata"] = fields
     if args.json:
@@ -58,6 +66,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from assistant.quality import bench
 
     settings = settings_for(args)
+    if args.reviews:
+        from assistant.quality import review_bench
+
+        timed = review_bench.run(embedder_for(args, settings), rounds=args.rounds)
+        print_json(timed) if args.json else print(review_bench.line(timed))
+        return 0
     sizes = tuple(int(s) for s in args.sizes.split(","))
     report = bench.run(embedder_for(args, settings), sizes, settings.approximate_above, args.rounds)
     if args.json:
@@ -88,10 +102,16 @@ def add_parsers(sub: Any) -> None:
         "--metadata", action="store_true", help="only the fields read from documents' text (no model)"
     )
     common(p)
+    p.add_argument(
+        "--reviews",
+        action="store_true",
+        help="only 'which reviews' on the PFD reports, beside its two baselines",
+    )
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("bench", help="measure search latency at 1k, 10k and 100k passages")
     p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated passage counts")
+    p.add_argument("--reviews", action="store_true", help="time 'reviews' over 5,000 documents instead")
     p.add_argument("--rounds", type=int, default=3, help="times each query is run per size")
     p.add_argument("--model", help="embedding model")
     common(p)

@@ -151,14 +151,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parsers(sub: Any) -> None:
-    p = sub.add_parser("search", help="find cited passages")
-    p.add_argument("query", nargs="*", metavar="QUERY")
-    p.add_argument("--queries-file", type=Path, help="one query per line; JSON Lines out")
-    p.add_argument("--k", type=positive, default=10, help="results per query (default 10)")
-    p.add_argument("--mode", choices=MODES, default="hybrid", help="hybrid (default), keyword, dense, rrf")
-    p.add_argument("--more-like", action="store_true", help="QUERY is a passage id: find similar passages")
-    p.add_argument("--model", help="embedding model (must match the library)")
+def filter_arguments(p: Any) -> None:
     p.add_argument("--doc", action="append", help="only this document id (repeatable)")
     p.add_argument("--partnership", action="append", help="only this partnership (repeatable)")
     p.add_argument("--year", type=int, action="append", help="only this publication year (repeatable)")
@@ -170,6 +163,17 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("--year-from", type=int, metavar="YEAR", help="only documents published in or after YEAR")
     p.add_argument("--year-to", type=int, metavar="YEAR", help="only documents published in or before YEAR")
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser("search", help="find cited passages")
+    p.add_argument("query", nargs="*", metavar="QUERY")
+    p.add_argument("--queries-file", type=Path, help="one query per line; JSON Lines out")
+    p.add_argument("--k", type=positive, default=10, help="results per query (default 10)")
+    p.add_argument("--mode", choices=MODES, default="hybrid", help="hybrid (default), keyword, dense, rrf")
+    p.add_argument("--more-like", action="store_true", help="QUERY is a passage id: find similar passages")
+    p.add_argument("--model", help="embedding model (must match the library)")
+    filter_arguments(p)
     common(p)
     p.set_defaults(run=cmd_search)
 

@@ -9,6 +9,7 @@ that a wider search would have filled.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 

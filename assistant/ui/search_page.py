@@ -8,7 +8,7 @@ from assistant.documents.doc_metadata.ages import LABELS as AGE_LABELS
 from assistant.field.agencies import label as agency_label
 from assistant.field.suggested_topics import suggested
 from assistant.records import Filters
-from assistant.ui import more_like, pack_session, render, state
+from assistant.ui import more_like, pack_session, render, reviews_view, state
 
 
 def _filters(facets: dict[str, dict[str, int]], titles: dict[str, str], themes: dict[str, str]) -> Filters:
@@ -60,12 +60,16 @@ def page() -> None:
         "Search for learning", key="query", placeholder="e.g. " + ", ".join(topics[:2]) if topics else None,
         on_change=more_like.clear,
     )  # fmt: skip
+    view = st.radio("Show", ("Passages", "Reviews"), horizontal=True, key=reviews_view.VIEW)
     like = more_like.current()
+    if like is None and query and view == "Reviews":
+        reviews_view.reviews(query, filters)  # which reviews, counted, with their evidence
+        return
     if like is not None:
         st.info(f"Passages like {render.escape(str(like['about']))}. A new search replaces this list.")
         hits = searcher.more_like(int(like["id"]), k=10, filters=filters)  # type: ignore[call-overload]
     elif query:
-        hits = searcher.search(query, k=10, filters=filters)
+        hits = searcher.search(query, k=1, filters=filters)  # is there anything: passages below
     else:
         st.write(f"{len(titles)} reviews, {library.passage_count} passages in the library.")
         return
@@ -75,6 +79,9 @@ def page() -> None:
         "Start a briefing from these results", key="start-briefing", help=pack_session.START_HELP
     ):
         pack_session.start_from_query(query, filters)
+    if like is None:
+        reviews_view.passages(searcher, query, filters)  # paged, grouped by review
+        return
     for hit in hits:
         render.hit_card(hit, key=f"{hit.passage.id}")
 

@@ -12,7 +12,7 @@ import streamlit as st
 from assistant.field.agencies import label as agency_label
 from assistant.records import Passage
 from assistant.search.listing import as_hits
-from assistant.ui import chart_table, pack_session, render, state
+from assistant.ui import chart_table, pack_session, render, reviews_view, state
 
 CHOICE = "theme-choice"
 SHOWN = 20  # passages listed for a chosen theme
@@ -106,6 +106,7 @@ def page() -> None:
         _passage_cards(library.theme_passages(choice, limit=SHOWN), f"theme-{choice}")
         if total > SHOWN:
             st.caption(f"The {SHOWN} most strongly tagged are shown; filter Search by this theme for all.")
+        reviews_view.theme_link(labels[choice])
 
     st.header("Agencies across the reviews")
     spread = library.agency_spread()

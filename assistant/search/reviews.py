@@ -1,0 +1,233 @@
+"""A query → every review that addresses it, best first, with a calibrated "is it about this" line.
+
+Passage search answers "the best ten passages"; this answers "which reviews, how many, where in
+each". Every passage the filters allow is scored, none cut off by a candidate pool: its cosine
+similarity to the query (exact, every vector) and its BM25 score (every keyword match). A review
+scores by its best passage; its strongest passages are its evidence.
+
+The decision ``match`` (the review is about the topic) is a line on the review's best similarity,
+measured for precision first on labelled PFD queries (README, ``eval/reviews.toml``); reviews below
+it are near misses, listed after the matches and never counted. A topic that names an age group
+("child suicide", "teenagers who ...") also needs the review to be about someone of that age.
+Documents of one case (a review and its response) count once: the best of them stands for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assistant.documents.doc_metadata.ages import QUERY_WORDS, query_groups
+from assistant.library import store
+from assistant.library.review_rows import PassageOwners, passages_containing
+from assistant.records import Document, Filters, Hit
+from assistant.search.review_ranking import Ranking, ranking
+from assistant.search.searcher import Searcher, content_words, highlight
+
+MATCH_THRESHOLD = 0.35  # best passage similarity a matching review reaches (measured: README)
+PASSAGE_THRESHOLD = MATCH_THRESHOLD  # similarity from which a passage counts as one that matches
+COVERAGE = 0.7  # share of the query's words (weighted by rarity) a matching review must hold
+KEYWORD_WEIGHT = 0.3  # share of the (query-normalised) BM25 score in a review's ranking score
+NEAR_MISSES = 20
+NEAR_MISS_MARGIN = 0.15  # a near miss is at most this far below the line (nonsense gets none)
+EVIDENCE = 3
+
+
+@dataclass(frozen=True)
+class Review:
+    rank: int
+    document: Document
+    score: float
+    similarity: float  # the best passage's cosine similarity to the query
+    match: bool
+    matching_passages: int
+    evidence: tuple[Hit, ...]  # its strongest passages, best first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "doc_id": self.document.doc_id,
+            "title": self.document.title,
+            "source": self.document.source,
+            "score": round(self.score, 4),
+            "match": self.match,
+            "matching_passages": self.matching_passages,
+            "evidence": [
+                {
+                    "passage_id": h.passage.id,
+                    "text": h.passage.text,
+                    "citation": h.citation,
+                    "page": h.page,
+                    "section": h.passage.section,
+                    "highlights": [list(span) for span in h.highlights],
+                }
+                for h in self.evidence
+            ],  # fmt: skip
+        }
+
+
+@dataclass(frozen=True)
+class ReviewList:
+    query: str
+    reviews: tuple[Review, ...]  # the matches, then up to NEAR_MISSES near misses
+    note: str | None = None  # what the person should know about the query (e.g. it was cut)
+
+    @property
+    def count(self) -> int:
+        return sum(r.match for r in self.reviews)
+
+    @property
+    def matches(self) -> list[Review]:
+        return [r for r in self.reviews if r.match]
+
+    @property
+    def near_misses(self) -> list[Review]:
+        return [r for r in self.reviews if not r.match]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "count": self.count, "reviews": [r.to_dict() for r in self.reviews]}
+
+
+class ReviewFinder:
+    """Finds reviews in the library a :class:`Searcher` has open; reads its rows once."""
+
+    def __init__(
+        self,
+        searcher: Searcher,
+        threshold: float = MATCH_THRESHOLD,
+        passage_threshold: float = PASSAGE_THRESHOLD,
+        near_misses: int = NEAR_MISSES,
+    ):
+        self.searcher = searcher
+        self.library = searcher.library
+        self.threshold = threshold
+        self.passage_threshold = passage_threshold
+        self.near_miss_limit = near_misses
+        self.owners = PassageOwners(self.library)
+        self.vectors = self._vectors_in_owner_order()
+        self.documents = {d.doc_id: d for d in self.library.documents() if d.status == "indexed"}
+        case_of = {doc_id: case for case, ids in self.library.cases().items() for doc_id in ids}
+        cases = sorted(set(case_of.values()))
+        self.case = np.array([cases.index(case_of[d]) if d in case_of else -1 for d in self.owners.doc_ids])
+        self.ages = [
+            set(self.documents[d].age_groups) if d in self.documents else set() for d in self.owners.doc_ids
+        ]
+
+    def _vectors_in_owner_order(self) -> np.ndarray | None:
+        index = self.library.vectors
+        if index is None or index.ntotal == 0 or len(self.owners) == 0:
+            return None
+        ids, vectors = store.all_vectors(index)
+        row = {int(pid): n for n, pid in enumerate(ids)}
+        order = [row.get(int(pid), -1) for pid in self.owners.ids]
+        if min(order) < 0:
+            raise ValueError("the library's vectors and passages disagree: rebuild the index")
+        return np.ascontiguousarray(vectors[order], dtype=np.float32)
+
+    # -- scoring -------------------------------------------------------------------------------
+
+    def rank(self, query: str, filters: Filters | None = None) -> Ranking | None:
+        """Every review with an allowed passage, best first (None: nothing to rank)."""
+        searcher = self.searcher
+        query = searcher.bounded(query)
+        if not query or self.vectors is None:
+            return None
+        expansion = searcher.vocabulary.expand(query)
+        allowed = searcher.allowed_ids(filters)
+        mask = np.ones(len(self.owners), dtype=bool)
+        if allowed is not None:
+            mask = np.isin(self.owners.ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+            if not mask.any():
+                return None
+        similarity = self.vectors @ searcher.encode(expansion.dense_text).reshape(-1)
+        keyword = np.zeros(len(self.owners), dtype=np.float32)
+        for pid, bm25 in searcher.keyword_ranking(expansion, allowed, n=len(self.owners)):
+            if (at := self.owners.position.get(pid)) is not None:
+                keyword[at] = bm25
+        if keyword.max() > 0:
+            keyword /= keyword.max()
+        combined = (1 - KEYWORD_WEIGHT) * similarity + KEYWORD_WEIGHT * keyword
+        return ranking(self.owners.owner, combined, similarity, mask, self.passage_threshold)
+
+    def ranked_ids(self, query: str, filters: Filters | None = None) -> list[str]:
+        """The doc ids of every review the query reaches, best first (for evaluation)."""
+        found = self.rank(query, filters)
+        return [] if found is None else [self.owners.doc_ids[o] for o in found.owner]
+
+    # -- deciding and presenting ---------------------------------------------------------------
+
+    def find(self, query: str, filters: Filters | None = None) -> ReviewList:
+        """Every matching review, best first, then up to ``near_misses`` that fell below the line."""
+        found = self.rank(query, filters)
+        if found is None:
+            return ReviewList(query, (), self.searcher.query_note(query))
+        groups = set(query_groups(query))
+        about_ages = np.array([not groups or bool(groups & self.ages[o]) for o in found.owner], dtype=bool)
+        first_of_case = np.ones(len(found.owner), dtype=bool)  # a case counts once: its best stands for it
+        case = self.case[found.owner]
+        if (in_case := np.flatnonzero(case >= 0)).size:
+            first_of_case[in_case] = False
+            first_of_case[in_case[np.unique(case[in_case], return_index=True)[1]]] = True
+        known = np.array([self.owners.doc_ids[o] in self.documents for o in found.owner], dtype=bool)
+        listed = first_of_case & known
+        about_words = self.coverage(query)[found.owner] >= COVERAGE
+        match = (
+            listed & (found.similarity >= self.threshold) & about_ages & about_words & (found.matching > 0)
+        )
+        near = listed & ~match & (found.similarity >= self.threshold - NEAR_MISS_MARGIN)
+        rows = [*np.flatnonzero(match), *np.flatnonzero(near)[: self.near_miss_limit]]
+        return self._reviews(query, found, rows, int(match.sum()))
+
+    def coverage(self, query: str) -> np.ndarray:
+        """Per document: the share of the query's words it holds, each word weighted by its rarity
+        (inverse document frequency), age words left out (ages are decided from the documents)."""
+        text = self.searcher.bounded(query)
+        for pattern, _ in QUERY_WORDS:
+            text = pattern.sub(" ", text)
+        terms = list(dict.fromkeys(content_words(text)))[: self.searcher.max_query_terms]
+        documents = len(self.owners.doc_ids)
+        held = np.zeros(documents)
+        total = 0.0
+        for term in terms:
+            rows = [
+                self.owners.position[p] for p in passages_containing(self.library, term, len(self.owners))
+            ]
+            if not rows:
+                continue  # a word no review holds tells none apart (nonsense gets no match by meaning)
+            owners = np.unique(self.owners.owner[rows])
+            weight = max(0.0, float(np.log(documents / (1 + len(owners)))))
+            held[owners] += weight
+            total += weight
+        return held / total if total else np.ones(documents)
+
+    def _reviews(self, query: str, found: Ranking, rows: list[int], matches: int) -> ReviewList:
+        expansion = self.searcher.vocabulary.expand(self.searcher.bounded(query))
+        chosen = [self._evidence(found, row) for row in rows]
+        wanted = [pid for ids in chosen for pid, _ in ids]
+        passages = {
+            p.id: p for at in range(0, len(wanted), 900) for p in self.library.passages(wanted[at : at + 900])
+        }
+        reviews = []
+        for n, (row, ids) in enumerate(zip(rows, chosen, strict=True), start=1):
+            document = self.documents[self.owners.doc_ids[found.owner[row]]]
+            evidence = tuple(
+                Hit(k, s, passages[pid], document, highlight(passages[pid].text, expansion), s)
+                for k, (pid, s) in enumerate(ids, start=1)
+                if pid in passages
+            )
+            reviews.append(
+                Review(n, document, float(found.score[row]), float(found.similarity[row]), n <= matches,
+                       int(found.matching[row]), evidence)
+            )  # fmt: skip
+        return ReviewList(query, tuple(reviews), self.searcher.query_note(query))
+
+    def _evidence(self, found: Ranking, row: int) -> list[tuple[int, float]]:
+        """Its strongest passages that reach the passage line (its best one when none does)."""
+        top = [
+            (int(self.owners.ids[r]), float(found.passage_similarity[r]))
+            for r in found.passages(row, 2 * EVIDENCE)
+        ]
+        strong = [(pid, s) for pid, s in top if s >= self.passage_threshold]
+        return (strong or top)[:EVIDENCE]

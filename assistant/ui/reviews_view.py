@@ -1,0 +1,120 @@
+"""The Search page's two views: which reviews (counted, with evidence) and passages (paged,
+grouped under their review, with a relevance cue). Document text is always shown escaped."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.records import Filters, Hit
+from assistant.search.review_export import to_csv
+from assistant.search.reviews import Review, ReviewFinder
+from assistant.search.searcher import Searcher
+from assistant.ui import render, state
+from assistant.ui.about import about_line
+
+PAGE_SIZE = 10
+MAX_PASSAGES = 200  # "more results" stops here: past it, the reviews view is the better tool
+DECISION_NOTE = (
+    "A review is counted when its strongest passage is close enough in meaning to your words: a line"
+    " measured on labelled reports for precision first (about 9 in 10 counted reviews are about the"
+    " topic). A topic naming an age group also needs the review to be about someone of that age."
+    " Near misses fall just below the line and are not counted."
+)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the library...")
+def _finder(index_dir: str, generation: int, _searcher: Searcher) -> ReviewFinder:
+    return ReviewFinder(_searcher, state.SETTINGS.reviews_threshold)
+
+
+def finder() -> ReviewFinder:
+    searcher = state.searcher()
+    return _finder(str(state.SETTINGS.index_dir), searcher.library.generation, searcher)
+
+
+def strength(similarity: float, line: float) -> str:
+    """A word for how far above (or below) the line a review is."""
+    if similarity >= line + 0.15:
+        return "strong match"
+    if similarity >= line:
+        return "match"
+    return "near miss"
+
+
+def reviews(query: str, filters: Filters) -> None:
+    found = finder().find(query, filters)
+    if note := found.note:
+        st.caption(render.escape(note))
+    if not found.count:
+        st.info("No reviews match. Try other words, or fewer filters.")
+    else:
+        st.subheader(f"{found.count} review{'s' if found.count != 1 else ''} match")
+    st.caption(DECISION_NOTE)
+    st.download_button(
+        "Download as CSV", to_csv(found), file_name="reviews.csv", mime="text/csv", key="reviews-csv"
+    )
+    for review in found.matches:
+        _review_card(review, finder().threshold)
+    if misses := found.near_misses:
+        with st.expander(f"Near misses, not counted ({len(misses)})"):
+            for review in misses:
+                _review_card(review, finder().threshold)
+
+
+def _review_card(review: Review, line: float) -> None:
+    with st.container(border=True):
+        d = review.document
+        st.markdown(f"**{review.rank}. {render.escape(d.cite())}**: {render.escape(d.title)}")
+        st.caption(render.escape(about_line(d)))
+        matching = review.matching_passages
+        plural = "s" if matching != 1 else ""
+        cue = f"{strength(review.similarity, line)} · {matching} matching passage{plural}"
+        st.progress(max(0.0, min(1.0, review.similarity)), text=cue)
+        for hit in review.evidence:
+            st.markdown(
+                f"{render.escape(hit.citation)}  \n> {render.marked(hit.passage.text, hit.highlights)}"
+            )
+
+
+def passages(searcher: Searcher, query: str, filters: Filters) -> None:
+    """Passages, PAGE_SIZE more at a time, grouped under their review in order of first hit."""
+    key = f"passages-shown::{query}::{filters!r}"
+    shown = st.session_state.get(key, PAGE_SIZE)
+    hits = searcher.search(query, k=shown + 1, filters=filters)
+    more, hits = len(hits) > shown, hits[:shown]
+    if not hits:
+        return  # the page has said so
+    st.caption(f"Passages 1-{len(hits)}{' (more below)' if more else ''}, grouped by review.")
+    best = max(h.score for h in hits) or 1.0
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.passage.doc_id, []).append(hit)
+    for doc_hits in groups.values():
+        first = doc_hits[0]
+        st.markdown(f"### {render.escape(first.document.cite())}")
+        st.caption(render.escape(about_line(first.document)))
+        for hit in doc_hits:
+            st.progress(
+                max(0.0, min(1.0, hit.score / best)), text=f"relevance {hit.score / best:.0%} of the best"
+            )
+            render.hit_card(hit, key=f"{hit.passage.id}")
+    if more and shown < MAX_PASSAGES and st.button("More results", key="more-passages"):
+        st.session_state[key] = shown + PAGE_SIZE
+        st.rerun()
+
+
+VIEW = "search-view"  # the Search page's Reviews / Passages switch
+THEME_NOTE = (
+    "This count is of reviews with at least one passage tagged with the theme (tags look at single"
+    ' passages and are generous). "Which reviews" on the Search page decides per review whether it'
+    " is about the topic, for precision first, so its count is usually smaller."
+)
+
+
+def theme_link(label: str) -> None:
+    """On the Themes page: how its count relates to the decision, and a way to the reviews."""
+    st.caption(THEME_NOTE)
+    if st.button("Which reviews are about this?", key=f"theme-reviews-{label}"):
+        st.session_state["query"] = label
+        st.session_state[VIEW] = "Reviews"
+        st.switch_page(render.SEARCH_PAGE)

@@ -1,0 +1,151 @@
+"""Which reviews talk about this: every matching review, counted once per case, with evidence;
+the JSON shape, the CSV, filters, age groups, near misses and a query nothing matches."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from assistant.library import Library
+from assistant.library.ingest import ingest
+from assistant.quality.review_eval import kappa, passage_metrics, review_metrics
+from assistant.quality.review_labels import Judged
+from assistant.records import Filters
+from assistant.search.review_export import CSV_COLUMNS, inert, lines, to_csv
+from assistant.search.reviews import ReviewFinder
+from assistant.search.searcher import Searcher
+
+from .test_ages_and_cases import RESPONSE, REVIEW, TEEN
+
+# The fake embedder's similarities are not the real model's: these tests set their own lines.
+LINE, PASSAGE_LINE = 0.3, 0.2
+
+
+@pytest.fixture
+def seeds(seeds_library, fake_embedder):
+    library = Library.open(seeds_library.index_dir)
+    yield ReviewFinder(Searcher(library, fake_embedder), LINE, PASSAGE_LINE)
+    library.close()
+
+
+@pytest.fixture
+def cases(tmp_path, settings, fake_embedder):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in (("baby-f.txt", REVIEW), ("baby-f-response.txt", RESPONSE), ("child-t.txt", TEEN)):
+        (folder / name).write_text(text, encoding="utf-8")
+    assert {r.status for r in ingest([folder], settings, fake_embedder)} == {"added"}
+    library = Library.open(settings.index_dir)
+    yield ReviewFinder(Searcher(library, fake_embedder), 0.2, 0.1)
+    library.close()
+
+
+def test_json_has_the_issue_shape_and_the_count_counts_matches(seeds):
+    result = seeds.find("bath safety").to_dict()
+    assert list(result) == ["query", "count", "reviews"]
+    assert result["query"] == "bath safety"
+    first = result["reviews"][0]
+    assert list(first)[:8] == [
+        "rank",
+        "doc_id",
+        "title",
+        "source",
+        "score",
+        "match",
+        "matching_passages",
+        "evidence",
+    ]
+    assert first["doc_id"] == "child-i-hscb" and first["match"] is True and first["rank"] == 1
+    assert 1 <= len(first["evidence"]) <= 3
+    assert {"passage_id", "text", "citation", "page", "section"} <= set(first["evidence"][0])
+    assert "bath" in first["evidence"][0]["text"]
+    assert result["count"] == sum(r["match"] for r in result["reviews"])
+    ranks = [r["rank"] for r in result["reviews"]]
+    assert ranks == list(range(1, len(ranks) + 1))
+
+
+def test_near_misses_come_after_every_match_and_are_not_counted(seeds):
+    seeds.threshold = 0.44  # only Child 'I' reaches it for "bath safety"
+    result = seeds.find("bath safety")
+    assert result.count == 1 and [r.document.doc_id for r in result.matches] == ["child-i-hscb"]
+    flags = [r.match for r in result.reviews]
+    assert flags == sorted(flags, reverse=True)  # never mixed in above them
+    assert result.near_misses and not any(r.match for r in result.near_misses)
+    text = "\n".join(lines(result))
+    assert text.startswith("1 review match 'bath safety'") and "near misses" in text
+
+
+def test_filters_change_the_count(seeds):
+    everything = seeds.find("GP record storage")
+    only_j = seeds.find("GP record storage", Filters(doc_ids=("child-j-hscp-2019",)))
+    assert {r.document.doc_id for r in only_j.reviews} == {"child-j-hscp-2019"}
+    assert only_j.count <= everything.count and only_j.count == 1
+    assert seeds.find("GP record storage", Filters(years=(1990,))).reviews == ()
+
+
+def test_nonsense_or_empty_query_matches_no_review(seeds):
+    for query in ("xyzzy qwerty plugh", "", "   "):
+        result = seeds.find(query)
+        assert result.count == 0 and result.matches == []
+        assert lines(result)[0].startswith("no reviews match")
+    assert seeds.find("").reviews == ()
+
+
+def test_a_case_counts_once(cases):
+    result = cases.find("information sharing between health visitors about self-harm")
+    ids = [r.document.doc_id for r in result.reviews]
+    assert len({"baby-f", "baby-f-response"} & set(ids)) == 1  # the best of the case stands for it
+
+
+def test_a_topic_with_an_age_group_needs_both(cases):
+    teen = cases.find("teenagers who self-harm")
+    assert [r.document.doc_id for r in teen.matches] == ["child-t"]
+    babies = cases.find("babies whose mother self-harmed")
+    assert "child-t" not in {r.document.doc_id for r in babies.matches}
+    assert babies.count >= 1
+
+
+def test_csv_has_one_row_per_review_and_formulas_are_inert(seeds):
+    result = seeds.find("bath safety")
+    rows = list(csv.reader(io.StringIO(to_csv(result))))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == 1 + len(result.reviews)
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["title"].endswith("Child 'I'") and first["match"] == "yes" and first["rank"] == "1"
+    assert "bath" in first["best evidence quote"] and first["citation"].startswith("Child 'I'")
+    assert inert("=HYPERLINK(1)") == "'=HYPERLINK(1)" and inert("-1") == "'-1" and inert("ok") == "ok"
+
+
+def test_metrics_for_review_and_passage_level():
+    query = Judged("q", "tuning", "t", frozenset({"a", "b"}), frozenset({"a", "b", "c", "x"}))
+    assert review_metrics(["z", "c", "a", "b"], query)["p@10"] == 1.0  # z is not judged: cut first
+    assert review_metrics(["c", "a"], query)["mrr"] == 0.5
+    assert passage_metrics(["a", "a", "c"], query)["p@10"] == 0.2
+    assert kappa({"a", "b"}, {"a", "b"}, {"a", "b", "c", "x"}) == 1.0
+    assert kappa({"a"}, {"b"}, {"a", "b"}) < 0
+
+
+@pytest.fixture(scope="module")
+def real_finder(tmp_path_factory, real_embedder):
+    from assistant.settings import Settings
+
+    from .conftest import CORPUS
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("real-reviews") / "index")
+    ingest([CORPUS], settings, real_embedder)
+    library = Library.open(settings.index_dir)
+    yield ReviewFinder(Searcher(library, real_embedder))  # the calibrated line, the real model
+    library.close()
+
+
+@pytest.mark.slow
+def test_bath_safety_on_the_seeds_is_one_review_with_its_evidence(real_finder):
+    found = real_finder.find("bath safety")
+    assert found.count == 1
+    (review,) = found.matches
+    assert review.document.doc_id == "child-i-hscb" and review.rank == 1
+    assert any("unattended while bathing" in h.passage.text for h in review.evidence)
+    assert review.evidence[0].citation.startswith("Child 'I' (HSCB)")
+    assert real_finder.find("xyzzy plugh frobnicate").count == 0

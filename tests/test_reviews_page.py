@@ -1,0 +1,47 @@
+"""The Search page's Reviews / Passages switch, headless (AppTest, fake embedder)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assistant.ui import state
+
+from .conftest import ROOT
+from .test_app import texts
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def app(seeds_library, fake_embedder, monkeypatch):
+    monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(reviews_threshold=0.3))  # fake scale
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    monkeypatch.setattr(state, "server_address", lambda: "localhost")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_reviews_view_counts_reviews_with_evidence(app):
+    app.text_input(key="query").input("bath safety").run()
+    app.radio(key="search-view").set_value("Reviews").run()
+    assert not app.exception
+    assert any("review" in s.value and "match" in s.value for s in app.subheader)
+    assert "unattended while bathing" in texts(app)
+    assert any("precision first" in c.value for c in app.caption)
+
+
+def test_passages_are_grouped_by_review_and_paged(app):
+    app.text_input(key="query").input("recommendation response").run()
+    assert not app.exception
+    headings = [m.value for m in app.markdown if m.value.startswith("### ")]
+    assert len(headings) == len(set(headings)) >= 1  # each review once, its passages under it
+    assert any(p.text and "relevance" in p.text for p in app.get("progress"))
+    more = [b for b in app.button if b.label == "More results"]
+    assert more, "the seeds have more than 10 passages"
+    more[0].click().run()
+    assert not app.exception
+    shown = next(c.value for c in app.caption if c.value.startswith("Passages 1-"))
+    assert int(shown.split("-")[1].split()[0].rstrip(",")) > 10  # the next page came
