@@ -56,7 +56,7 @@ def _waiting(message: str) -> None:
 def _embedder(settings: Settings) -> Any:
     from .embedding import load
 
-    return load(settings.model, settings.batch_size)
+    return load(settings.model, settings.batch_size, settings.encoder, settings.onnx_dir)
 
 
 def _print_json(data: Any) -> None:
@@ -240,7 +240,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         settings.index_dir, embedder.name if embedder else None, embedder.dimension if embedder else None
     )
     searcher = Searcher(library, embedder, max_query_chars=settings.max_query_chars,
-                        max_query_terms=settings.max_query_terms)  # fmt: skip
+                        max_query_terms=settings.max_query_terms,
+                        rare_budget=settings.keyword_rare_budget,
+                        full_below=settings.keyword_full_below)  # fmt: skip
     if args.queries_file:
         queries = _lines(args.queries_file, "--queries-file")
     elif args.query:
@@ -337,6 +339,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         embedder,
         max_query_chars=settings.max_query_chars,
         max_query_terms=settings.max_query_terms,
+        rare_budget=settings.keyword_rare_budget,
+        full_below=settings.keyword_full_below,
     )
     focus = None
     for question in questions:

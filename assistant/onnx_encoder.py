@@ -44,8 +44,11 @@ def source_checksum(model_dir: Path) -> str:
     raise ModelUnavailable(f"no weights file ({', '.join(WEIGHT_FILES)}) in the model folder {model_dir}")
 
 
+RECIPE = 2  # bump when the export changes; an older export is made again, never reused
+
+
 def export_dir(onnx_dir: Path, checksum: str, quantisation: str) -> Path:
-    return onnx_dir / f"{checksum[:12]}-{quantisation}"
+    return onnx_dir / f"{checksum[:12]}-{quantisation}-r{RECIPE}"
 
 
 def export(model_dir: Path, onnx_dir: Path, quantisation: str) -> Path:
@@ -64,7 +67,13 @@ def export(model_dir: Path, onnx_dir: Path, quantisation: str) -> Path:
         if quantisation == "int8":
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
-            quantize_dynamic(work / "fp32.onnx", work / "model.onnx", weight_type=QuantType.QInt8)
+            quantize_dynamic(  # per channel: cosine to torch 0.994 (0.953 per tensor), README
+                work / "fp32.onnx",
+                work / "model.onnx",
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                op_types_to_quantize=["MatMul"],
+            )
         else:
             (work / "fp32.onnx").rename(work / "model.onnx")
         staged = work / "export"
