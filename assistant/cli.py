@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ingest as ingest_mod
-from . import pack_cli
+from . import ingest_progress, pack_cli
 from .doc_metadata.ages import GROUPS as AGE_GROUPS
 from .errors import AssistantError, LibraryBusy, LibraryOutdated, UsageError
 from .library import Library, current_generation
@@ -85,14 +85,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         got = download(urls, Path(tmp), settings, args.pick)
         if not paths and not got.names:
             return _report_files(got.problems, args.json)
+        meter = ingest_progress.Meter(0)
+        shown = ingest_progress.Reporter(meter, sys.stderr, args.json)
         reports = ingest_mod.ingest(
             [*paths, *got.names],
             settings,
-            _embedder(settings),
-            _console_progress,
+            ingest_progress.Counted(_embedder(settings), meter),
+            shown.file,
             got.names,
             on_wait=_waiting,
             urls=got.urls,
+            on_checkpoint=shown.checkpoint,
         )
     return _report_files(got.problems + reports, args.json)
 
@@ -644,7 +647,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         after = _generation(index_dir)
         if after != before:
-            print(f"interrupted after the library was saved (now generation {after})", file=sys.stderr)
+            print(
+                f"interrupted after the library was saved (now generation {after}): what was"
+                " finished is kept; run the same ingest again to go on with the rest",
+                file=sys.stderr,
+            )
         else:
             print("interrupted; the library is unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any, TextIO
 
 
 @dataclass(frozen=True)
@@ -86,3 +87,42 @@ def _duration(seconds: float) -> str:
     if seconds < 90 * 60:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+class Counted:
+    """An embedder that tells the meter how many passages it encoded (the passages/s)."""
+
+    def __init__(self, inner: Any, meter: Meter):
+        self.inner, self.meter = inner, meter
+        self.name, self.dimension = inner.name, inner.dimension
+
+    def encode(self, texts: list[str], progress: bool = False) -> Any:
+        vectors = self.inner.encode(texts, progress)
+        self.meter.stored(len(texts))
+        return vectors
+
+
+class Reporter:
+    """The ingest's ``progress`` and ``on_checkpoint`` callbacks, written to ``stream``: one line
+    a file on a terminal (rewritten in place), or one JSON object a line with ``as_json``."""
+
+    def __init__(self, meter: Meter, stream: TextIO, as_json: bool):
+        self.meter, self.stream, self.as_json = meter, stream, as_json
+
+    def file(self, done: int, total: int, name: str) -> None:
+        self.meter.files_total, self.meter.files_done, self.meter.files_read = total, done, done
+        event = "done" if done == total and not name else "file"
+        self._show(self.meter.snapshot(event, current=name))
+
+    def checkpoint(self, generation: int) -> None:
+        self._show(self.meter.snapshot("checkpoint", generation=generation))
+
+    def _show(self, snap: Snapshot) -> None:
+        if self.as_json:
+            self.stream.write(json_line(snap) + "\n")
+        elif self.stream.isatty():
+            end = "\n" if snap.event != "file" else ""
+            self.stream.write("\r" + line(snap)[:100].ljust(100) + end)
+        elif snap.event != "file":
+            self.stream.write(line(snap) + "\n")
+        self.stream.flush()

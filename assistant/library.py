@@ -630,6 +630,21 @@ class Writer:
         return generation
 
 
+    def checkpoint(self, keep_generations: int = 2) -> int:
+        """Publish what is written so far as a generation (all or nothing, like :meth:`finish`)
+        and go on writing on a private copy of it; returns the generation published."""
+        generation = self.finish()
+        _tidy(self.index_dir, keep_generations)
+        folder = Path(tempfile.mkdtemp(prefix="tmp-", dir=self.index_dir))
+        shutil.copyfile(_generation_dir(self.index_dir, generation) / store.DB_FILE, folder / store.DB_FILE)
+        self.folder = folder
+        self.db = store.connect_writable(folder / store.DB_FILE)
+        self.db.row_factory = sqlite3.Row
+        self.base_generation = generation
+        self.changed = False
+        return generation
+
+
 def _write_atomic(path: Path, content: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("w", encoding="utf-8") as handle:
@@ -673,12 +688,16 @@ def writer(
             model_info = {"name": model, "dimension": dimension}
             w = Writer(index_dir, folder, base, model_info, approximate_above)
             base.close()
-            yield w
-            if w.changed:
-                w.finish()
-                _tidy(index_dir, keep_generations)
-            else:
-                w.db.close()
+            try:
+                yield w
+                if w.changed:
+                    w.finish()
+                    _tidy(index_dir, keep_generations)
+                else:
+                    w.db.close()
+            finally:
+                if w.folder != folder:  # a checkpoint's copy (published ones were renamed away)
+                    shutil.rmtree(w.folder, ignore_errors=True)
         except (OSError, sqlite3.Error) as exc:
             if (reason := _storage_failure(exc)) is None:
                 raise

@@ -130,6 +130,20 @@ class Settings:
         min=1,
         max=1000,
     )
+    checkpoint_files: int = _setting(
+        200,
+        "A long ingest publishes what it has finished every this many files (0: not by files);"
+        " an interrupted ingest keeps it and a rerun goes on from there.",
+        min=0,
+        max=1_000_000,
+    )
+    checkpoint_s: float = _setting(
+        60.0,
+        "A long ingest publishes what it has finished at least this often, in seconds (0: not by"
+        " time).",
+        min=0,
+        max=86_400,
+    )
     keyword_rare_budget: int = _setting(
         4000,
         "Keyword search at scale: the rarest query phrases, up to about this many matching"
