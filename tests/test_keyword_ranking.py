@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from assistant import keyword_ranking as kr
+from assistant.library import keyword_ranking as kr
 
 COMMON = ["child", "school", "health", "family", "mother", "police"]
 RARE = ["bathtime", "drowning", "unattended"]

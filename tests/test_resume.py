@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli, ingest, pfd
-from assistant.library import Library
+from assistant.cli import main as cli
+from assistant.library import Library, ingest
+from assistant.quality import pfd
 from tests.conftest import PFD, ROOT, FakeEmbedder
 
 REPORTS = 120
@@ -42,8 +43,7 @@ def holdings(index: Path) -> Counter[str]:
 
 
 def finish(index: Path, folder: Path, monkeypatch) -> None:
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: FakeEmbedder())
-    assert cli.main(["ingest", str(folder), "--index", str(index)]) == 0
+    assert cli.main(["ingest", str(folder), "--index", str(index)], embedder=FakeEmbedder()) == 0
     held = holdings(index)
     assert len(held) == len(list(folder.glob("*.md"))) and set(held.values()) == {1}
 

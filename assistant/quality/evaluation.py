@@ -1,0 +1,214 @@
+"""Measured quality: the labelled query set run through keyword, dense and hybrid search.
+
+The evaluation library holds the default corpus and, when the ``pfd_dir`` setting's folder is there,
+the ~870 Prevention of Future Deaths reports, written as Markdown and ingested like any other
+document (incrementally, so a second run only re-reads what changed).
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from assistant.documents.metadata import doc_id_for
+from assistant.embedding import Embedder
+from assistant.field.themes import Taxonomy
+from assistant.library import Library
+from assistant.library.ingest import ingest
+from assistant.quality import ask_eval, pfd
+from assistant.quality.ask_eval import grounded  # noqa: F401  (re-exported: the tests judge answers with it)
+from assistant.quality.metrics import ndcg_at, recall_at, reciprocal_rank, unique
+from assistant.search.searcher import MODES, Searcher
+from assistant.settings import Settings
+
+K = 10
+
+
+def load_queries(path: Path | None = None) -> list[dict[str, Any]]:
+    path = path or Settings.from_env().eval_dir / "search.toml"
+    queries = tomllib.loads(path.read_text(encoding="utf-8"))["query"]
+    for n, query in enumerate(queries, start=1):
+        if not query.get("text") or not (query.get("relevant") or query.get("theme")):
+            raise ValueError(f"{path}: query {n} needs text and either relevant or theme")
+    return queries
+
+
+def pfd_reports(folder: Path | None = None) -> list[pfd.PfdReport]:
+    folder = folder or Settings.from_env().pfd_dir
+    return list(pfd.load(folder)) if folder.is_dir() else []
+
+
+def seed_and_pfd_texts(settings: Settings | None = None) -> Iterator[str]:
+    """Raw text of the default corpus and the PFD reports: a pool of real sentences."""
+    settings = settings or Settings.from_env()
+    for path in sorted(settings.corpus_dir.glob("*.md")):
+        yield path.read_text(encoding="utf-8").split("---\n", 2)[-1]
+    for report in pfd_reports(settings.pfd_dir):
+        yield from report.sections.values()
+
+
+def build_library(settings: Settings, embedder: Embedder, reports: list[pfd.PfdReport]) -> None:
+    """Ingest the default corpus and the PFD reports into ``settings.index_dir``."""
+    corpus = settings.corpus_dir
+    with tempfile.TemporaryDirectory(prefix="pfd-") as tmp:
+        paths = [pfd.write_markdown(report, Path(tmp)) for report in reports]
+        failed = [r for r in ingest([corpus, *paths], settings, embedder) if r.failed]
+    if failed:
+        raise RuntimeError(f"evaluation corpus did not ingest: {failed[:3]}")
+
+
+def theme_labels(reports: list[pfd.PfdReport]) -> dict[str, set[str]]:
+    """theme → doc ids of the reports labelled with it."""
+    labels: dict[str, set[str]] = {}
+    for report in reports:
+        doc_id = doc_id_for(f"pfd-{report.id}.md", "")
+        for theme in report.themes:
+            labels.setdefault(theme, set()).add(doc_id)
+    return labels
+
+
+def judge(hits: list[Any], query: dict[str, Any], labels: dict[str, set[str]]) -> tuple[list[str], set[str]]:
+    """The ranked items and the relevant set, by passage or by document as the label says."""
+    if "relevant" in query:
+        return [f"{h.passage.doc_id}#{h.passage.section}" for h in hits], set(query["relevant"])
+    return unique([h.passage.doc_id for h in hits]), labels.get(query["theme"], set())
+
+
+def search_quality(searcher: Searcher, queries: list[dict[str, Any]], labels: dict[str, set[str]]) -> dict:
+    """recall@10, MRR and nDCG@10 per search mode, over the queries that can be judged here."""
+    usable = [q for q in queries if "relevant" in q or labels.get(q["theme"])]
+    result: dict[str, Any] = {"queries": len(usable), "skipped": len(queries) - len(usable), "k": K}
+    for mode in MODES:  # hybrid, keyword, dense, and the rank-fusion baseline
+        scores: dict[str, list[float]] = {"recall@10": [], "mrr": [], "ndcg@10": []}
+        for query in usable:
+            hits = searcher.search(query["text"], k=50, mode=mode)
+            ranked, relevant = judge(hits, query, labels)
+            scores["recall@10"].append(recall_at(ranked, relevant, K))
+            scores["mrr"].append(reciprocal_rank(ranked, relevant))
+            scores["ndcg@10"].append(ndcg_at(ranked, relevant, K))
+        result[mode] = {name: round(statistics.mean(values), 3) for name, values in scores.items()}
+    return result
+
+
+def load_theme_labels(path: Path | None = None, known: set[str] | None = None) -> list[dict]:
+    path = path or Settings.from_env().eval_dir / "themes.toml"
+    labels = tomllib.loads(path.read_text(encoding="utf-8"))["passage"]
+    for n, label in enumerate(labels, start=1):
+        if not all(isinstance(label.get(key), str) for key in ("doc", "section", "contains")):
+            raise ValueError(f"{path}: passage {n} needs doc, section and contains")
+        if not isinstance(label.get("themes"), list):
+            raise ValueError(f"{path}: passage {n} needs a themes list (empty for none)")
+        if known is not None and (unknown := set(label["themes"]) - known):
+            raise ValueError(f"{path}: passage {n} names unknown themes {sorted(unknown)}")
+    return labels
+
+
+class _Tally:
+    """True and false positives and negatives per theme, over the items judged on it."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = {}  # theme → [tp, fp, fn]
+        self.items = 0
+
+    def add(self, predicted: set[str], actual: set[str], judged: set[str]) -> None:
+        self.items += 1
+        for theme in judged:
+            row = self.counts.setdefault(theme, [0, 0, 0])
+            row[0] += theme in predicted and theme in actual
+            row[1] += theme in predicted and theme not in actual
+            row[2] += theme in actual and theme not in predicted
+
+    def report(self) -> dict[str, Any]:
+        def scores(tp: int, fp: int, fn: int) -> dict[str, float | None]:
+            """None where there is nothing to divide by (nothing tagged, or nothing labelled)."""
+            precision = tp / (tp + fp) if tp + fp else None
+            recall = tp / (tp + fn) if tp + fn else None
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
+            named = {"precision": precision, "recall": recall, "f1": f1}
+            return {name: None if value is None else round(value, 3) for name, value in named.items()}
+
+        per_theme = {
+            theme: {**scores(*row), "support": row[0] + row[2], "tagged": row[0] + row[1]}
+            for theme, row in sorted(self.counts.items())
+            if row[0] + row[1] + row[2]
+        }
+        totals = [sum(row[i] for row in self.counts.values()) for i in range(3)]
+        macro = [m["f1"] for m in per_theme.values() if m["support"]]
+        return {
+            "items": self.items,
+            "micro": scores(*totals),
+            "macro_f1": round(statistics.mean(macro), 3) if macro else None,
+            "per_theme": per_theme,
+        }
+
+
+def tagging_quality(
+    library: Library, taxonomy: Taxonomy, reports: list[pfd.PfdReport], settings: Settings | None = None
+) -> dict[str, Any]:
+    """Precision and recall of the tags the library holds, per theme and overall.
+
+    Seeds: each passage labelled in ``eval/themes.toml``, on every theme. PFD reports: a report
+    has a theme when any of its passages has it, judged against the report's theme columns through
+    the taxonomy's ``pfd_themes``, on the themes its CSV file has columns for.
+    """
+    known = set(taxonomy.ids)
+    passages = library.passages()
+    seeds = _Tally()
+    settings = settings or Settings.from_env()
+    for n, label in enumerate(load_theme_labels(settings.eval_dir / "themes.toml", known), start=1):
+        found = [
+            p for p in passages
+            if p.doc_id == label["doc"] and p.section == label["section"] and label["contains"] in p.text
+        ]  # fmt: skip
+        if len(found) != 1:
+            raise ValueError(f"eval/themes.toml: passage {n} matches {len(found)} passages, not one")
+        seeds.add(set(found[0].themes), set(label["themes"]), known)
+    by_doc: dict[str, set[str]] = {}
+    for passage in passages:
+        by_doc.setdefault(passage.doc_id, set()).update(passage.themes)
+    mapping = {theme.id: set(theme.pfd_themes) for theme in taxonomy if theme.pfd_themes}
+    files = pfd.columns(settings.pfd_dir) if reports else {}
+    reports_tally = _Tally()
+    for report in reports:
+        columns = set().union(*(files.get(name, frozenset()) for name in report.source_files))
+        judged = {theme for theme, names in mapping.items() if names & columns}
+        actual = {theme for theme, names in mapping.items() if names & report.themes}
+        if judged:
+            predicted = by_doc.get(doc_id_for(f"pfd-{report.id}.md", ""), set())
+            reports_tally.add(predicted & judged, actual, judged)
+    return {"seeds": seeds.report(), "pfd": reports_tally.report()}
+
+
+def load_questions(path: Path | None = None) -> list[dict[str, Any]]:
+    """The single questions of ``eval/ask.toml`` (the conversations: :func:`ask_eval.load`)."""
+    return ask_eval.load(path)[0]
+
+
+def run(settings: Settings, embedder: Embedder, use_pfd: bool = True) -> dict[str, Any]:
+    reports = pfd_reports(settings.pfd_dir) if use_pfd else []
+    build_library(settings, embedder, reports)
+    library = Library.open(settings.index_dir, embedder.name, embedder.dimension)
+    searcher = Searcher(library, embedder)
+    report = {
+        "library": {"documents": len(library.documents()), "passages": library.passage_count},
+        "search": search_quality(
+            searcher, load_queries(settings.eval_dir / "search.toml"), theme_labels(reports)
+        ),
+        "tagging": tagging_quality(library, Taxonomy.load(settings.themes_file), reports, settings),
+    }
+    library.close()
+    with tempfile.TemporaryDirectory(prefix="ask-") as tmp:
+        seeds = settings.replace(index_dir=Path(tmp))
+        build_library(seeds, embedder, [])
+        seeds_library = Library.open(seeds.index_dir)
+        report["ask"] = ask_eval.run(
+            Searcher(seeds_library, embedder),
+            settings.answer_threshold,
+            settings.eval_dir / ask_eval.EVAL_FILE,
+        )
+        seeds_library.close()
+    return report
