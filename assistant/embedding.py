@@ -84,6 +84,25 @@ class SentenceEmbedder:
 
 
 @lru_cache(maxsize=2)
-def load(model: str = DEFAULT_MODEL, batch_size: int = 32) -> SentenceEmbedder:
-    """One loaded model per process and configuration."""
-    return SentenceEmbedder(model, batch_size)
+def load(
+    model: str = DEFAULT_MODEL, batch_size: int = 32, encoder: str = "torch", onnx_dir: Path | None = None
+) -> Embedder:
+    """One loaded model per process and configuration.
+
+    ``encoder`` 'onnx-fp32' or 'onnx-int8' runs an ONNX export of the same model
+    (:mod:`assistant.onnx_encoder`); its name says so and names the source weights' checksum
+    (``<model>+onnx-int8@<sha12>``), so the library's manifest records backend, quantisation and
+    source, and a library built with one encoder is never searched with another (ModelMismatch;
+    ``rebuild`` re-embeds)."""
+    if encoder == "torch":
+        return SentenceEmbedder(model, batch_size)
+    from assistant.onnx_encoder import OnnxEmbedder, source_checksum
+
+    name, target = resolve(model)
+    folder = Path(target)
+    if not folder.is_dir():
+        raise ModelUnavailable(f"the {encoder} encoder needs a model folder, not {model!r}")
+    quantisation = encoder.removeprefix("onnx-")
+    label = f"{name}+{encoder}@{source_checksum(folder)[:12]}"
+    onnx_dir = onnx_dir or Path.home() / ".cache" / "assistant-onnx"
+    return OnnxEmbedder(label, folder, onnx_dir, quantisation, batch_size)

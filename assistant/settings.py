@@ -146,6 +146,44 @@ class Settings:
         min=1,
         max=1000,
     )
+    checkpoint_files: int = _setting(
+        200,
+        "A long ingest publishes what it has finished every this many files (0: not by files);"
+        " an interrupted ingest keeps it and a rerun goes on from there.",
+        min=0,
+        max=1_000_000,
+    )
+    checkpoint_s: float = _setting(
+        60.0,
+        "A long ingest publishes what it has finished at least this often, in seconds (0: not by time).",
+        min=0,
+        max=86_400,
+    )
+    keyword_rare_budget: int = _setting(
+        4000,
+        "Keyword search at scale: the rarest query phrases, up to about this many matching"
+        " passages, choose the passages scored on every phrase (README, 'Keyword search at scale').",
+        min=1,
+        max=10_000_000,
+    )
+    keyword_full_below: int = _setting(
+        8000,
+        "Keyword search: when a query's phrases match at most this many passages in all, every"
+        " match is scored (the plain OR query).",
+        min=0,
+        max=100_000_000,
+    )
+    encoder: str = _setting(
+        "torch",
+        "How the embedding model runs: 'torch' (the default), or ONNX Runtime with an export of the"
+        " model made on this machine, 'onnx-fp32' or 'onnx-int8' (quantised). A library is searched"
+        " only with the encoder it was built with; `rebuild` re-embeds it for another.",
+        choices=("torch", "onnx-fp32", "onnx-int8"),
+    )
+    onnx_dir: Path = _setting(
+        Path.home() / ".cache" / "assistant-onnx",
+        "Folder where ONNX exports of the embedding model are made and kept.",
+    )
     writer_wait_s: float = _setting(
         600.0,
         "How long a change waits for another process that is changing the library, in seconds;"

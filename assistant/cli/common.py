@@ -38,7 +38,7 @@ def embedder_for(args: argparse.Namespace, settings: Settings) -> Any:
         return given
     from assistant.embedding import load
 
-    return load(settings.model, settings.batch_size)
+    return load(settings.model, settings.batch_size, settings.encoder, settings.onnx_dir)
 
 
 def waiting(message: str) -> None:

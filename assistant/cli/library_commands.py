@@ -20,7 +20,7 @@ from assistant.cli.common import (
     writes,
 )
 from assistant.documents.names import printable
-from assistant.library import Library
+from assistant.library import Library, ingest_progress
 from assistant.library import ingest as ingest_mod
 from assistant.records import FileReport
 
@@ -36,14 +36,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         got = download(urls, Path(tmp), settings, args.pick)
         if not paths and not got.names:
             return _report_files(got.problems, args.json)
+        meter = ingest_progress.Meter(0)
+        shown = ingest_progress.Reporter(meter, sys.stderr, args.json)
         reports = ingest_mod.ingest(
             [*paths, *got.names],
             settings,
-            embedder_for(args, settings),
-            console_progress,
+            ingest_progress.Counted(embedder_for(args, settings), meter),
+            shown.file,
             got.names,
             on_wait=waiting,
             urls=got.urls,
+            on_checkpoint=shown.checkpoint,
         )
     return _report_files(got.problems + reports, args.json)
 

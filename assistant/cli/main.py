@@ -102,7 +102,11 @@ def main(argv: Sequence[str] | None = None, embedder: Any = None) -> int:
     except KeyboardInterrupt:
         after = _generation(index_dir)
         if after != before:
-            print(f"interrupted after the library was saved (now generation {after})", file=sys.stderr)
+            print(
+                f"interrupted after the library was saved (now generation {after}): what was"
+                " finished is kept; run the same ingest again to go on with the rest",
+                file=sys.stderr,
+            )
         else:
             print("interrupted; the library is unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -54,7 +54,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         settings.index_dir, embedder.name if embedder else None, embedder.dimension if embedder else None
     )
     searcher = Searcher(library, embedder, max_query_chars=settings.max_query_chars,
-                        max_query_terms=settings.max_query_terms)  # fmt: skip
+                        max_query_terms=settings.max_query_terms,
+                        rare_budget=settings.keyword_rare_budget,
+                        full_below=settings.keyword_full_below)  # fmt: skip
     if args.queries_file:
         queries = lines(args.queries_file, "--queries-file")
     elif args.query:
@@ -125,6 +127,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         embedder,
         max_query_chars=settings.max_query_chars,
         max_query_terms=settings.max_query_terms,
+        rare_budget=settings.keyword_rare_budget,
+        full_below=settings.keyword_full_below,
     )
     focus = None
     for question in questions:

@@ -22,6 +22,7 @@ from assistant.documents.passages import cut
 from assistant.embedding import Embedder
 from assistant.errors import AssistantError, IngestError, LibraryOutdated, MissingOriginals, NotFound
 from assistant.field.themes import Tagger, Taxonomy
+from assistant.library.checkpoints import CheckpointPolicy
 from assistant.records import Document, FileReport, Passage
 from assistant.settings import Settings
 
@@ -125,12 +126,17 @@ def ingest(
     fresh: bool = False,
     on_wait: Waiting | None = None,
     urls: dict[Path, str] | None = None,
+    on_checkpoint: Callable[[int], None] | None = None,
 ) -> list[FileReport]:
     """Ingest files and folders into ``settings.index_dir``; one report per file.
 
     ``names`` gives the name to show and store for a path (uploads arrive under temporary
-    names).
+    names). Every ``checkpoint_files`` files or ``checkpoint_s`` seconds what is finished is
+    published as a generation (``on_checkpoint`` is told its number), so an interrupted ingest
+    keeps it and a rerun skips it as unchanged. A rebuild (``fresh``) publishes only at the end:
+    a part-built library must never replace the whole one.
     """
+    policy = None if fresh else CheckpointPolicy(settings.checkpoint_files, settings.checkpoint_s)
     files, reports = collect(paths)
     names = names or {}
     pending: list[_Prepared] = []
@@ -159,7 +165,14 @@ def ingest(
                         item.document.source, status, item.document.doc_id, n, None, item.document.warnings
                     )
                 )
+                if policy is not None:
+                    policy.file_stored()
             pending.clear()
+            if policy is not None and policy.due():
+                generation = writer.checkpoint(settings.keep_generations)
+                policy.published()
+                if on_checkpoint:
+                    on_checkpoint(generation)
 
         for done, path in enumerate(files):
             name = fit_bytes(printable(names.get(path, path.name)))

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.library import store
+from assistant.library import keyword_ranking, store
 from assistant.records import Filters
 
 
@@ -29,6 +29,16 @@ class PassageQueries:
         sql += " ORDER BY score DESC LIMIT ?"
         params.append(n)
         return [(row[0], float(row[1])) for row in self.db.execute(sql, params)]
+
+    def keyword_rank(
+        self, phrases: list[str], allowed: set[int] | None, n: int, rare_budget: int, full_below: int
+    ) -> list[tuple[int, float]]:
+        """(passage id, BM25 score) for any of ``phrases``, rare phrases first
+        (:mod:`assistant.library.keyword_ranking`); phrase counts cached per opened generation."""
+        counts = getattr(self, "_phrase_counts", None)
+        if counts is None:
+            counts = self._phrase_counts = keyword_ranking.PhraseCounts(self.db)
+        return keyword_ranking.rank(self.db, phrases, counts, allowed, n, rare_budget, full_below)
 
     def nearest(self, vector: np.ndarray, allowed: set[int] | None, n: int) -> list[tuple[int, float]]:
         """(passage id, inner product) of the ``n`` vectors nearest to ``vector``, best first."""

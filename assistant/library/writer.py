@@ -237,6 +237,18 @@ class Writer:
         )
         return generation
 
+    def checkpoint(self, keep_generations: int = 2) -> int:
+        """Publish what is written so far (all or nothing, like :meth:`finish`) and go on
+        writing on a private copy of it; returns the generation published."""
+        generation = self.finish()
+        generations.tidy(self.index_dir, keep_generations)
+        folder = Path(tempfile.mkdtemp(prefix="tmp-", dir=self.index_dir))
+        shutil.copyfile(generation_dir(self.index_dir, generation) / store.DB_FILE, folder / store.DB_FILE)
+        self.folder, self.base_generation, self.changed = folder, generation, False
+        self.db = store.connect_writable(folder / store.DB_FILE)
+        self.db.row_factory = sqlite3.Row
+        return generation
+
 
 @contextmanager
 def writer(
@@ -271,12 +283,16 @@ def writer(
             model_info = {"name": model, "dimension": dimension}
             w = Writer(index_dir, folder, base, model_info, approximate_above)
             base.close()
-            yield w
-            if w.changed:
-                w.finish()
-                generations.tidy(index_dir, keep_generations)
-            else:
-                w.db.close()
+            try:
+                yield w
+                if w.changed:
+                    w.finish()
+                    generations.tidy(index_dir, keep_generations)
+                else:
+                    w.db.close()
+            finally:
+                if w.folder != folder:  # a checkpoint's copy (published ones were renamed away)
+                    shutil.rmtree(w.folder, ignore_errors=True)
         except (OSError, sqlite3.Error) as exc:
             if (reason := _storage_failure(exc)) is None:
                 raise

@@ -26,7 +26,7 @@ from assistant.records import Document, Passage
 from assistant.search.searcher import Searcher
 from assistant.sentences import sentence_spans
 
-SIZES = (1_000, 10_000, 100_000)
+SIZES = (1_000, 10_000, 100_000, 200_000)
 PASSAGES_PER_DOCUMENT = 100
 SENTENCES_PER_PASSAGE = 4
 POOL = 3_000

@@ -9,7 +9,6 @@ that a wider search would have filled.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import numpy as np
 
@@ -30,6 +29,9 @@ CANDIDATES = 50  # from each search, before fusion
 KEYWORD_WEIGHT = 0.6  # share of the keyword score in the fused score (measured: README)
 MAX_QUERY_CHARS = Settings.max_query_chars  # the settings' defaults, for callers without settings
 MAX_QUERY_TERMS = Settings.max_query_terms
+RARE_BUDGET = Settings.keyword_rare_budget
+FULL_BELOW = Settings.keyword_full_below
+EXPANSION_CACHE = 256  # queries whose vocabulary expansion is kept
 WORD = re.compile(r"\w[\w'&-]*\w|\w")
 STOPWORDS = frozenset(
     "a about after all also am an and any are as at be been before being between both but by can "
@@ -50,10 +52,10 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
-def fts_query(expansion: Expansion, max_terms: int = MAX_QUERY_TERMS) -> str:
-    """An FTS5 expression: any content word of the query, or any related phrase; at most
-    ``max_terms`` of them (the first words of the query, then its related phrases), so a long
-    query cannot become thousands of OR terms."""
+def query_phrases(expansion: Expansion, max_terms: int = MAX_QUERY_TERMS) -> list[str]:
+    """The phrases a keyword search looks for: any content word of the query, or any related
+    phrase; at most ``max_terms`` of them (the first words of the query, then its related
+    phrases), so a long query cannot become thousands of OR terms."""
     terms = content_words(expansion.query)
     phrases = [*terms, *(t.lower() for t in expansion.matched), *(t.lower() for t in expansion.related)]
     seen: list[str] = []
@@ -63,7 +65,12 @@ def fts_query(expansion: Expansion, max_terms: int = MAX_QUERY_TERMS) -> str:
             seen.append(cleaned)
             if len(seen) >= max_terms:
                 break
-    return " OR ".join(f'"{p}"' for p in seen)
+    return seen
+
+
+def fts_query(expansion: Expansion, max_terms: int = MAX_QUERY_TERMS) -> str:
+    """The plain FTS5 expression: every phrase of :func:`query_phrases`, OR-ed."""
+    return " OR ".join(f'"{p}"' for p in query_phrases(expansion, max_terms))
 
 
 def highlight(text: str, expansion: Expansion, limit: int = 2) -> tuple[tuple[int, int], ...]:
@@ -95,12 +102,17 @@ class Searcher:
         vocabulary: Vocabulary | None = None,
         max_query_chars: int = MAX_QUERY_CHARS,
         max_query_terms: int = MAX_QUERY_TERMS,
+        rare_budget: int = RARE_BUDGET,
+        full_below: int = FULL_BELOW,
     ):
         self.library = library
         self.embedder = embedder
         self.vocabulary = vocabulary or load_vocabulary()
         self.max_query_chars = max_query_chars
         self.max_query_terms = max_query_terms
+        self.rare_budget = rare_budget
+        self.full_below = full_below
+        self._expansions: dict[str, Expansion] = {}
         self._documents: dict[str, Document] = {}
 
     def query_note(self, query: str) -> str | None:
@@ -130,7 +142,7 @@ class Searcher:
         query = self.bounded(query)
         if not query or self.library.passage_count == 0:
             return []
-        expansion = self.vocabulary.expand(query)
+        expansion = self.expand(query)
         allowed = self.allowed_ids(filters)
         if allowed is not None and not allowed:
             return []
@@ -184,11 +196,21 @@ class Searcher:
     def keyword_ranking(
         self, expansion: Expansion, allowed: set[int] | None, n: int = CANDIDATES
     ) -> list[tuple[int, float]]:
-        """(passage id, BM25 score: higher is better), best first."""
-        expression = fts_query(expansion, self.max_query_terms)
-        if not expression:
+        """(passage id, BM25 score: higher is better), best first; rare phrases first
+        (:mod:`assistant.library.keyword_ranking`)."""
+        phrases = query_phrases(expansion, self.max_query_terms)
+        if not phrases:
             return []
-        return self.library.keyword_scores(expression, allowed, n)
+        return self.library.keyword_rank(phrases, allowed, n, self.rare_budget, self.full_below)
+
+    def expand(self, query: str) -> Expansion:
+        """The query through the vocabulary, cached (bounded) for the queries asked again."""
+        found = self._expansions.get(query)
+        if found is None:
+            if len(self._expansions) >= EXPANSION_CACHE:
+                self._expansions.clear()
+            found = self._expansions[query] = self.vocabulary.expand(query)
+        return found
 
     def dense_ranking(
         self, vector: np.ndarray, allowed: set[int] | None, n: int = CANDIDATES

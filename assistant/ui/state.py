@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from assistant.embedding import load
@@ -24,18 +26,23 @@ SETTINGS, SETTINGS_PROBLEM = _load()
 
 
 @st.cache_resource(show_spinner="Loading the library and the language model...")
-def _embedder(model: str, batch_size: int):
-    return load(model, batch_size)
+def _embedder(model: str, batch_size: int, encoder: str, onnx_dir: str):
+    return load(model, batch_size, encoder, Path(onnx_dir))
 
 
 def embedder():
-    return _embedder(SETTINGS.model, SETTINGS.batch_size)
+    return _embedder(SETTINGS.model, SETTINGS.batch_size, SETTINGS.encoder, str(SETTINGS.onnx_dir))
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the library and the language model...")
 def _searcher(index_dir: str, generation: int) -> Searcher:
     model = embedder()
-    return Searcher(Library.open(SETTINGS.index_dir, model.name, model.dimension), model)
+    return Searcher(
+        Library.open(SETTINGS.index_dir, model.name, model.dimension),
+        model,
+        rare_budget=SETTINGS.keyword_rare_budget,
+        full_below=SETTINGS.keyword_full_below,
+    )
 
 
 def searcher() -> Searcher:

