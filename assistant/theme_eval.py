@@ -1,0 +1,113 @@
+"""Tagging quality per theme and overall, the tuning and held-out parts reported apart.
+
+Seeds: each passage labelled in ``eval/themes.toml``, judged on every theme. PFD reports: a
+report has a theme when any of its passages has it, judged against the report's theme columns
+through the taxonomy's ``pfd_themes``, on the themes its CSV files have columns for. Both are
+split by the shared rule (:mod:`assistant.split`): a report by its id, a seed passage by its
+document, section and words. The classifiers learn only from the tuning part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import pfd, split
+from .records import Document, Passage
+from .themes import Taxonomy
+
+CHILDREN_ONLY_AGES = frozenset({"baby", "young-child", "teenager"})
+
+
+class Tally:
+    """True and false positives and negatives per theme, over the items judged on it."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = {}  # theme → [tp, fp, fn]
+        self.items = 0
+
+    def add(self, predicted: set[str], actual: set[str], judged: set[str]) -> None:
+        self.items += 1
+        for theme in judged:
+            row = self.counts.setdefault(theme, [0, 0, 0])
+            row[0] += theme in predicted and theme in actual
+            row[1] += theme in predicted and theme not in actual
+            row[2] += theme in actual and theme not in predicted
+
+    def report(self) -> dict[str, Any]:
+        per_theme = {
+            theme: {**scores(*row), "support": row[0] + row[2], "tagged": row[0] + row[1]}
+            for theme, row in sorted(self.counts.items())
+            if row[0] + row[1] + row[2]
+        }
+        totals = [sum(row[i] for row in self.counts.values()) for i in range(3)]
+        return {"items": self.items, "micro": scores(*totals), "per_theme": per_theme}
+
+
+def scores(tp: int, fp: int, fn: int) -> dict[str, float | None]:
+    """None where there is nothing to divide by (nothing tagged, or nothing labelled)."""
+    named = {
+        "precision": tp / (tp + fp) if tp + fp else None,
+        "recall": tp / (tp + fn) if tp + fn else None,
+        "f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None,
+    }
+    return {name: None if value is None else round(value, 3) for name, value in named.items()}
+
+
+def report_doc_id(report: pfd.PfdReport) -> str:
+    from .metadata import doc_id_for
+
+    return doc_id_for(f"pfd-{report.id}.md", "")
+
+
+def seed_key(label: dict[str, Any]) -> str:
+    return f"{label['doc']} {label['section']} {label['contains']}"
+
+
+def quality(
+    taxonomy: Taxonomy,
+    passages: Sequence[Passage],
+    reports: Sequence[pfd.PfdReport],
+    seed_labels: Sequence[dict[str, Any]],
+    columns: dict[str, frozenset[str]],
+) -> dict[str, Any]:
+    """Per theme and overall, on the tuning and the held-out parts of seeds and PFD reports."""
+    known = set(taxonomy.ids)
+    seeds = {split.TUNING: Tally(), split.HELD_OUT: Tally()}
+    for n, label in enumerate(seed_labels, start=1):
+        found = [
+            p for p in passages
+            if p.doc_id == label["doc"] and p.section == label["section"] and label["contains"] in p.text
+        ]  # fmt: skip
+        if len(found) != 1:
+            raise ValueError(f"eval/themes.toml: passage {n} matches {len(found)} passages, not one")
+        seeds[split.split_of(seed_key(label))].add(set(found[0].themes), set(label["themes"]), known)
+    by_doc: dict[str, set[str]] = {}
+    for passage in passages:
+        by_doc.setdefault(passage.doc_id, set()).update(passage.themes)
+    mapping = {theme.id: set(theme.pfd_themes) for theme in taxonomy if theme.pfd_themes}
+    reports_tally = {split.TUNING: Tally(), split.HELD_OUT: Tally()}
+    for report in reports:
+        held = set().union(*(columns.get(name, frozenset()) for name in report.source_files))
+        judged = {theme for theme, names in mapping.items() if names & held}
+        actual = {theme for theme, names in mapping.items() if names & report.themes}
+        if judged:
+            predicted = by_doc.get(report_doc_id(report), set())
+            reports_tally[split.split_of(report.id)].add(predicted & judged, actual, judged)
+    return {
+        "seeds": {part: tally.report() for part, tally in seeds.items()},
+        "pfd": {part: tally.report() for part, tally in reports_tally.items()},
+    }
+
+
+def children_only_on_adults(
+    taxonomy: Taxonomy, passages: Sequence[Passage], documents: Sequence[Document]
+) -> list[tuple[str, str]]:
+    """(doc id, theme) where a theme for children only was given to a document about adults only."""
+    children_only = {
+        t.id for t in taxonomy if getattr(t, "applies", None) and t.applies.ages <= CHILDREN_ONLY_AGES
+    }
+    adults = {d.doc_id for d in documents if d.age_groups and not set(d.age_groups) & CHILDREN_ONLY_AGES}
+    return sorted(
+        {(p.doc_id, t) for p in passages if p.doc_id in adults for t in p.themes if t in children_only}
+    )
