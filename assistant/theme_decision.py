@@ -8,8 +8,9 @@ For each passage and theme:
    whose age groups are not known is not held back.
 2. The passage must use at least one of the theme's own words: that is the evidence shown with
    every tag, and a passage only near a theme in meaning is not enough ("no theme" is an answer).
-3. A theme with a learned classifier is given from its calibrated threshold; a theme without
-   labelled data from ``low`` cosine similarity to its description.
+3. A theme with a learned classifier is given from its calibrated threshold, or when the passage
+   is as close in meaning to its description as ``high``; a theme without labelled data from
+   ``low`` cosine similarity to its description.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def decide(
     doc_ages: Sequence[str],
     text: str,
     low: float,
+    high: float,
     limit: int,
 ) -> list[Candidate]:
     """The themes one passage keeps, best first (at most ``limit``)."""
@@ -66,8 +68,9 @@ def decide(
             continue
         if i in learned:
             probability, threshold = learned[i]
-            if probability >= threshold:
-                kept.append(Candidate(theme, round(float(probability), 4), evidence[i]))
+            if probability >= threshold or similarities[i] >= high:
+                score = max(float(probability), float(similarities[i]))
+                kept.append(Candidate(theme, round(score, 4), evidence[i]))
         elif similarities[i] >= low:
             kept.append(Candidate(theme, round(float(similarities[i]), 4), evidence[i]))
     kept.sort(key=lambda c: -c.score)

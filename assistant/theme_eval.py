@@ -17,6 +17,10 @@ from .records import Document, Passage
 from .themes import Taxonomy
 
 CHILDREN_ONLY_AGES = frozenset({"baby", "young-child", "teenager"})
+# Files that each hold one kind of death: road deaths, suicides, children's suicides. A theme's
+# ``pfd_files`` label the reports of these files; a report only in the annotation set (which
+# mixes children's suicides with other deaths) is not judged that way.
+SINGLE_KIND_FILES = frozenset({"road_traffic.csv", "suicide_sig_themed.csv", "child_suicide_tagged.csv"})
 
 
 class Tally:
@@ -60,6 +64,28 @@ def report_doc_id(report: pfd.PfdReport) -> str:
     return doc_id_for(f"pfd-{report.id}.md", "")
 
 
+def report_labels(
+    taxonomy: Taxonomy, report: pfd.PfdReport, columns: dict[str, frozenset[str]]
+) -> tuple[set[str], set[str]]:
+    """The themes a PFD report is judged on, and those it has.
+
+    Through ``pfd_themes``: judged where the report's CSV files have one of the columns, had
+    where one is true. Through ``pfd_files``: a file that holds only one kind of death (every
+    report in road_traffic.csv is a road death) labels every report of those files, had where it
+    is in one of the theme's.
+    """
+    held = set().union(*(columns.get(name, frozenset()) for name in report.source_files))
+    sources = set(report.source_files)
+    judged, actual = set(), set()
+    for theme in taxonomy:
+        names, files = set(theme.pfd_themes), set(getattr(theme, "pfd_files", ()))
+        if names & held or (files and sources & SINGLE_KIND_FILES):
+            judged.add(theme.id)
+        if names & report.themes or files & sources:
+            actual.add(theme.id)
+    return judged, actual & judged
+
+
 def seed_key(label: dict[str, Any]) -> str:
     return f"{label['doc']} {label['section']} {label['contains']}"
 
@@ -85,12 +111,9 @@ def quality(
     by_doc: dict[str, set[str]] = {}
     for passage in passages:
         by_doc.setdefault(passage.doc_id, set()).update(passage.themes)
-    mapping = {theme.id: set(theme.pfd_themes) for theme in taxonomy if theme.pfd_themes}
     reports_tally = {split.TUNING: Tally(), split.HELD_OUT: Tally()}
     for report in reports:
-        held = set().union(*(columns.get(name, frozenset()) for name in report.source_files))
-        judged = {theme for theme, names in mapping.items() if names & held}
-        actual = {theme for theme, names in mapping.items() if names & report.themes}
+        judged, actual = report_labels(taxonomy, report, columns)
         if judged:
             predicted = by_doc.get(report_doc_id(report), set())
             reports_tally[split.split_of(report.id)].add(predicted & judged, actual, judged)
@@ -103,9 +126,14 @@ def quality(
 def children_only_on_adults(
     taxonomy: Taxonomy, passages: Sequence[Passage], documents: Sequence[Document]
 ) -> list[tuple[str, str]]:
-    """(doc id, theme) where a theme for children only was given to a document about adults only."""
+    """(doc id, theme) where a theme for children only (and not for a case that shows children)
+    was given to a document about adults only."""
     children_only = {
-        t.id for t in taxonomy if getattr(t, "applies", None) and t.applies.ages <= CHILDREN_ONLY_AGES
+        t.id
+        for t in taxonomy
+        if getattr(t, "applies", None)
+        and t.applies.ages <= CHILDREN_ONLY_AGES
+        and not t.applies.unless_children
     }
     adults = {d.doc_id for d in documents if d.age_groups and not set(d.age_groups) & CHILDREN_ONLY_AGES}
     return sorted(

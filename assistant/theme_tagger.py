@@ -20,7 +20,8 @@ from .themes import Taxonomy, ThemeTag
 # Themes with no labelled data: a passage that uses the theme's words gets it from this cosine
 # similarity to the theme's "label: description" (chosen on the tuning part of the seed labels
 # and PFD reports; see README, "Learning themes").
-LOW = 0.30
+LOW = 0.40
+HIGH = 0.40
 MAX_THEMES = 4
 
 
@@ -33,12 +34,13 @@ class Tagger:
         embedder: Embedder,
         weights: ThemeWeights | None = None,
         low: float = LOW,
+        high: float = HIGH,
         limit: int = MAX_THEMES,
     ):
         self.taxonomy = taxonomy
         self.embedder = embedder
         self.weights = weights if weights is not None else ThemeWeights.empty()
-        self.low, self.limit = low, limit
+        self.low, self.high, self.limit = low, high, limit
         self._words = KeywordTagger(taxonomy, embedder)
         self.applies: list[Applies] = [getattr(t, "applies", Applies()) for t in taxonomy]
 
@@ -46,7 +48,8 @@ class Tagger:
     def signature(self) -> str:
         """What the tags depend on besides the passages: the themes file, the weights and the
         rule's numbers. The library keeps it; tags made under another signature are redone."""
-        return f"{self.taxonomy.checksum}:{self.weights.checksum}:learned/{self.low}/{self.limit}/ages"
+        rule = f"learned/{self.low}/{self.high}/{self.limit}/ages"
+        return f"{self.taxonomy.checksum}:{self.weights.checksum}:{rule}"
 
     @property
     def theme_vectors(self) -> np.ndarray:
@@ -98,6 +101,6 @@ class Tagger:
         for n, text in enumerate(texts):
             learned = {i: (float(p[n]), t) for i, (p, t) in probabilities.items()}
             kept = decide(ids, similarities[n], evidence[n], learned, self.applies, ages[n], text,
-                          self.low, self.limit)  # fmt: skip
+                          self.low, self.high, self.limit)  # fmt: skip
             tags.append([ThemeTag(c.theme, c.score, c.evidence) for c in kept])
         return tags

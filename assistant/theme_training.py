@@ -21,7 +21,7 @@ import numpy as np
 
 from . import pfd, split, store
 from .library import Library
-from .metadata import doc_id_for
+from .theme_eval import report_doc_id, report_labels, seed_key
 from .theme_weights import KEYWORD_CAP, LinearTheme, keywords_sha
 from .themes import Tagger, Taxonomy
 
@@ -41,15 +41,10 @@ class Examples:
     group_labels: dict[str, dict[str, int]] = field(default_factory=dict)  # theme → group → 0/1
 
 
-def report_doc_id(report: pfd.PfdReport) -> str:
-    return doc_id_for(f"pfd-{report.id}.md", "")
-
-
 def collect(library: Library, taxonomy: Taxonomy, tagger: Tagger, reports: list[pfd.PfdReport],
             seed_labels: list[dict[str, Any]]) -> Examples:  # fmt: skip
     ids, vectors = store.all_vectors(library.vectors)
     passages = {p.id: p for p in library.passages()}
-    mapping = {t.id: set(t.pfd_themes) for t in taxonomy if t.pfd_themes}
     files = pfd.columns()
     by_doc = {report_doc_id(r): r for r in reports}
     seeds = {(s["doc"], s["section"]): s for s in seed_labels}
@@ -61,8 +56,8 @@ def collect(library: Library, taxonomy: Taxonomy, tagger: Tagger, reports: list[
         report = by_doc.get(passage.doc_id)
         judged: dict[str, int] = {}
         if report is not None:
-            columns = set().union(*(files.get(name, frozenset()) for name in report.source_files))
-            judged = {t: int(bool(names & report.themes)) for t, names in mapping.items() if names & columns}
+            judged_on, actual = report_labels(taxonomy, report, files)
+            judged = {t: int(t in actual) for t in judged_on}
             group, part = passage.doc_id, split.split_of(report.id)
         else:
             seed = seeds.get((passage.doc_id, passage.section))
@@ -70,7 +65,7 @@ def collect(library: Library, taxonomy: Taxonomy, tagger: Tagger, reports: list[
                 continue
             judged = {t: int(t in seed["themes"]) for t in taxonomy.ids}
             group = f"{seed['doc']}#{seed['section']}"
-            part = split.split_of(f"{seed['doc']} {seed['section']} {seed['contains']}")
+            part = split.split_of(seed_key(seed))
         n = len(rows)
         rows.append(vector)
         groups.append(group)
