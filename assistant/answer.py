@@ -64,6 +64,38 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Focus:
+    """What a conversation is about after an answer: the reviews and passages it cited."""
+
+    doc_ids: tuple[str, ...] = ()
+    passage_ids: tuple[int, ...] = ()
+    reviews: tuple[str, ...] = ()  # the reviews as people cite them, in doc_ids' order
+    query: str = ""  # what was searched for, so that "and in Child I?" can ask it again
+    kept: bool = False  # the answer was looked for within the earlier focus
+    left: tuple[str, ...] = ()  # the reviews of an earlier focus this answer moved away from
+
+    @property
+    def note(self) -> str:
+        """One line a person reads: which reviews the answer kept in focus, or left."""
+        if self.kept and self.reviews:
+            return "Following on from the earlier answer: kept in focus " + "; ".join(self.reviews) + "."
+        if self.left:
+            return "A new topic: the answer no longer keeps " + "; ".join(self.left) + " in focus."
+        return ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": [
+                {"doc_id": d, "citation": r} for d, r in zip(self.doc_ids, self.reviews, strict=True)
+            ],
+            "passages": list(self.passage_ids),
+            "kept": self.kept,
+            "left": list(self.left),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     answer: str
@@ -75,6 +107,7 @@ class Answer:
     note: str = ""
     search_query: str = field(default="", compare=False)
     themes: tuple[str, ...] = ()  # with "not found": the nearest learning themes, as suggestions
+    focus: Focus | None = None  # in a conversation: what it is about after this answer
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +120,7 @@ class Answer:
             "suggested_themes": list(self.themes),
             "confidence": round(self.confidence, 4),
             "note": self.note,
+            "focus": None if self.focus is None else self.focus.to_dict(),
         }
 
 
@@ -123,7 +157,7 @@ def ask(
                       search_query=query, themes=nearest_themes(searcher, query))  # fmt: skip
     close = [h for h in hits if (h.similarity or 0.0) >= confidence * PASSAGE_SHARE][:MAX_PASSAGES]
     chosen = _choose_sentences(searcher, query, close)
-    return _compose(question, query, chosen, confidence)
+    return compose(question, query, chosen, confidence)
 
 
 def _choose_sentences(searcher: Searcher, query: str, hits: list[Hit]) -> list[tuple[Hit, int, int]]:
@@ -146,7 +180,7 @@ def _choose_sentences(searcher: Searcher, query: str, hits: list[Hit]) -> list[t
     return chosen
 
 
-def _compose(question: str, query: str, chosen: list[tuple[Hit, int, int]], confidence: float) -> Answer:
+def compose(question: str, query: str, chosen: list[tuple[Hit, int, int]], confidence: float) -> Answer:
     """Number the passages, group the sentences by review and write the text a person reads."""
     numbers: dict[int | None, int] = {}
     citations: list[Citation] = []

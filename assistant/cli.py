@@ -316,11 +316,21 @@ def cmd_retag(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .answer import ask
+    from .conversation import respond
     from .generate import generative
     from .search import Searcher
 
     settings = _settings(args)
+    given = ((args.questions_file, "--questions-file"), (args.conversation, "--conversation"))
+    files = [(path, option) for path, option in given if path]
+    if len(files) > 1 or (files and args.question):
+        raise UsageError("give one of QUESTION, --questions-file FILE or --conversation FILE")
+    if files:
+        questions = _lines(*files[0])
+    elif args.question:
+        questions = [printable(" ".join(args.question))]
+    else:
+        raise UsageError("give a QUESTION, --questions-file FILE or --conversation FILE")
     embedder = _embedder(settings)
     searcher = Searcher(
         Library.open(settings.index_dir, embedder.name, embedder.dimension),
@@ -328,22 +338,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
         max_query_chars=settings.max_query_chars,
         max_query_terms=settings.max_query_terms,
     )
-    if args.questions_file:
-        questions = _lines(args.questions_file, "--questions-file")
-    elif args.question:
-        questions = [printable(" ".join(args.question))]
-    else:
-        raise UsageError("give a QUESTION or --questions-file FILE")
+    focus = None
     for question in questions:
         if note := searcher.query_note(question):
             print(f"note: {note}", file=sys.stderr)
-        answer = generative(settings, ask(searcher, question, threshold=settings.answer_threshold))
-        if args.json or args.questions_file:
+        answer = respond(searcher, question, focus, threshold=settings.answer_threshold)
+        if args.conversation:
+            focus = answer.focus  # each turn follows on from the answer before it
+        answer = generative(settings, answer)
+        if args.json or files:
             _print_json(answer.to_dict())
             continue
         print(f"# {question}\n\n{answer.answer}\n")
-        if answer.note:
-            print(f"({answer.note})\n")
+        for note in (answer.focus.note if answer.focus else "", answer.note):
+            if note:
+                print(f"({note})\n")
         for c in answer.citations:
             print(f"[{c.n}] {c.hit.citation}")
         if answer.themes:
@@ -355,7 +364,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from . import evaluation, metadata_eval
+    from . import ask_eval, evaluation, metadata_eval
 
     fields = metadata_eval.run()  # fields read from the text: no model, a few seconds
     if args.metadata:
@@ -369,14 +378,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 0
     lib = report["library"]
     print(f"evaluation library: {lib['documents']} documents, {lib['passages']} passages")
-    ask = report["ask"]
-    used, best = ask["in_use"], ask["best_on_this_set"]
-    print(
-        f"ask: {ask['questions']} questions ({ask['answerable']} answerable); "
-        f"threshold {used['threshold']}: precision {used['precision']}, recall {used['recall']}; "
-        f"best here {best['threshold']}: precision {best['precision']}, recall {best['recall']}"
-    )
-    print(f"  answers grounded: {ask['grounded']}; cite the expected review: {ask['cites_expected_review']}")
+    print("\n".join(ask_eval.lines(report["ask"])))
     search = report["search"]
     print(f"search: {search['queries']} labelled queries ({search['skipped']} skipped: no labels here)")
     print(f"  {'mode':<8} {'recall@10':>10} {'MRR':>7} {'nDCG@10':>8}")
@@ -569,6 +571,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="a cited answer from the reviews, or an honest 'not found'")
     p.add_argument("question", nargs="*", metavar="QUESTION")
     p.add_argument("--questions-file", type=Path, help="one question per line; JSON Lines out")
+    p.add_argument(
+        "--conversation", type=Path, metavar="FILE",
+        help="one turn per line, each following on from the one before; JSON Lines out, with focus",
+    )  # fmt: skip
     p.add_argument("--model", help="embedding model (must match the library)")
     _common(p)
     p.set_defaults(run=cmd_ask)

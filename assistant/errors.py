@@ -16,6 +16,12 @@ class IngestError(AssistantError):
         self.reason = reason
 
 
+def too_much_text(limit: int) -> str:
+    """The reason for a file whose text is over ``max_chars_per_file`` (the readers' children
+    give it too, so it lives here, where importing it costs nothing)."""
+    return f"too much text (over {limit:,} characters; the limit is max_chars_per_file)"
+
+
 class LibraryError(AssistantError):
     """The library on disk cannot be used as it is."""
 

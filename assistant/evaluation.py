@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import pfd
-from .answer import ask
+from . import ask_eval, pfd
+from .ask_eval import grounded  # noqa: F401  (re-exported: the tests judge answers with it)
 from .embedding import Embedder
 from .ingest import ingest
 from .library import Library
 from .metadata import doc_id_for
-from .metrics import ndcg_at, precision_recall, recall_at, reciprocal_rank, unique
+from .metrics import ndcg_at, recall_at, reciprocal_rank, unique
 from .search import MODES, Searcher
 from .settings import Settings
 from .themes import Taxonomy
@@ -183,56 +183,9 @@ def tagging_quality(library: Library, taxonomy: Taxonomy, reports: list[pfd.PfdR
     return {"seeds": seeds.report(), "pfd": reports_tally.report()}
 
 
-def load_questions(path: Path = EVAL_DIR / "ask.toml") -> list[dict[str, Any]]:
-    questions = tomllib.loads(path.read_text(encoding="utf-8"))["question"]
-    for n, question in enumerate(questions, start=1):
-        if not question.get("text") or not isinstance(question.get("answerable"), bool):
-            raise ValueError(f"{path}: question {n} needs text and answerable = true/false")
-    return questions
-
-
-def grounded(answer: Any) -> bool:
-    """Every sentence of the answer is a sentence of a passage it cites (white space aside)."""
-    passages = {c.n: " ".join(c.hit.passage.text.split()) for c in answer.citations}
-    return all(
-        s.citations and all(" ".join(s.text.split()) in passages.get(n, "") for n in s.citations)
-        for s in answer.sentences
-    )
-
-
-def answer_quality(searcher: Searcher, threshold: float) -> dict[str, Any]:
-    """Precision and recall of answering (vs. saying "not found"), at the threshold in use and at
-    the threshold that would have been best on this set (F0.5: a wrong answer costs more than a
-    missed one); and whether every answer is grounded and cites the expected review."""
-    questions = load_questions()
-    answers = [ask(searcher, q["text"], threshold=threshold) for q in questions]
-    answerable = {i for i, q in enumerate(questions) if q["answerable"]}
-
-    def at(t: float) -> dict[str, float]:
-        answered = {i for i, a in enumerate(answers) if a.confidence >= t}
-        precision, recall = precision_recall(answered, answerable)
-        f05 = 1.25 * precision * recall / (0.25 * precision + recall) if precision + recall else 0.0
-        return {"threshold": round(t, 3), "precision": round(precision, 3), "recall": round(recall, 3),
-                "f0.5": round(f05, 3)}  # fmt: skip
-
-    candidates = sorted({round(a.confidence, 3) for a in answers})
-    best = max((at(t) for t in candidates), key=lambda m: (m["f0.5"], m["threshold"]))
-    given = [(q, a) for q, a in zip(questions, answers, strict=True) if not a.no_answer]
-    answered_answerable = [q for q, _ in given if q["answerable"]]
-    return {
-        "questions": len(questions),
-        "answerable": len(answerable),
-        "in_use": at(threshold),
-        "best_on_this_set": best,
-        "grounded": f"{sum(grounded(a) for _, a in given)}/{len(given)}",
-        "cites_expected_review": f"{sum(map(_cites_expected, given))}/{len(answered_answerable)}",
-    }
-
-
-def _cites_expected(pair: tuple[dict[str, Any], Any]) -> bool:
-    question, answer = pair
-    cited = {c.hit.passage.doc_id for c in answer.citations}
-    return question["answerable"] and bool(set(question.get("cites", [])) & cited)
+def load_questions(path: Path = ask_eval.EVAL_FILE) -> list[dict[str, Any]]:
+    """The single questions of ``eval/ask.toml`` (the conversations: :func:`ask_eval.load`)."""
+    return ask_eval.load(path)[0]
 
 
 def run(settings: Settings, embedder: Embedder, use_pfd: bool = True) -> dict[str, Any]:
@@ -250,6 +203,6 @@ def run(settings: Settings, embedder: Embedder, use_pfd: bool = True) -> dict[st
         seeds = settings.replace(index_dir=Path(tmp))
         build_library(seeds, embedder, [])
         seeds_library = Library.open(seeds.index_dir)
-        report["ask"] = answer_quality(Searcher(seeds_library, embedder), settings.answer_threshold)
+        report["ask"] = ask_eval.run(Searcher(seeds_library, embedder), settings.answer_threshold)
         seeds_library.close()
     return report

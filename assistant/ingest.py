@@ -103,6 +103,9 @@ def prepare(
     passages = scanned.mark(passages, source.ocr_pages)  # the OCR confidence of their pages
     if not passages:
         raise IngestError(name, "no readable text; not indexed")
+    if len(passages) > settings.max_passages_per_file:  # each is embedded: bound the time that takes
+        limit = settings.max_passages_per_file
+        raise IngestError(name, f"too many passages ({len(passages):,}; the limit is {limit:,} per file)")
     numbers = [p.number for p in source.pages if p.number is not None]
     document = Document(
         doc_id=doc_id, source=name, kind=source.kind, sha256=sha256, status="indexed",

@@ -56,7 +56,8 @@ def _paragraphs(text: str) -> list[tuple[int, int, list[str]]]:
 
 def _sections(text: str, title: str) -> list[_Section]:
     sections = [_Section("Introduction", None, 0, 0)]
-    for start, _end, lines in _paragraphs(text):
+    first_text = len(text) - len(text.lstrip())  # no text before this offset (not text[:offset]
+    for start, _end, lines in _paragraphs(text):  # per heading: that made many headings quadratic)
         offset = start
         for i, line in enumerate(lines):
             rec = RECOMMENDATION.match(line.strip())
@@ -64,7 +65,7 @@ def _sections(text: str, title: str) -> list[_Section]:
                 sections.append(_Section(f"Recommendation {rec.group(1)}", int(rec.group(1)), offset, 0))
             elif i == 0 and _is_heading(lines):
                 is_title = line.strip().lower() == title.strip().lower()
-                no_text_yet = not text[:offset].strip()
+                no_text_yet = offset <= first_text
                 if not (is_title or no_text_yet):
                     sections.append(_Section(line.strip(), None, offset, 0))
             offset += len(line) + 1

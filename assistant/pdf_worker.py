@@ -1,10 +1,11 @@
 """Read one PDF in a child process, under time and memory limits, and print JSON.
 
-``python -m assistant.pdf_worker FILE [MIN_LETTERS]`` prints ``{"pages": [...], "warnings": [...],
+``python -m assistant.pdf_worker FILE [MIN_LETTERS [MAX_CHARS]]`` prints ``{"pages": [...], "warnings": [...],
 "title": ..., "scanned_pages": n}`` on success, where ``scanned_pages`` counts the pages with fewer
 than MIN_LETTERS letters that show an image, or ``{"error": "reason"}`` when the file cannot be
-read. The parent (:func:`assistant.readers.read_pdf`) sets the limits, so a hostile file can hang
-or bloat only this process. Nothing here imports the rest of the package.
+read. The parent (:func:`assistant.readers.read_pdf`, through :mod:`assistant.limits`) sets the
+time and memory limits, so a hostile file can hang or bloat only this process; reading stops as
+soon as the text passes MAX_CHARS. Nothing here imports the rest of the package.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from typing import Any
 
 MAX_WARNINGS = 5
+NO_LIMIT = 10**12
 
 
 class _Warnings(logging.Handler):
@@ -35,7 +37,12 @@ class _Warnings(logging.Handler):
             self.dropped += 1
 
 
-def read(path: str, min_letters: int = 25) -> dict[str, Any]:
+def too_much_text(limit: int) -> str:
+    """The same words as :func:`assistant.errors.too_much_text`."""
+    return f"too much text (over {limit:,} characters; the limit is max_chars_per_file)"
+
+
+def read(path: str, min_letters: int = 25, max_chars: int = NO_LIMIT) -> dict[str, Any]:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
@@ -54,6 +61,7 @@ def read(path: str, min_letters: int = 25) -> dict[str, Any]:
                 return {"error": "password-protected; not indexed"}
         pages: list[str] = []
         scanned = 0
+        chars = 0
         for number, page in enumerate(reader.pages, start=1):
             try:
                 pages.append(page.extract_text() or "")
@@ -64,6 +72,9 @@ def read(path: str, min_letters: int = 25) -> dict[str, Any]:
             except Exception as exc:  # one bad page should not lose the others
                 handler.seen.append(f"page {number} could not be read ({type(exc).__name__})")
                 pages.append("")
+            chars += len(pages[-1])
+            if chars > max_chars:  # a few bytes can draw megabytes of text
+                return {"error": too_much_text(max_chars)}
             if sum(ch.isalnum() for ch in pages[-1]) < min_letters:
                 scanned += _shows_image(page)
         warnings = list(handler.seen)
@@ -110,7 +121,7 @@ def _title(reader: Any) -> str:
 
 
 def main() -> None:
-    result = read(sys.argv[1], *map(int, sys.argv[2:3]))
+    result = read(sys.argv[1], *map(int, sys.argv[2:4]))
     sys.stdout.write(json.dumps(result))
 
 

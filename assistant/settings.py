@@ -14,10 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .setting_checks import check, check_all, parse, unknown_variables
+from .errors import SettingsError
+from .setting_checks import check, check_all, parse, unknown_variables, variable
 
 DEFAULT_MODEL = "default"
 UPLOAD_MODES = ("auto", "on", "off", "signed-in")
+RENAMED = {"pdf_timeout_s": "read_timeout_s", "pdf_memory_mb": "read_memory_mb"}  # old → new
+
+
+def _renamed(values: dict[str, Any]) -> dict[str, Any]:
+    return {RENAMED.get(key, key): value for key, value in values.items()}
 
 
 def _setting(
@@ -47,11 +53,21 @@ class Settings:
         2400, "Longest recommendation-and-response passage before it is split.", min=200, max=40_000
     )
     max_file_mb: int = _setting(50, "Largest file accepted for ingest, in MB.", min=1, max=1024)
-    pdf_timeout_s: float = _setting(
-        60.0, "Wall-clock limit for reading one PDF, in seconds.", min=0.1, max=3600
+    read_timeout_s: float = _setting(
+        60.0, "Wall-clock limit for reading one file (any kind), in seconds.", min=0.1, max=3600
     )
-    pdf_memory_mb: int = _setting(
-        1536, "Memory limit for the PDF reading process, in MB.", min=16, max=65_536
+    read_memory_mb: int = _setting(
+        1536, "Memory limit of the process that reads one file (any kind), in MB.", min=16, max=65536
+    )
+    max_chars_per_file: int = _setting(
+        2_000_000,
+        "Most characters of text one file may give; a file with more fails with its reason.",
+        min=1000,
+        max=50_000_000,
+    )
+    max_passages_per_file: int = _setting(
+        5000, "Most passages one file may be cut into; a file with more fails with its reason.",
+        min=1, max=200_000,
     )
     min_chars_per_page: int = _setting(
         25,
@@ -163,9 +179,17 @@ class Settings:
     @property
     def packs_mode(self) -> str:
         return self.uploads if self.packs == "like-uploads" else self.packs
+    # The reading limits were once for PDFs only; the old names still work, in code and environment.
+    @property
+    def pdf_timeout_s(self) -> float:
+        return self.read_timeout_s
+
+    @property
+    def pdf_memory_mb(self) -> int:
+        return self.read_memory_mb
 
     def replace(self, **changes: Any) -> Settings:
-        return dataclasses.replace(self, **changes)
+        return dataclasses.replace(self, **_renamed(changes))
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -177,14 +201,21 @@ class Settings:
         """
         environ = dict(os.environ if environ is None else environ)
         fields = dataclasses.fields(cls)
-        unknown_variables(environ, [f.name for f in fields])
+        unknown_variables(environ, [f.name for f in fields] + list(RENAMED))
         values: dict[str, Any] = {}
         for f in fields:
             raw = environ.get(f"ASSISTANT_{f.name.upper()}")
-            if raw is not None:
+            set_as = f.name
+            for old in (o for o, new in RENAMED.items() if new == f.name and raw is None):
+                raw, set_as = environ.get(f"ASSISTANT_{old.upper()}"), old  # the name it had before
+            if raw is None:
+                continue
+            try:
                 values[f.name] = parse(f, raw)
                 check(f, values[f.name], shown=raw)
-        values.update({k: v for k, v in overrides.items() if v is not None})
+            except SettingsError as exc:  # named by the variable that was set, old name or new
+                raise SettingsError(variable(set_as), raw, exc.accepted) from None
+        values.update({k: v for k, v in _renamed(overrides).items() if v is not None})
         return cls(**values)
 
 

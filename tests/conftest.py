@@ -50,7 +50,7 @@ def fake_embedder() -> FakeEmbedder:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(index_dir=tmp_path / "index", corpus_dir=CORPUS, pdf_timeout_s=30)
+    return Settings(index_dir=tmp_path / "index", corpus_dir=CORPUS, read_timeout_s=30)
 
 
 @pytest.fixture

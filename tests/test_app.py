@@ -75,6 +75,35 @@ def test_ask_not_found(seeds_library, fake_embedder, monkeypatch):
     assert not at.expander  # suggestions are listed, never shown as cited answer passages
 
 
+def test_ask_suggestions_are_buttons_that_open_or_search(seeds_library, fake_embedder, monkeypatch):
+    from assistant import suggestions
+
+    monkeypatch.setattr(suggestions, "SUGGEST_MIN", -1.0)  # everything counts as close
+    monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(answer_threshold=1.0))
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("assistant/ui/ask_page.py").run()
+    at.chat_input[0].set_value("What is the capital of France?").run()
+    labels = [b.label for b in at.button]
+    assert any(label.startswith("Open ") for label in labels)
+    theme = next(b for b in at.button if b.label.startswith("Search "))
+    theme.click().run()
+    assert not at.exception
+    assert at.text_input(key="query").value == theme.label.removeprefix("Search ").replace("\\", "")
+
+
+def test_ask_keeps_the_review_in_focus(seeds_library, fake_embedder, monkeypatch):
+    monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(answer_threshold=1.0))
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("assistant/ui/ask_page.py").run()
+    at.chat_input[0].set_value("recommendations for Child I").run()
+    at.chat_input[0].set_value("and recommendation 3?").run()
+    assert not at.exception
+    assert "kept in focus Child 'I' (HSCB)" in "\n".join(c.value for c in at.caption).replace("\\", "")
+    assert any("Child 'I' (HSCB): Recommendation 3" in e.label.replace("\\", "") for e in at.expander)
+
+
 def test_library_lists_every_document_with_its_status(app, seeds_library, fake_embedder, tmp_path):
     bad = tmp_path / "scan.pdf"
     bad.write_text("<html>not a pdf</html>")

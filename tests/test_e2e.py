@@ -193,6 +193,20 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
             if screenshots:
                 page.screenshot(path=str(SCREENSHOTS / "answer.png"))
 
+            # Ask: a follow-up keeps the review in focus and finds its police recommendation.
+            page.get_by_role("button", name="Start a new conversation").click()
+            expect(page.get_by_test_id("stChatMessage")).to_have_count(0)
+            chat.fill("What is the learning about bath safety?")
+            chat.press("Enter")
+            expect(page.get_by_test_id("stChatMessage").last).to_contain_text("unattended while bathing")
+            chat.fill("and what did the police do?")
+            chat.press("Enter")
+            expect(page.get_by_test_id("stChatMessage")).to_have_count(4)
+            police = page.get_by_test_id("stExpander").filter(has_text="Child 'I' (HSCB): Recommendation 2")
+            expect(police.first).to_be_visible()
+            last = page.get_by_test_id("stChatMessage").last
+            expect(last).to_contain_text("kept in focus Child 'I' (HSCB)")
+
             # Library: upload two PDFs; the new one is then found first by a search.
             go("Library", "Add a published review")
             uploads = [seed_pdf(tmp_path / "child-j-response.pdf"), trampoline_pdf(tmp_path / "child-t.pdf")]

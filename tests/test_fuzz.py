@@ -50,6 +50,8 @@ KNOWN = re.compile(
     r"|encrypted with a method this installation cannot open \(.+\)"
     r"|took too long \(over [\d.]+ s\)"
     r"|needed more memory than the limit allows"
+    r"|too much text \(over [\d,]+ characters; the limit is max_chars_per_file\)"
+    r"|too many passages \([\d,]+; the limit is [\d,]+ per file\)"
     r"|corrupt PDF \(.+\)(; not indexed)?",
     re.S,
 )
@@ -213,7 +215,7 @@ def page_tree_bomb() -> bytes:
 
 BOMBS = {
     "nested-flate": (nested_flate_bomb, 60.0, True),  # builder, time limit, must fail
-    "text-operators": (text_operator_bomb, 3.0, False),
+    "text-operators": (text_operator_bomb, 3.0, False),  # 5.5 MB of text: over max_chars_per_file
     "page-tree": (page_tree_bomb, 4.0, False),
 }
 
@@ -252,7 +254,10 @@ def problem(path: Path, outcome: object, seconds: float, limit: float) -> str | 
         text.encode("utf-8")  # what the library stores
     except UnicodeEncodeError as exc:
         return f"text cannot be stored ({exc})"
-    if not all(1 <= p.page_start <= p.page_end <= (document.pages or 0) for p in passages):
+    if document.pages is None:  # a format without pages (DOCX, Markdown without page marks)
+        if any(p.page_start is not None or p.page_end is not None for p in passages):
+            return "page numbers in a document without pages"
+    elif not all(1 <= p.page_start <= p.page_end <= document.pages for p in passages):
         return "passage pages outside the document"
     return None
 
@@ -272,7 +277,7 @@ def test_fuzzed_samples_end_in_passages_or_a_named_reason_in_time(tmp_path, sett
 
     read, reasons, unexpected = 0, Counter(), []
     for variant, (outcome, seconds) in zip(variants, outcomes, strict=True):
-        if found := problem(variant.path, outcome, seconds, settings.pdf_timeout_s):
+        if found := problem(variant.path, outcome, seconds, settings.read_timeout_s):
             unexpected.append(f"{variant.path.name} ({variant.change} of {variant.sample}): {found}")
         elif isinstance(outcome, IngestError):
             reasons[kind_of(outcome.reason)] += 1
@@ -304,9 +309,9 @@ def test_bombs_are_stopped_in_time(tmp_path, settings, bomb):
     path = tmp_path / f"{bomb}.pdf"
     path.write_bytes(data)
     assert len(data) < 25_000  # a small file ...
-    limited = settings.replace(pdf_timeout_s=limit)
-    for memory in (limited.pdf_memory_mb, 150):  # pypdf's caps and our time limit, then our memory cap
-        outcome, seconds = attempt(path, limited.replace(pdf_memory_mb=memory))
+    limited = settings.replace(read_timeout_s=limit)
+    for memory in (limited.read_memory_mb, 150):  # pypdf's caps and our time limit, then our memory cap
+        outcome, seconds = attempt(path, limited.replace(read_memory_mb=memory))
         assert problem(path, outcome, seconds, limit) is None, (memory, outcome, seconds)
         if must_fail:
             assert isinstance(outcome, IngestError), f"{bomb} was read at {memory} MB"

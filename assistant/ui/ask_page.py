@@ -4,21 +4,41 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.answer import Answer, Turn, ask
+from assistant.answer import Answer, Turn
+from assistant.conversation import respond
 from assistant.generate import generative
 from assistant.ui import render, state
+
+
+def _search_for(words: str) -> None:
+    st.session_state["query"] = words
+    st.session_state.pop("more_like", None)
+    st.switch_page(render.SEARCH_PAGE)
+
+
+def _suggest(answer: Answer, key: str) -> None:
+    """Close passages and themes, each a button that opens the passage or searches the theme."""
+    if answer.suggestions:
+        st.caption("Nearest passages (not an answer):")
+        for n, hit in enumerate(answer.suggestions):
+            if st.button(f"Open {render.escape(hit.citation)}", key=f"ask-near-{key}-{n}"):
+                render.show_in_document(hit)
+    if answer.themes:
+        st.caption("Nearest learning themes:")
+        for n, theme in enumerate(answer.themes):
+            if st.button(f"Search {render.escape(theme)}", key=f"ask-theme-{key}-{n}"):
+                _search_for(theme)
 
 
 def _show(answer: Answer, key: str) -> None:
     if answer.no_answer:
         st.warning(render.escape(answer.answer))
-        if answer.themes:
-            st.caption("Nearest learning themes: " + render.escape("; ".join(answer.themes)))
-        if answer.suggestions:
-            st.caption("Nearest passages (not an answer):")
-            for hit in answer.suggestions:
-                st.markdown(f"- {render.escape(hit.citation)}")
+        if answer.note:
+            st.caption(render.escape(answer.note))
+        _suggest(answer, key)
         return
+    if answer.focus and answer.focus.note:
+        st.caption(render.escape(answer.focus.note))
     lines = answer.answer.split("\n")
     st.markdown(
         "\n".join(f"- {render.escape(ln[2:])}" if ln.startswith("- ") else render.escape(ln) for ln in lines)
@@ -47,8 +67,8 @@ def page() -> None:
                 _show(answer, key=str(n))
     question = st.chat_input("Ask a question, e.g. What is the learning about bath safety?")
     if question:
-        turns = [turn for turn, _ in history]
-        answer = ask(state.searcher(), question, turns, threshold=state.SETTINGS.answer_threshold)
+        focus = next((a.focus for _, a in reversed(history) if a is not None), None)
+        answer = respond(state.searcher(), question, focus, threshold=state.SETTINGS.answer_threshold)
         answer = generative(state.SETTINGS, answer)
         history.append((Turn("user", question), None))
         history.append((Turn("assistant", answer.answer), answer))
