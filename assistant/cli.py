@@ -27,7 +27,7 @@ from . import ingest as ingest_mod
 from . import pack_cli
 from .doc_metadata.ages import GROUPS as AGE_GROUPS
 from .errors import AssistantError, LibraryBusy, LibraryOutdated, UsageError
-from .library import Library, current_generation
+from .library import RECURRING, Library, current_generation
 from .names import printable
 from .records import FileReport, Filters, Hit
 from .search import MODES
@@ -303,9 +303,9 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def _tagger_signature(settings: Settings) -> str:
-    from .themes import Tagger, Taxonomy
+    from .theme_tagger import tagger_for
 
-    return Tagger(Taxonomy.load(settings.themes_file), embedder=None).signature  # encodes nothing
+    return tagger_for(settings, None).signature  # encodes nothing
 
 
 def cmd_retag(args: argparse.Namespace) -> int:
@@ -364,7 +364,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from . import ask_eval, evaluation, metadata_eval
+    from . import ask_eval, evaluation, metadata_eval, theme_eval
 
     fields = metadata_eval.run()  # fields read from the text: no model, a few seconds
     if args.metadata:
@@ -385,32 +385,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for mode in ("keyword", "dense", "rrf", "hybrid"):
         m = search[mode]
         print(f"  {mode:<8} {m['recall@10']:>10.3f} {m['mrr']:>7.3f} {m['ndcg@10']:>8.3f}")
-    for name, label in (("seeds", "labelled seed passages"), ("pfd", "PFD reports, by theme column")):
-        t = report["tagging"][name]
-        if not t["items"]:
-            continue  # e.g. no PFD reports here
-        micro = t["micro"]
-        print(
-            f"themes, {t['items']} {label}: precision {_score(micro['precision'])},"
-            f" recall {_score(micro['recall'])}, F1 {_score(micro['f1'])} (macro F1 {_score(t['macro_f1'])})"
-        )
-        for theme, m in t["per_theme"].items():
-            print(
-                f"  {theme:<31} precision {_score(m['precision'])} recall {_score(m['recall'])}"
-                f"  ({m['support']} labelled, {m['tagged']} tagged)"
-            )
+    print("\n".join(theme_eval.lines(report["tagging"])))
     print("\n".join(metadata_eval.lines(fields)))
     return 0
-
-
-def _score(value: float | None) -> str:
-    return "  n/a" if value is None else f"{value:.3f}"
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from . import bench
 
     settings = _settings(args)
+    if args.themes:
+        from . import themes_bench
+
+        themes_report = themes_bench.run(_embedder(settings))
+        if args.json:
+            _print_json(themes_report)
+        else:
+            print(json.dumps(themes_report, indent=1))
+        return 0
     sizes = tuple(int(s) for s in args.sizes.split(","))
     report = bench.run(_embedder(settings), sizes, settings.approximate_above, args.rounds)
     if args.json:
@@ -555,8 +547,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("themes", help="learning themes with passage and document counts")
     p.add_argument(
-        "--recurring", type=int, nargs="?", const=2, metavar="N",
-        help="only learning that recurs: themes found in N or more documents (default 2)",
+        "--recurring", type=int, nargs="?", const=RECURRING, metavar="N",
+        help=f"only learning that recurs: themes found in N or more documents (default {RECURRING})",
     )  # fmt: skip
     p.add_argument("--documents", type=int, default=5, help="documents listed per theme (default 5)")
     _common(p)
@@ -591,6 +583,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="measure search latency at 1k, 10k and 100k passages")
     p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated passage counts")
     p.add_argument("--rounds", type=int, default=3, help="times each query is run per size")
+    p.add_argument(
+        "--themes", action="store_true", help="instead: the Themes page's reads at 1,000 documents"
+    )
     p.add_argument("--model", help="embedding model")
     _common(p)
     p.set_defaults(run=cmd_bench)
@@ -602,6 +597,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _terminated(signum: int, _frame: Any) -> None:
     """SIGTERM ends a command like Ctrl-C does, so a writer removes its temporary folder."""
     raise KeyboardInterrupt
+
+
 def _pack_command(
     function: Callable[..., int], needs_embedder: bool = False
 ) -> Callable[[argparse.Namespace], int]:

@@ -22,7 +22,7 @@ from .names import DocIds, fit_bytes, printable
 from .passages import cut
 from .records import Document, FileReport, Passage
 from .settings import Settings
-from .themes import Tagger, Taxonomy
+from .theme_tagger import tagger_for
 
 ENCODE_BATCH = 256  # passages gathered across files before they are embedded together
 Progress = Callable[[int, int, str], None]  # (files done, files in all, current file name)
@@ -133,7 +133,7 @@ def ingest(
     files, reports = collect(paths)
     names = names or {}
     pending: list[_Prepared] = []
-    tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
+    tagger = tagger_for(settings, embedder)
     ahead = scanned.read_ahead(  # scanned pages are read by OCR before the library is locked
         files, settings, (lambda: set()) if fresh else (lambda: _indexed(settings)),
         lambda what: progress(0, len(files), what) if progress else None,
@@ -228,7 +228,7 @@ def remove(
 def retag(settings: Settings, embedder: Embedder, on_wait: Waiting | None = None) -> int:
     """Tag every passage again with the themes file in ``settings`` (after it was edited),
     from the vectors the library holds; returns the number of passages tagged."""
-    tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
+    tagger = tagger_for(settings, embedder)
     with _writer(settings, embedder.name, embedder.dimension, on_wait=on_wait) as writer:
         return writer.tag_with(tagger, force=True)
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import store
+from . import store, theme_queries
 from .doc_metadata.ages import GROUPS as AGE_ORDER
 from .doc_metadata.stored import meta_from_json, meta_to_json
 from .errors import LibraryBusy, LibraryCorrupt, LibraryError, LibraryOutdated, ModelMismatch, NotFound
@@ -38,9 +38,12 @@ from .records import Document, Passage, ThemeCount
 from .writer_lock import take_lock
 
 if TYPE_CHECKING:
-    from .themes import Tagger, ThemeTag
+    from .theme_grid import Axis, Grid
+    from .theme_tagger import Tagger
+    from .themes import ThemeTag
 
 CURRENT = "CURRENT"
+RECURRING = 3  # a theme recurs when this many reviews carry it
 SOURCES = "sources"
 
 
@@ -137,6 +140,7 @@ class Library:
         self.manifest = manifest or {}
         self.generation = self.manifest.get("generation", 0)
         self.warning: str | None = None
+        self._grids: dict[str, Grid] = {}  # theme grids by axis, for this generation
         if folder is None:
             self.db = sqlite3.connect(":memory:", check_same_thread=False)
             self.db.row_factory = sqlite3.Row
@@ -358,15 +362,15 @@ class Library:
         return sorted(found, key=lambda t: (-len(t.documents), -t.passages))
 
     def theme_passages(
-        self, theme: str, per_document: int | None = None, limit: int | None = None
+        self,
+        theme: str,
+        per_document: int | None = None,
+        limit: int | None = None,
+        doc_ids: list[str] | None = None,
     ) -> list[Passage]:
         """The passages tagged with a theme, strongest first: at most ``per_document`` from each
-        document and ``limit`` in all."""
-        rows = self.db.execute(
-            "SELECT pt.passage_id, p.doc_id FROM passage_themes pt JOIN passages p ON p.id = pt.passage_id"
-            " WHERE pt.theme=? ORDER BY pt.score DESC, pt.passage_id",
-            (theme,),
-        ).fetchall()
+        document and ``limit`` in all; only from ``doc_ids`` when given (a grid cell's reviews)."""
+        rows = theme_queries.theme_passage_ids(self.db, theme, doc_ids)
         taken: dict[str, int] = {}
         ids = []
         for passage_id, doc_id in rows:
@@ -387,9 +391,18 @@ class Library:
                 documents.setdefault(agency, set()).add(doc_id)
         return {agency: (passages[agency], len(documents[agency])) for agency in sorted(passages)}
 
-    def recurring(self, min_documents: int = 2) -> list[ThemeCount]:
+    def recurring(self, min_documents: int = RECURRING) -> list[ThemeCount]:
         """Learning that recurs: themes found in ``min_documents`` documents or more."""
         return [t for t in self.themes() if len(t.documents) >= min_documents]
+
+    def theme_grid(self, axis: Axis) -> Grid:
+        """Reviews per theme and year, publisher or age group. Kept for this generation: a
+        library object never changes (a writer publishes a new generation, opened anew)."""
+        from .theme_grid import build
+
+        if axis not in self._grids:
+            self._grids[axis] = build(theme_queries.review_themes(self.db), self.theme_labels(), axis)
+        return self._grids[axis]
 
     def source_file(self, doc_id: str) -> Path | None:
         """The original file of a document, kept in the library's ``sources`` folder."""
@@ -475,6 +488,7 @@ class Writer:
         """The file name held under ``doc_id``, or None when the id is free."""
         row = self.db.execute("SELECT source FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
+
     def document(self, doc_id: str) -> Document | None:
         row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return _row_to_document(row, 0) if row else None
@@ -518,7 +532,8 @@ class Writer:
                 np.ascontiguousarray(vectors, dtype=np.float32), np.array(ids, dtype=np.int64)
             )
             if self.tagger is not None:
-                self._insert_tags(ids, self.tagger.tag([p.text for p in passages], vectors))
+                ages = [document.age_groups] * len(passages)
+                self._insert_tags(ids, self.tagger.tag([p.text for p in passages], vectors, ages))
         self.changed = True
 
     # -- learning themes ----------------------------------------------------------------------
@@ -544,7 +559,8 @@ class Writer:
         )
         ids, vectors = store.all_vectors(self.vectors)
         texts = dict(self.db.execute("SELECT id, text FROM passages").fetchall())
-        self._insert_tags(ids.tolist(), tagger.tag([texts[int(i)] for i in ids], vectors))
+        ages = theme_queries.passage_ages(self.db, ids.tolist())
+        self._insert_tags(ids.tolist(), tagger.tag([texts[int(i)] for i in ids], vectors, ages))
         self.changed = True
         return len(ids)
 

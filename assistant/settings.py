@@ -66,8 +66,10 @@ class Settings:
         max=50_000_000,
     )
     max_passages_per_file: int = _setting(
-        5000, "Most passages one file may be cut into; a file with more fails with its reason.",
-        min=1, max=200_000,
+        5000,
+        "Most passages one file may be cut into; a file with more fails with its reason.",
+        min=1,
+        max=200_000,
     )
     min_chars_per_page: int = _setting(
         25,
@@ -100,6 +102,11 @@ class Settings:
         Path(__file__).parent / "data" / "themes.toml",
         "Learning-themes taxonomy (TOML). After editing it, `python -m assistant retag` re-tags"
         " every passage without embedding any again.",
+    )
+    theme_weights_file: Path = _setting(
+        Path(__file__).parent / "data" / "theme_weights.json",
+        "Learned per-theme classifiers (JSON, made by scripts/train-themes); used only with the"
+        " model they were trained on.",
     )
     keep_generations: int = _setting(
         2, "Library generations kept on disk (current included).", min=1, max=100
@@ -179,6 +186,7 @@ class Settings:
     @property
     def packs_mode(self) -> str:
         return self.uploads if self.packs == "like-uploads" else self.packs
+
     # The reading limits were once for PDFs only; the old names still work, in code and environment.
     @property
     def pdf_timeout_s(self) -> float:

@@ -9,6 +9,7 @@ document, section and words. The classifiers learn only from the tuning part.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,7 +46,13 @@ class Tally:
             if row[0] + row[1] + row[2]
         }
         totals = [sum(row[i] for row in self.counts.values()) for i in range(3)]
-        return {"items": self.items, "micro": scores(*totals), "per_theme": per_theme}
+        macro = [m["f1"] for m in per_theme.values() if m["support"] and m["f1"] is not None]
+        return {
+            "items": self.items,
+            "micro": scores(*totals),
+            "macro_f1": round(statistics.mean(macro), 3) if macro else None,
+            "per_theme": per_theme,
+        }
 
 
 def scores(tp: int, fp: int, fn: int) -> dict[str, float | None]:
@@ -78,7 +85,7 @@ def report_labels(
     sources = set(report.source_files)
     judged, actual = set(), set()
     for theme in taxonomy:
-        names, files = set(theme.pfd_themes), set(getattr(theme, "pfd_files", ()))
+        names, files = set(theme.pfd_themes), set(theme.pfd_files)
         if names & held or (files and sources & SINGLE_KIND_FILES):
             judged.add(theme.id)
         if names & report.themes or files & sources:
@@ -139,3 +146,30 @@ def children_only_on_adults(
     return sorted(
         {(p.doc_id, t) for p in passages if p.doc_id in adults for t in p.themes if t in children_only}
     )
+
+
+def lines(tagging: dict[str, Any]) -> list[str]:
+    """The tagging report as the CLI prints it: each labelled set, tuning and held-out apart."""
+    out = []
+    for name, label in (("seeds", "labelled seed passages"), ("pfd", "PFD reports")):
+        for part in (split.TUNING, split.HELD_OUT):
+            t = tagging[name][part]
+            if not t["items"]:
+                continue
+            m = t["micro"]
+            out.append(
+                f"themes, {label} ({part}, {t['items']}): precision {_score(m['precision'])},"
+                f" recall {_score(m['recall'])}, F1 {_score(m['f1'])} (macro F1 {_score(t['macro_f1'])})"
+            )
+            out += [
+                f"  {theme:<31} precision {_score(s['precision'])} recall {_score(s['recall'])}"
+                f"  ({s['support']} labelled, {s['tagged']} tagged)"
+                for theme, s in t["per_theme"].items()
+            ]
+    wrong = tagging.get("children_only_on_adults", [])
+    out.append(f"themes for children only given to documents about adults: {len(wrong)}")
+    return out
+
+
+def _score(value: float | None) -> str:
+    return "  n/a" if value is None else f"{value:.3f}"

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .embedding import Embedder
+from .settings import Settings
 from .theme_decision import Applies, decide
 from .theme_weights import LinearTheme, ThemeWeights, keywords_sha
 from .themes import Tagger as KeywordTagger
@@ -25,13 +26,20 @@ HIGH = 0.40
 MAX_THEMES = 4
 
 
+def tagger_for(settings: Settings, embedder: Embedder | None) -> Tagger:
+    """The tagger the settings give: their themes file and learned weights."""
+    return Tagger(
+        Taxonomy.load(settings.themes_file), embedder, ThemeWeights.load(settings.theme_weights_file)
+    )
+
+
 class Tagger:
     """Tags passages (text and the vector the library already holds) with learning themes."""
 
     def __init__(
         self,
         taxonomy: Taxonomy,
-        embedder: Embedder,
+        embedder: Embedder | None,
         weights: ThemeWeights | None = None,
         low: float = LOW,
         high: float = HIGH,
@@ -41,8 +49,8 @@ class Tagger:
         self.embedder = embedder
         self.weights = weights if weights is not None else ThemeWeights.empty()
         self.low, self.high, self.limit = low, high, limit
-        self._words = KeywordTagger(taxonomy, embedder)
-        self.applies: list[Applies] = [getattr(t, "applies", Applies()) for t in taxonomy]
+        self._words = KeywordTagger(taxonomy, embedder)  # type: ignore[arg-type]
+        self.applies: list[Applies] = [t.applies for t in taxonomy]
 
     @property
     def signature(self) -> str:
@@ -61,7 +69,7 @@ class Tagger:
     def learned_columns(self, dimension: int) -> dict[int, LinearTheme]:
         """Theme index → classifier, for the learned themes that apply here: same
         model, and the theme's words unchanged since training."""
-        if not self.weights.usable(self.embedder.name, dimension):
+        if self.embedder is None or not self.weights.usable(self.embedder.name, dimension):
             return {}
         found = {}
         for i, theme in enumerate(self.taxonomy):
@@ -78,13 +86,15 @@ class Tagger:
         vectors = np.asarray(vectors, dtype=np.float32)
         if len(texts) == 0:
             return []
+        if self.embedder is None:
+            raise ValueError("a tagger made without a model gives only its signature")
         if vectors.ndim != 2 or vectors.shape[0] != len(texts):
             raise ValueError(f"need one vector per passage: {len(texts)} texts, shape {vectors.shape}")
         themes = self.theme_vectors
         if vectors.shape[1] != themes.shape[1]:
             raise ValueError(
                 f"passage vectors have {vectors.shape[1]} dimensions, the model "
-                f"{self.embedder.name!r} gives {themes.shape[1]}"
+                f"{getattr(self.embedder, 'name', '')!r} gives {themes.shape[1]}"
             )
         ages = ages if ages is not None else [()] * len(texts)
         if len(ages) != len(texts):

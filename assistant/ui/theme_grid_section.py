@@ -72,7 +72,15 @@ def section() -> None:
     if not grid.themes:
         st.info("No reviews yet.")
         return
-    st.caption("Each cell counts reviews, not passages; reviews with no theme have their own row.")
+    untagged = grid.row_total(NO_THEME)
+    st.caption(
+        "Each cell counts reviews, not passages. "
+        + (
+            f"{untagged} reviews carry no theme: they have their own row."
+            if untagged
+            else "Every review carries a theme."
+        )
+    )
     clicked = _clicked(_heat(grid))
     if clicked and clicked != st.session_state.get("grid-clicked"):
         st.session_state["grid-clicked"] = clicked

@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from assistant.agencies import label as agency_label
+from assistant.library import RECURRING
 from assistant.records import Hit, Passage, ThemeCount
-from assistant.ui import pack_session, render, state
+from assistant.ui import pack_session, render, state, theme_grid_section
 
 CHOICE = "theme-choice"
 SHOWN = 20  # passages listed for a chosen theme
@@ -63,11 +64,13 @@ def _passage_cards(passages: list[Passage], prefix: str) -> None:
 def _recurring(themes: list[ThemeCount]) -> None:
     """``themes`` most widespread first, as :meth:`Library.themes` gives them."""
     st.header("Recurring learning")
-    recurring = [t for t in themes if len(t.documents) >= 2]
+    recurring = [t for t in themes if len(t.documents) >= RECURRING]
     if not recurring:
-        st.info("No learning theme appears in more than one review yet.")
+        st.info(f"No learning theme appears in {RECURRING} or more reviews yet.")
         return
-    st.caption("Themes found in two or more reviews, most widespread first; one passage from each review.")
+    st.caption(
+        f"Themes found in {RECURRING} or more reviews, most widespread first; one passage from each review."
+    )
     library = state.searcher().library
     for theme in recurring:
         label = render.escape(theme.label)
@@ -126,6 +129,8 @@ def page() -> None:
         _passage_cards(library.theme_passages(choice, limit=SHOWN), f"theme-{choice}")
         if total > SHOWN:
             st.caption(f"The {SHOWN} most strongly tagged are shown; filter Search by this theme for all.")
+
+    theme_grid_section.section()
 
     st.header("Agencies across the reviews")
     spread = library.agency_spread()
