@@ -149,13 +149,15 @@ def main(index_dir: Path, out: Path, themes_file: Path | None = None) -> dict[st
     """Train from the evaluation library in ``index_dir`` and write the weights to ``out``."""
     from .embedding import load
     from .evaluation import load_theme_labels, pfd_reports
+    from .settings import Settings
     from .theme_weights import save
 
     taxonomy = Taxonomy.load(themes_file) if themes_file else Taxonomy.load()
     library = Library.open(index_dir)
     try:
-        model = library.model or {}
-        embedder = load(model.get("name", ""))
+        settings = Settings.from_env()
+        embedder = load(settings.model, settings.batch_size)
+        library.check_model(embedder.name, embedder.dimension)
         tagger = Tagger(taxonomy, embedder)
         examples = collect(
             library, taxonomy, tagger, pfd_reports(), load_theme_labels(known=set(taxonomy.ids))
