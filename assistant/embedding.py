@@ -16,8 +16,8 @@ from typing import Protocol
 
 import numpy as np
 
-from .errors import ModelUnavailable
-from .settings import DEFAULT_MODEL
+from assistant.errors import ModelUnavailable
+from assistant.settings import DEFAULT_MODEL
 
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 

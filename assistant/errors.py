@@ -74,5 +74,7 @@ class SettingsError(AssistantError):
 
 class BadEdit(AssistantError):
     """A correction names an unknown field or gives a value the field cannot hold."""
+
+
 class PackError(AssistantError):
     """A trainer's pack cannot be read, written or found (a bad file, a name in use, a full store)."""

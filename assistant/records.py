@@ -71,7 +71,7 @@ class Document:
     published: str = ""  # ISO date or "" where the text gives none
     added: str = ""
     warnings: tuple[str, ...] = ()
-    # Read from the document itself (assistant.doc_metadata); stored as JSON in documents.meta.
+    # Read from the document itself (assistant.documents.doc_metadata); stored as JSON in documents.meta.
     field_sources: dict[str, str] = field(default_factory=dict)  # field → front matter | text | ...
     age_groups: tuple[str, ...] = ()  # baby, young-child, teenager, adult, older
     url: str = ""  # the address it was downloaded from, when it was
@@ -82,9 +82,10 @@ class Document:
     @property
     def name(self) -> str:
         """How people name it: 'Michael Thornton, PFD report 2013-0170, Somerset, August 2013'."""
-        from .doc_metadata.naming import display_name
+        from assistant.documents.doc_metadata.naming import display_name
 
         return display_name(self)
+
     ocr_pages: int = 0  # pages read by OCR
 
     @property
@@ -149,6 +150,18 @@ class Filters:
         )  # fmt: skip
 
 
+def citation(passage: Passage, document: Document) -> str:
+    """Where a passage is: document, section and pages (and its OCR confidence, if read by OCR)."""
+    where = passage.section
+    page = passage.page_start
+    if page is not None:
+        end = passage.page_end
+        where += f", page {page}" if end in (None, page) else f", pages {page}-{end}"
+    if passage.ocr_confidence is not None:
+        where += f" (read by OCR, confidence {passage.ocr_confidence:.0f}%)"
+    return f"{document.cite()}: {where}"
+
+
 @dataclass(frozen=True)
 class Hit:
     """A passage found by a search, with where it came from and why it matched."""
@@ -166,14 +179,7 @@ class Hit:
 
     @property
     def citation(self) -> str:
-        where = self.passage.section
-        page = self.passage.page_start
-        if page is not None:
-            end = self.passage.page_end
-            where += f", page {page}" if end in (None, page) else f", pages {page}-{end}"
-        if self.passage.ocr_confidence is not None:
-            where += f" (read by OCR, confidence {self.passage.ocr_confidence:.0f}%)"
-        return f"{self.document.cite()}: {where}"
+        return citation(self.passage, self.document)
 
     def to_dict(self) -> dict[str, Any]:
         return {

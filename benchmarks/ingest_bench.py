@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant import embedding, ingest, pfd
-from assistant.library import Library
+from assistant import embedding
+from assistant.library import Library, ingest
+from assistant.quality import pfd
 from assistant.settings import Settings
 
 AIM = 0.25
@@ -98,7 +99,7 @@ def run(folder: Path, limit: int | None = None) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pfd", type=Path, default=pfd.DEFAULT_DIR, help="folder of the PFD CSV files")
+    parser.add_argument("--pfd", type=Path, default=Settings().pfd_dir, help="folder of the PFD CSV files")
     parser.add_argument("--limit", type=int, default=None, help="ingest only the first N reports")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)

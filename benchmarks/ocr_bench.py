@@ -34,10 +34,12 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageFilter
 
-from assistant import embedding, pfd, readers
-from assistant.ingest import ingest
+from assistant import embedding
+from assistant.documents import readers
 from assistant.library import Library
-from assistant.search import Searcher
+from assistant.library.ingest import ingest
+from assistant.quality import pfd
+from assistant.search.searcher import Searcher
 from assistant.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

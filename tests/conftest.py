@@ -56,7 +56,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def seeds_library(settings: Settings, fake_embedder: FakeEmbedder) -> Settings:
     """The default corpus ingested with the fake embedder; returns the settings that find it."""
-    from assistant.ingest import ingest
+    from assistant.library.ingest import ingest
 
     reports = ingest([CORPUS], settings, fake_embedder)
     assert [r.status for r in reports] == ["added", "added"]
@@ -87,7 +87,7 @@ def seed_pdf(path: Path) -> Path:
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 
-    from assistant.readers import markdown_to_text
+    from assistant.documents.readers import markdown_to_text
 
     markdown = (CORPUS / "child-j-hscp-2019.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     text = markdown_to_text(markdown.replace("HSCP Chair: Jenny Coles", ""))

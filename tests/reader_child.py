@@ -12,10 +12,10 @@ import time
 import traceback
 from pathlib import Path
 
-from assistant.answer import ask
+from assistant.answers.answer import ask
+from assistant.field.vocabulary import load
 from assistant.library import Library, current_generation
-from assistant.search import Searcher
-from assistant.vocabulary import load
+from assistant.search.searcher import Searcher
 from tests.conftest import FakeEmbedder
 
 # (kind, text, mode): "marigold" is only in the documents of set A, "heliotrope" only in set B.

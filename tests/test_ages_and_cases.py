@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ingest import ingest
 from assistant.library import Library
+from assistant.library.ingest import ingest
 from assistant.records import Filters
-from assistant.search import Searcher
+from assistant.search.searcher import Searcher
 
 REVIEW = """Sandwell Safeguarding Children Partnership
 
@@ -86,18 +86,23 @@ def test_a_query_that_names_an_age_group_ranks_that_group_first(searcher):
     teen = [h.document.doc_id for h in searcher.search("self-harm shared in teenagers", mode="keyword")]
     assert teen == ["child-t", "baby-f-response", "baby-f"]  # the response's ages are unknown: not moved
     assert searcher.search("self-harm in young people", mode="keyword")[0].document.doc_id in {
-        "child-t", "baby-f",
+        "child-t",
+        "baby-f",
     }  # fmt: skip  (young people: every under-18 group, both documents qualify)
 
 
 def test_cli_age_group_filter(library_settings, capsys, monkeypatch, fake_embedder):
-    from assistant import cli
+    from assistant.cli import main as cli
 
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
     index = str(library_settings.index_dir)
-    assert cli.main(["search", "self-harm", "--age-group", "baby", "--json", "--index", index]) == 0
+    assert (
+        cli.main(
+            ["search", "self-harm", "--age-group", "baby", "--json", "--index", index], embedder=fake_embedder
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert '"baby-f"' in out and '"child-t"' not in out
     with pytest.raises(SystemExit) as refused:  # argparse: a one-line usage error, exit code 2
-        cli.main(["search", "self-harm", "--age-group", "toddler", "--index", index])
+        cli.main(["search", "self-harm", "--age-group", "toddler", "--index", index], embedder=fake_embedder)
     assert refused.value.code == 2 and "invalid choice: 'toddler'" in capsys.readouterr().err

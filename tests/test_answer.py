@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from assistant import generate
-from assistant.answer import NOT_FOUND, Turn, ask, search_query
-from assistant.evaluation import grounded, load_questions
+from assistant.answers import generate
+from assistant.answers.answer import NOT_FOUND, Turn, ask, search_query
 from assistant.library import Library
-from assistant.search import Searcher
+from assistant.quality.evaluation import grounded, load_questions
+from assistant.search.searcher import Searcher
 from assistant.sentences import sentence_spans
 from assistant.settings import Settings
 
@@ -22,7 +22,7 @@ from .conftest import CORPUS
 
 @pytest.fixture(scope="module")
 def real_searcher(tmp_path_factory, real_embedder):
-    from assistant.ingest import ingest
+    from assistant.library.ingest import ingest
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("answers") / "index")
     ingest([CORPUS], settings, real_embedder)

@@ -7,7 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.ingest import ingest
+from assistant.library.ingest import ingest
 from assistant.ui import render, state
 
 from .conftest import ROOT
@@ -76,7 +76,7 @@ def test_ask_not_found(seeds_library, fake_embedder, monkeypatch):
 
 
 def test_ask_suggestions_are_buttons_that_open_or_search(seeds_library, fake_embedder, monkeypatch):
-    from assistant import suggestions
+    from assistant.answers import suggestions
 
     monkeypatch.setattr(suggestions, "SUGGEST_MIN", -1.0)  # everything counts as close
     monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(answer_threshold=1.0))

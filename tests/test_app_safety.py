@@ -19,8 +19,8 @@ import urllib.request
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.ingest import ingest
 from assistant.library import Library
+from assistant.library.ingest import ingest
 from assistant.ui import render, state
 
 from .conftest import ROOT

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant import ocr
-from assistant.cleaning import CONTROL, clean_pages
+from assistant.documents import ocr
+from assistant.documents.cleaning import CONTROL, clean_pages
+from assistant.documents.readers import read
 from assistant.errors import IngestError
-from assistant.ingest import ingest, prepare
 from assistant.library import Library
-from assistant.readers import read
+from assistant.library.ingest import ingest, prepare
 
 from .conftest import CORPUS, PDF_SAMPLES, FakeEmbedder, require_shared
 

@@ -6,13 +6,13 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.briefing import QUOTE_WORDS, draft, quote_span, suggested_questions
-from assistant.gather import drafted, from_query, strongest_per_review
-from assistant.ingest import ingest, remove
 from assistant.library import Library
-from assistant.packs import Pack, PackItem
+from assistant.library.ingest import ingest, remove
 from assistant.records import Hit
-from assistant.search import Searcher
+from assistant.search.searcher import Searcher
+from assistant.trainers.briefing import QUOTE_WORDS, draft, quote_span, suggested_questions
+from assistant.trainers.gather import drafted, from_query, strongest_per_review
+from assistant.trainers.packs import Pack, PackItem
 
 from .conftest import CORPUS
 
@@ -132,8 +132,8 @@ def test_a_bath_safety_briefing_with_the_real_model(tmp_path, real_embedder):
 
 
 def test_a_briefing_from_a_theme_quotes_the_sentences_that_use_its_words(seeds_library, fake_embedder):
-    from assistant.gather import from_theme, keyword_sentences
-    from assistant.themes import Taxonomy
+    from assistant.field.themes import Taxonomy
+    from assistant.trainers.gather import from_theme, keyword_sentences
 
     library = Library.open(seeds_library.index_dir)
     keywords = Taxonomy.load()["water_safety"].keywords

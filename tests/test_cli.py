@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from assistant import cli
+from assistant.cli import main as cli
 from assistant.settings import describe
 
 from .conftest import CORPUS, ROOT
@@ -17,10 +17,9 @@ from .conftest import CORPUS, ROOT
 @pytest.fixture
 def run(monkeypatch, fake_embedder, capsys, settings):
     """Run a command in-process with the fake embedder; returns (exit code, stdout, stderr)."""
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
 
     def invoke(*argv: str) -> tuple[int, str, str]:
-        code = cli.main([*argv, "--index", str(settings.index_dir)])
+        code = cli.main([*argv, "--index", str(settings.index_dir)], embedder=fake_embedder)
         out, err = capsys.readouterr()
         return code, out, err
 

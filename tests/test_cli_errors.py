@@ -13,18 +13,18 @@ import time
 import pytest
 from filelock import FileLock
 
-from assistant import cli, library, writer_lock
-from assistant.library import Library, current_generation
+from assistant import library
+from assistant.cli import main as cli
+from assistant.library import Library, current_generation, generations, writer_lock
 
 from .conftest import CORPUS, ROOT
 
 
 @pytest.fixture
 def run(monkeypatch, fake_embedder, capsys, settings):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
 
     def invoke(*argv: str) -> tuple[int, str, str]:
-        code = cli.main([*argv, "--index", str(settings.index_dir)])
+        code = cli.main([*argv, "--index", str(settings.index_dir)], embedder=fake_embedder)
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -75,10 +75,9 @@ def test_a_library_that_cannot_be_written_is_one_line_not_a_traceback(run, seeds
 
 
 def test_an_index_that_is_a_file_is_one_line(run, tmp_path, monkeypatch, fake_embedder, capsys):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
     not_a_folder = tmp_path / "index"
     not_a_folder.write_text("oops")
-    code = cli.main(["ingest", str(CORPUS), "--index", str(not_a_folder)])
+    code = cli.main(["ingest", str(CORPUS), "--index", str(not_a_folder)], embedder=fake_embedder)
     err = capsys.readouterr().err
     assert code == cli.EXIT_ERROR and "cannot be written" in err and _one_line(err)
 
@@ -93,7 +92,7 @@ def test_ctrl_c_just_after_publishing_says_the_library_was_saved(run, monkeypatc
     def interrupted(*_args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(library, "_tidy", interrupted)  # the moment just after CURRENT moved
+    monkeypatch.setattr(generations, "tidy", interrupted)  # the moment just after CURRENT moved
     code, _, err = run("ingest", str(CORPUS))
     assert code == cli.EXIT_INTERRUPTED
     assert "unchanged" not in err and "saved (now generation 1)" in err

@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import store
-from assistant.ingest import ingest, remove
-from assistant.library import Library
+from assistant.library import Library, store
+from assistant.library.ingest import ingest, remove
 
 from .conftest import ROOT, FakeEmbedder
 

@@ -7,12 +7,13 @@ import json
 
 import pytest
 
-from assistant import ask_eval, cli, split
-from assistant.conversation import converse, respond
+from assistant.answers.conversation import converse, respond
+from assistant.answers.questions import covers, read
+from assistant.cli import main as cli
 from assistant.library import Library
-from assistant.questions import covers, read
+from assistant.quality import ask_eval, split
 from assistant.records import Document
-from assistant.search import Searcher
+from assistant.search.searcher import Searcher
 
 from .conftest import CORPUS
 
@@ -126,7 +127,7 @@ def test_the_same_question_asked_of_another_review(searcher):
 
 
 def test_not_found_offers_nothing_that_is_not_close(searcher, monkeypatch):
-    from assistant import suggestions
+    from assistant.answers import suggestions
 
     monkeypatch.setattr(suggestions, "SUGGEST_MIN", 2.0)  # nothing is that close
     answer = respond(searcher, "What is the capital of France?", threshold=2.0)
@@ -174,14 +175,16 @@ def test_the_split_is_fixed_by_the_words_and_checked(tmp_path):
 
 
 def test_a_conversation_from_the_command_line(seeds_library, fake_embedder, monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
-    monkeypatch.setenv("ASSISTANT_ANSWER_THRESHOLD", "2.0")
+    monkeypatch.setenv("ASSISTANT_ANSWER_THRESHOLD", "1.0")  # the top of the range
     turns = tmp_path / "turns.txt"
     turns.write_text("recommendations for Child I\n\nand recommendation 3?\n")
-    code = cli.main(["ask", "--conversation", str(turns), "--index", str(seeds_library.index_dir)])
+    code = cli.main(
+        ["ask", "--conversation", str(turns), "--index", str(seeds_library.index_dir)], embedder=fake_embedder
+    )
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 0 and [line["question"] for line in lines] == [
-        "recommendations for Child I", "and recommendation 3?"
+        "recommendations for Child I",
+        "and recommendation 3?",
     ]
     focus = lines[1]["focus"]
     assert focus["kept"] and focus["passages"]
@@ -192,11 +195,12 @@ def test_a_conversation_from_the_command_line(seeds_library, fake_embedder, monk
 
 
 def test_ask_takes_one_source_of_questions(seeds_library, fake_embedder, monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
     turns = tmp_path / "turns.txt"
     turns.write_text("bath\n")
     argv = ["ask", "--conversation", str(turns), "--questions-file", str(turns)]
-    assert cli.main([*argv, "--index", str(seeds_library.index_dir)]) == cli.EXIT_ERROR
+    assert (
+        cli.main([*argv, "--index", str(seeds_library.index_dir)], embedder=fake_embedder) == cli.EXIT_ERROR
+    )
     assert "give one of QUESTION" in capsys.readouterr().err
 
 
@@ -205,7 +209,7 @@ def test_ask_takes_one_source_of_questions(seeds_library, fake_embedder, monkeyp
 
 @pytest.fixture(scope="module")
 def real_searcher(tmp_path_factory, real_embedder):
-    from assistant.ingest import ingest
+    from assistant.library.ingest import ingest
     from assistant.settings import Settings
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("conversation") / "index")

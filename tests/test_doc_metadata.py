@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import doc_metadata, metadata_eval, pfd
-from assistant.doc_metadata import ages, dates
-from assistant.doc_metadata.naming import display_name
+from assistant.documents import doc_metadata
+from assistant.documents.doc_metadata import ages, dates
+from assistant.documents.doc_metadata.naming import display_name
+from assistant.quality import metadata_eval, pfd
 from assistant.records import Document
 
 from .conftest import PFD, SHARED, require_shared
@@ -159,8 +160,8 @@ def cover_pdf(path: Path) -> Path:
 
 
 def test_a_review_cover_page_pdf(tmp_path, settings):
-    from assistant.cleaning import clean_pages
-    from assistant.readers import read
+    from assistant.documents.cleaning import clean_pages
+    from assistant.documents.readers import read
 
     source = read(cover_pdf(tmp_path / "cover.pdf"), settings, "cover.pdf")
     text = "\n".join(p.text for p in clean_pages(source.pages))

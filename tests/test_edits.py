@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from assistant import cli
-from assistant.doc_metadata import edits
-from assistant.editing import edit
+from assistant.cli import main as cli
+from assistant.documents.doc_metadata import edits
 from assistant.errors import BadEdit, NotFound
-from assistant.ingest import rebuild
 from assistant.library import Library
+from assistant.library.editing import edit
+from assistant.library.ingest import rebuild
 
 EXISTING_KEYS = {
     "doc_id", "title", "source", "kind", "sha256", "status", "error", "passages", "pages", "subject",

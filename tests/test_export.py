@@ -11,9 +11,12 @@ from docx import Document as DocxDocument
 from docx.shared import Mm
 from pptx import Presentation
 
-from assistant.briefing import draft
 from assistant.errors import AssistantError
-from assistant.export import (
+from assistant.library import Library
+from assistant.library.ingest import remove
+from assistant.search.searcher import Searcher
+from assistant.trainers.briefing import draft
+from assistant.trainers.export import (
     FEEDBACK,
     PART_ORDER,
     EmptyPack,
@@ -23,13 +26,10 @@ from assistant.export import (
     to_html,
     to_markdown,
 )
-from assistant.export_docx import to_docx
-from assistant.export_pptx import MAX_SLIDE_WORDS, to_pptx
-from assistant.gather import from_query
-from assistant.ingest import remove
-from assistant.library import Library
-from assistant.packs import GONE, Briefing, Part, Quote, Reading
-from assistant.search import Searcher
+from assistant.trainers.export_docx import to_docx
+from assistant.trainers.export_pptx import MAX_SLIDE_WORDS, to_pptx
+from assistant.trainers.gather import from_query
+from assistant.trainers.packs import GONE, Briefing, Part, Quote, Reading
 
 HOSTILE = "Staff wrote <script>alert(1)</script> and **bold** in the record & _moved_ on."
 LONG = "The health visitor noticed the bruising " + " ".join(f"word{i}" for i in range(60)) + "."

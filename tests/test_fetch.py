@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assistant import cli
+from assistant.cli import main as cli
+from assistant.documents.fetch import fetch, refused_address
+from assistant.documents.url_import import SWITCHED_OFF, download
 from assistant.errors import IngestError
-from assistant.fetch import fetch, refused_address
 from assistant.settings import Settings
-from assistant.url_ingest import SWITCHED_OFF, download
 
 from .test_doc_metadata import cover_pdf
 
@@ -165,18 +165,22 @@ def test_download_batch_goes_on_and_is_off_unless_switched_on(server, tmp_path):
 def test_cli_ingest_by_address_keeps_the_url_through_rebuild(
     server, settings, monkeypatch, fake_embedder, capsys
 ):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
     index = str(settings.index_dir)
-    assert cli.main(["ingest", f"{server}/baby-f.pdf", "--index", index]) == 1  # off by default
+    assert (
+        cli.main(["ingest", f"{server}/baby-f.pdf", "--index", index], embedder=fake_embedder) == 1
+    )  # off by default
     assert "switched off" in capsys.readouterr().out
     monkeypatch.setenv("ASSISTANT_URL_IMPORT", "on")
     monkeypatch.setenv("ASSISTANT_URL_ALLOW_PRIVATE", "on")
-    code = cli.main(["ingest", f"{server}/reviews.html", "--pick", "1", "--json", "--index", index])
+    code = cli.main(
+        ["ingest", f"{server}/reviews.html", "--pick", "1", "--json", "--index", index],
+        embedder=fake_embedder,
+    )
     assert code == 0, capsys.readouterr()
     assert json.loads(capsys.readouterr().out)["files"][0]["status"] == "added"
-    assert cli.main(["rebuild", "--index", index]) == 0
+    assert cli.main(["rebuild", "--index", index], embedder=fake_embedder) == 0
     capsys.readouterr()
-    assert cli.main(["docs", "--json", "--index", index]) == 0
+    assert cli.main(["docs", "--json", "--index", index], embedder=fake_embedder) == 0
     doc = json.loads(capsys.readouterr().out)["documents"][0]
     assert doc["url"] == f"{server}/baby-f.pdf" and doc["subject"] == "Baby F"
     assert doc["name"] == "Baby F, Sandwell SCP, March 2023"
@@ -219,7 +223,7 @@ def test_library_page_adds_by_address_only_when_switched_on(
 
 
 def test_a_name_that_does_not_resolve_or_resolves_slowly_fails_in_time(tmp_path, monkeypatch):
-    from assistant import fetch as fetch_mod
+    from assistant.documents import fetch as fetch_mod
 
     with pytest.raises(IngestError, match="could not be resolved"):
         _fetch("http://no-such-host.invalid/review.pdf", tmp_path)

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cleaning import CONTROL
+from assistant.documents.cleaning import CONTROL
 from assistant.errors import IngestError
-from assistant.ingest import ingest, prepare
 from assistant.library import Library
-from assistant.search import Searcher
+from assistant.library.ingest import ingest, prepare
+from assistant.search.searcher import Searcher
 
 from .conftest import PDF_SAMPLES, FakeEmbedder, require_shared
 
@@ -38,7 +38,7 @@ PER_SAMPLE = 12
 MARGIN_S = 10.0  # cleaning and cutting after the reader, and a busy machine
 WORKERS = 2  # readers at once: each variant is read in its own child process
 
-# Every reason a reader gives (assistant/readers.py and assistant/pdf_worker.py).
+# Every reason a reader gives (assistant/documents/readers.py and assistant/documents/pdf_worker.py).
 KNOWN = re.compile(
     r"empty file"
     r"|too large \(\d+ MB; the limit is \d+ MB\)"

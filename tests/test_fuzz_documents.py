@@ -27,8 +27,7 @@ from .test_fuzz import KNOWN, MARGIN_S, WORKERS, attempt, flip, insert, kind_of,
 
 SEED = 16_2026
 DOCUMENT_REASONS = re.compile(
-    KNOWN.pattern
-    + r"|corrupt Word document \(.+\)"
+    KNOWN.pattern + r"|corrupt Word document \(.+\)"
     r"|Word document compressed with a method that cannot be read \(.+\)"
     r"|not a Word document \(no DOCX content found\)"
     r"|not a text file \((binary content|unknown encoding)\)"

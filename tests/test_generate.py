@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import generate
-from assistant.answer import Answer, Citation
-from assistant.generate import Rejected, check, found_in
+from assistant.answers import generate
+from assistant.answers.answer import Answer, Citation
+from assistant.answers.generate import Rejected, check, found_in
 from assistant.records import Document, Hit, Passage
 from assistant.settings import Settings
 

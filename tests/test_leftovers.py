@@ -15,18 +15,18 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from assistant import cli, ingest
-from assistant.library import Library, current_generation
+from assistant.cli import library_commands
+from assistant.cli import main as cli
+from assistant.library import Library, current_generation, ingest
 
 from .conftest import ROOT
 
 
 @pytest.fixture
 def run(monkeypatch, fake_embedder, capsys, settings):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
 
     def invoke(*argv: str) -> tuple[int, str, str]:
-        code = cli.main([*argv, "--index", str(settings.index_dir)])
+        code = cli.main([*argv, "--index", str(settings.index_dir)], embedder=fake_embedder)
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -99,7 +99,7 @@ def test_sigterm_during_an_ingest_leaves_no_temporary_folder(run, seeds_library,
         if done == 3:
             os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(cli, "_console_progress", progress)
+    monkeypatch.setattr(library_commands, "console_progress", progress)
     _batch(tmp_path / "batch", 6)
     ignored = signal.signal(signal.SIGTERM, lambda *_: None)  # should the CLI not handle it: no dead pytest
     try:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli, library, store
+from assistant import library
+from assistant.cli import main as cli
 from assistant.errors import (
     LibraryBusy,
     LibraryCorrupt,
@@ -24,9 +25,9 @@ from assistant.errors import (
     ModelMismatch,
     NotFound,
 )
-from assistant.ingest import ingest, rebuild, remove
-from assistant.library import Library
-from assistant.themes import Taxonomy
+from assistant.field.themes import Taxonomy
+from assistant.library import Library, store
+from assistant.library.ingest import ingest, rebuild, remove
 
 from .conftest import CORPUS, ROOT
 
@@ -255,7 +256,7 @@ def test_a_full_disk_during_a_save_changes_nothing(batch_job, tmp_path, moment):
 
 
 def test_a_large_library_moves_to_an_approximate_index(settings, fake_embedder, tmp_path):
-    from assistant import store
+    from assistant.library import store
 
     small = settings.replace(approximate_above=10)
     ingest([CORPUS], small, fake_embedder)
@@ -272,7 +273,7 @@ def test_a_large_library_moves_to_an_approximate_index(settings, fake_embedder, 
 
 
 def test_documents_cut_by_an_older_pipeline_are_read_again(seeds_library, fake_embedder, monkeypatch):
-    from assistant import store
+    from assistant.library import store
 
     monkeypatch.setattr(store, "PIPELINE_VERSION", store.PIPELINE_VERSION + 1)
     reports = ingest([CORPUS], seeds_library, fake_embedder)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ingest import ingest
+from assistant.documents.names import fit_bytes, printable
+from assistant.documents.uploads import accept
 from assistant.library import Library
-from assistant.names import fit_bytes, printable
-from assistant.uploads import accept
+from assistant.library.ingest import ingest
 
 from .conftest import CORPUS
 
@@ -94,7 +94,7 @@ def test_control_characters_in_a_name_are_never_stored_or_shown(settings, fake_e
 
 
 def test_ids_stay_unique_however_many_files_share_a_name():
-    from assistant.names import DocIds
+    from assistant.documents.names import DocIds
 
     held = {"response": "response.md", "response-aaaaaaaa": "other.md"}
     ids = DocIds(held.get)

@@ -15,13 +15,14 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-from assistant import cli, ocr, scanned
+from assistant.cli import main as cli
+from assistant.documents import ocr, scanned
+from assistant.documents.readers import read
 from assistant.errors import IngestError
-from assistant.ingest import ingest, prepare
 from assistant.library import Library
-from assistant.readers import read
+from assistant.library.ingest import ingest, prepare
 from assistant.records import Passage
-from assistant.search import Searcher
+from assistant.search.searcher import Searcher
 
 from .conftest import FakeEmbedder, seed_pdf
 
@@ -279,10 +280,10 @@ def test_a_worker_that_cannot_start_tesseract_names_it(tmp_path, scanned_respons
     import subprocess
     import sys
 
-    worker = [sys.executable, "-m", "assistant.ocr_worker", "1024", "30"]
+    worker = [sys.executable, "-m", "assistant.documents.ocr_worker", "1024", "30"]
     done = subprocess.run(
         [*worker, "page", str(scanned_response), "1", "100"],
-        capture_output=True, env=env, cwd=Path(ocr.__file__).parent.parent, check=True,
+        capture_output=True, env=env, cwd=Path(ocr.__file__).parents[2], check=True,
     )  # fmt: skip
     assert b'"error": "cannot run tesseract"' in done.stdout
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.ingest import rebuild, remove
-from assistant.pack_store import PackStore, store_folder
-from assistant.packs import GONE
+from assistant.library.ingest import rebuild, remove
+from assistant.trainers.pack_store import PackStore, store_folder
+from assistant.trainers.packs import GONE
 from assistant.ui import state
 
 from .conftest import ROOT
@@ -160,7 +160,7 @@ def test_a_briefing_from_a_theme(session, seeds_library):
 def test_document_text_in_a_pack_and_its_briefing_is_shown_as_text(
     session, seeds_library, fake_embedder, tmp_path
 ):
-    from assistant.ingest import ingest
+    from assistant.library.ingest import ingest
 
     hostile = tmp_path / "hostile.txt"
     hostile.write_text(

@@ -9,12 +9,12 @@ from dataclasses import replace
 import pytest
 
 from assistant.errors import PackError
-from assistant.ingest import ingest, rebuild, remove
 from assistant.library import Library
-from assistant.pack_files import from_json, to_json
-from assistant.pack_store import MAX_PACKS, PackStore, store_folder
-from assistant.packs import MAX_ITEMS, Briefing, Locator, Pack, PackItem, Part, Quote
-from assistant.search import Searcher
+from assistant.library.ingest import ingest, rebuild, remove
+from assistant.search.searcher import Searcher
+from assistant.trainers.pack_files import from_json, to_json
+from assistant.trainers.pack_store import MAX_PACKS, PackStore, store_folder
+from assistant.trainers.packs import MAX_ITEMS, Briefing, Locator, Pack, PackItem, Part, Quote
 
 from .conftest import CORPUS
 
@@ -111,7 +111,7 @@ def test_a_damaged_pack_file_is_named_and_the_others_still_open(tmp_path):
 
 
 def test_the_store_is_bounded(tmp_path, monkeypatch):
-    monkeypatch.setattr("assistant.pack_store.MAX_PACKS", 3)
+    monkeypatch.setattr("assistant.trainers.pack_store.MAX_PACKS", 3)
     store = PackStore(tmp_path / "site")
     for n in range(3):
         store.create(Pack(f"P{n}"))

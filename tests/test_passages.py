@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.cleaning import clean_pages
-from assistant.passages import cut
-from assistant.readers import read
+from assistant.documents.cleaning import clean_pages
+from assistant.documents.passages import cut
+from assistant.documents.readers import read
 from assistant.records import Page
 from assistant.sentences import pack, sentence_spans
 from assistant.settings import Settings

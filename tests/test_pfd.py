@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import pfd
-from assistant.ingest import prepare
+from assistant.library.ingest import prepare
+from assistant.quality import pfd
 from assistant.settings import Settings
 
 from .conftest import PFD, require_shared

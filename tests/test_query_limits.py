@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from assistant import cli
-from assistant.answer import ask
+from assistant.answers.answer import ask
+from assistant.cli import main as cli
+from assistant.field.vocabulary import load
 from assistant.library import Library
-from assistant.search import MAX_QUERY_TERMS, Searcher, fts_query
-from assistant.vocabulary import load
+from assistant.search.searcher import MAX_QUERY_TERMS, Searcher, fts_query
 
 from .conftest import CORPUS
 
@@ -64,7 +64,9 @@ def test_the_limits_are_settings(seeds_library, fake_embedder):
 
 
 def test_the_cli_prints_the_note(seeds_library, fake_embedder, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
-    code = cli.main(["search", _long_query(5000), "--k", "1", "--index", str(seeds_library.index_dir)])
+    code = cli.main(
+        ["search", _long_query(5000), "--k", "1", "--index", str(seeds_library.index_dir)],
+        embedder=fake_embedder,
+    )
     err = capsys.readouterr().err
     assert code == 0 and "note: the query is 5,000 characters long; only its first 2,000 were searched" in err

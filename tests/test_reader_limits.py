@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import passages
+from assistant.documents import passages
 from assistant.errors import IngestError
-from assistant.ingest import ingest, prepare
+from assistant.library.ingest import ingest, prepare
 from assistant.settings import Settings
 
 from .conftest import ROOT, FakeEmbedder
@@ -56,7 +56,7 @@ CHILD = """
 import json, resource, sys
 from pathlib import Path
 from assistant.errors import IngestError
-from assistant.ingest import prepare
+from assistant.library.ingest import prepare
 from assistant.settings import Settings
 try:
     document, text, passages = prepare(Path(sys.argv[1]), "f" * 64, Settings())

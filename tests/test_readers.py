@@ -10,10 +10,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.cleaning import clean_pages, clean_text
+from assistant.documents.cleaning import clean_pages, clean_text
+from assistant.documents.readers import read, sniff
 from assistant.errors import IngestError
-from assistant.ingest import prepare
-from assistant.readers import read, sniff
+from assistant.library.ingest import prepare
 from assistant.records import Page
 
 from .conftest import PDF_SAMPLES, require_shared, seed_pdf
@@ -233,7 +233,7 @@ def test_pdf_passages_carry_their_page_numbers(seed, settings):
 
 
 def test_pdf_title_from_metadata_drops_control_characters_and_placeholders():
-    from assistant.pdf_worker import _title
+    from assistant.documents.pdf_worker import _title
 
     def title(value: str) -> str:
         return _title(SimpleNamespace(metadata={"/Title": value}))

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli
+from assistant.cli import main as cli
 from assistant.errors import MissingOriginals
-from assistant.ingest import rebuild
-from assistant.library import SOURCES, Library, current_generation
+from assistant.library import Library, current_generation
+from assistant.library.generations import SOURCES
+from assistant.library.ingest import rebuild
 
 from .conftest import ROOT
 
@@ -58,13 +59,17 @@ def test_drop_missing_rebuilds_without_them(seeds_library, fake_embedder):
 def test_the_cli_names_the_missing_files_and_the_option_with_a_non_zero_exit(
     seeds_library, fake_embedder, monkeypatch, capsys
 ):
-    monkeypatch.setattr(cli, "_embedder", lambda _settings: fake_embedder)
     _lose_original(seeds_library.index_dir, "child-i-hscb")
-    code = cli.main(["rebuild", "--index", str(seeds_library.index_dir)])
+    code = cli.main(["rebuild", "--index", str(seeds_library.index_dir)], embedder=fake_embedder)
     err = capsys.readouterr().err
     assert code == cli.EXIT_ERROR
     assert "child-i-hscb.md" in err and "--drop-missing" in err and err.count("\n") == 1
-    assert cli.main(["rebuild", "--drop-missing", "--index", str(seeds_library.index_dir)]) == 0
+    assert (
+        cli.main(
+            ["rebuild", "--drop-missing", "--index", str(seeds_library.index_dir)], embedder=fake_embedder
+        )
+        == 0
+    )
 
 
 def _outdated(index: Path) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import AssistantError
-from assistant.fusion import reciprocal_rank
+from assistant.field.vocabulary import Vocabulary, load
 from assistant.library import Library
-from assistant.metrics import ndcg_at, recall_at, unique
-from assistant.metrics import reciprocal_rank as mrr
+from assistant.quality.metrics import ndcg_at, recall_at, unique
+from assistant.quality.metrics import reciprocal_rank as mrr
 from assistant.records import Filters
-from assistant.search import Searcher, fts_query, highlight
-from assistant.vocabulary import Vocabulary, load
+from assistant.search.fusion import reciprocal_rank
+from assistant.search.searcher import Searcher, fts_query, highlight
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def test_an_empty_query_or_library_returns_nothing(searcher, settings, fake_embe
 
 @pytest.fixture(scope="module")
 def real_searcher(tmp_path_factory, real_embedder):
-    from assistant.ingest import ingest
+    from assistant.library.ingest import ingest
     from assistant.settings import Settings
 
     from .conftest import CORPUS
@@ -212,8 +212,8 @@ def test_keyword_candidates_are_scored_with_their_true_similarity(searcher):
 def test_hybrid_fills_in_the_similarity_of_keyword_only_candidates(searcher, monkeypatch):
     """With the dense list cut to its best passage, every other keyword candidate must still get
     its true similarity in the fused score, not 0."""
-    from assistant.fusion import weighted_scores
-    from assistant.search import KEYWORD_WEIGHT
+    from assistant.search.fusion import weighted_scores
+    from assistant.search.searcher import KEYWORD_WEIGHT
 
     query = "information sharing and training"
     expansion = searcher.vocabulary.expand(query)

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cleaning import clean_pages
+from assistant.documents.cleaning import clean_pages
+from assistant.documents.passages import cut
+from assistant.documents.readers import read
 from assistant.errors import AssistantError
-from assistant.passages import cut
-from assistant.readers import read
+from assistant.field.status import DEFAULT_FILE, StatusRules, response_status, split_response
 from assistant.settings import Settings
-from assistant.status import DEFAULT_FILE, StatusRules, response_status, split_response
 
 from .conftest import CORPUS
 

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from assistant.theme_grid import NO_THEME, NO_THEME_LABEL, UNKNOWN, ReviewThemes, build, to_csv
+from assistant.field.theme_grid import NO_THEME, NO_THEME_LABEL, UNKNOWN, ReviewThemes, build, to_csv
 
 LABELS = {"housing": "Housing", "falls": "Care homes and falls", "water": "Water safety"}
 REVIEWS = [

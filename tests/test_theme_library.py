@@ -3,8 +3,8 @@ and a review with no theme is counted as such."""
 
 from __future__ import annotations
 
+from assistant.field.theme_grid import NO_THEME, UNKNOWN
 from assistant.library import Library
-from assistant.theme_grid import NO_THEME, UNKNOWN
 
 
 def test_grid_counts_reviews_from_the_stored_tags(seeds_library):

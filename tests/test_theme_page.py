@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assistant.field.theme_grid import NO_THEME, to_csv
 from assistant.library import Library
-from assistant.theme_grid import NO_THEME, to_csv
 from assistant.ui import state
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from assistant.errors import AssistantError
-from assistant.theme_decision import Applies, age_allows, decide
-from assistant.theme_tagger import Tagger
-from assistant.theme_weights import DEFAULT_WEIGHTS, LinearTheme, ThemeWeights, keywords_sha, save
-from assistant.themes import Taxonomy
+from assistant.field.theme_decision import Applies, age_allows, decide
+from assistant.field.theme_tagger import Tagger
+from assistant.field.theme_weights import DEFAULT_WEIGHTS, LinearTheme, ThemeWeights, keywords_sha, save
+from assistant.field.themes import Taxonomy
 
 BABIES = Applies(frozenset({"baby", "young-child"}))
 FAMILY = Applies(frozenset({"adult", "older"}), unless_children=True)

@@ -10,9 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.errors import AssistantError
-from assistant.ingest import ingest
-from assistant.library import Library
-from assistant.themes import (
+from assistant.field.themes import (
     DEFAULT_FILE,
     MAX_THEMES,
     S_HI,
@@ -24,6 +22,8 @@ from assistant.themes import (
     keyword_pattern,
     select,
 )
+from assistant.library import Library
+from assistant.library.ingest import ingest
 
 from .conftest import CORPUS
 
@@ -206,9 +206,9 @@ def test_tagging_checks_the_vectors(fake_embedder):
 
 
 def seed_passages():
-    from assistant.cleaning import clean_pages
-    from assistant.passages import cut
-    from assistant.readers import read
+    from assistant.documents.cleaning import clean_pages
+    from assistant.documents.passages import cut
+    from assistant.documents.readers import read
     from assistant.settings import Settings
 
     settings = Settings()
@@ -226,8 +226,8 @@ def test_seed_passages_get_their_themes_with_the_real_model(real_embedder, taxon
     passages = seed_passages()
     keys = list(passages)
     texts = [passages[key].text for key in keys]
-    from assistant.theme_tagger import Tagger as ProductTagger
-    from assistant.theme_weights import ThemeWeights
+    from assistant.field.theme_tagger import Tagger as ProductTagger
+    from assistant.field.theme_weights import ThemeWeights
 
     tagger = ProductTagger(taxonomy, real_embedder, ThemeWeights.load())
     tags = tagger.tag(texts, real_embedder.encode(texts))
@@ -249,14 +249,14 @@ def test_seed_passages_get_their_themes_with_the_real_model(real_embedder, taxon
 @pytest.fixture
 def keyword_tagging(monkeypatch):
     """The fake embedder's similarities mean nothing: let a keyword alone give a theme."""
-    from assistant import ingest as ingest_mod
+    from assistant.library import ingest as ingest_mod
 
     monkeypatch.setattr(ingest_mod, "tagger_for", _tagger_for(low=-1.0))
 
 
 def _tagger_for(**rule):
     """The product's tagger (learned weights do not apply to the fake model) with another rule."""
-    from assistant.theme_tagger import Tagger as ProductTagger
+    from assistant.field.theme_tagger import Tagger as ProductTagger
 
     return lambda settings, embedder: ProductTagger(Taxonomy.load(settings.themes_file), embedder, **rule)
 
@@ -322,7 +322,7 @@ def test_an_edited_taxonomy_retags_without_embedding_a_passage(
 
 
 def test_retag_command_function_and_an_unchanged_taxonomy(settings, fake_embedder, tmp_path, keyword_tagging):
-    from assistant.ingest import retag
+    from assistant.library.ingest import retag
 
     small = small_library(settings, fake_embedder, tmp_path)
     before = tagged(small)
@@ -347,7 +347,7 @@ def test_a_bad_taxonomy_stops_ingest_before_anything_changes(seeds_library, fake
 
 
 def test_removing_a_document_removes_its_tags(settings, fake_embedder, tmp_path, keyword_tagging):
-    from assistant.ingest import remove
+    from assistant.library.ingest import remove
 
     small = small_library(settings, fake_embedder, tmp_path)
     remove("child-i-hscb", small)
@@ -361,7 +361,7 @@ def test_removing_a_document_removes_its_tags(settings, fake_embedder, tmp_path,
 
 def test_theme_filter_counts_and_recurring_learning(settings, fake_embedder, tmp_path, keyword_tagging):
     from assistant.records import Filters
-    from assistant.search import Searcher
+    from assistant.search.searcher import Searcher
 
     small = small_library(settings, fake_embedder, tmp_path)
     library = Library.open(small.index_dir)
@@ -383,7 +383,7 @@ def test_theme_filter_counts_and_recurring_learning(settings, fake_embedder, tmp
 def test_a_changed_rule_retags_and_themes_come_best_first(
     settings, fake_embedder, tmp_path, keyword_tagging, monkeypatch
 ):
-    from assistant import ingest as ingest_mod
+    from assistant.library import ingest as ingest_mod
 
     small = small_library(settings, fake_embedder, tmp_path)
     library = Library.open(small.index_dir)
@@ -401,7 +401,7 @@ def test_a_changed_rule_retags_and_themes_come_best_first(
 
 
 def test_tagging_scores_per_theme_and_nothing_to_judge():
-    from assistant.theme_eval import Tally as _Tally
+    from assistant.quality.theme_eval import Tally as _Tally
 
     assert _Tally().report()["micro"] == {"precision": None, "recall": None, "f1": None}
     tally = _Tally()

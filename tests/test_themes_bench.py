@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant import themes_bench
+from assistant.quality import themes_bench
 
 
 def test_themes_bench_measures_the_page_and_a_chosen_theme(fake_embedder, monkeypatch):

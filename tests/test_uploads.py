@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.documents.uploads import accept, safe_name
 from assistant.errors import IngestError
-from assistant.uploads import accept, safe_name
 
 from .conftest import CORPUS
 

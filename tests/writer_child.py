@@ -10,14 +10,13 @@ import resource
 import signal
 import sys
 
-from assistant import cli
+from assistant.cli import main as cli
 from tests.conftest import FakeEmbedder
 
 if __name__ == "__main__":
     if limit := os.environ.get("WRITER_FILE_LIMIT"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a refused write, not a killed process
         resource.setrlimit(resource.RLIMIT_FSIZE, (int(limit), int(limit)))
-    cli._embedder = lambda _settings: FakeEmbedder()  # noqa: SLF001
-    code = cli.main(["ingest", *sys.argv[2:], "--index", sys.argv[1]])
+    code = cli.main(["ingest", *sys.argv[2:], "--index", sys.argv[1]], embedder=FakeEmbedder())
     print("done", flush=True)
     sys.exit(code)

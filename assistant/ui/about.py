@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..doc_metadata.ages import LABELS
-from ..records import Document
+from assistant.documents.doc_metadata.ages import LABELS
+from assistant.records import Document
 
 
 def age_labels(doc: Document) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.answer import Answer, Turn
-from assistant.conversation import respond
-from assistant.generate import generative
+from assistant.answers.answer import Answer, Turn
+from assistant.answers.conversation import respond
+from assistant.answers.generate import generative
 from assistant.ui import render, state
 
 

@@ -10,14 +10,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from assistant.briefing import draft
 from assistant.errors import AssistantError
-from assistant.export import EmptyPack, prepared, quoted, to_html, to_markdown
-from assistant.export_docx import to_docx
-from assistant.export_pptx import to_pptx
 from assistant.library import Library
-from assistant.pack_files import to_json
-from assistant.packs import (
+from assistant.trainers.briefing import draft
+from assistant.trainers.export import EmptyPack, prepared, quoted, to_html, to_markdown
+from assistant.trainers.export_docx import to_docx
+from assistant.trainers.export_pptx import to_pptx
+from assistant.trainers.pack_files import to_json
+from assistant.trainers.packs import (
     GONE,
     MAX_QUESTIONS,
     MAX_READING,

@@ -1,18 +1,18 @@
 """Library page: correct what a document says it is (whoever may add documents may do this).
 
 A correction is kept with the library, never in the file, survives rebuild and can be
-reverted to the value read from the file (:mod:`assistant.editing`).
+reverted to the value read from the file (:mod:`assistant.library.editing`).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ..doc_metadata.ages import GROUPS, LABELS
-from ..editing import edit
-from ..errors import AssistantError
-from ..records import Document
-from . import render, state
+from assistant.documents.doc_metadata.ages import GROUPS, LABELS
+from assistant.errors import AssistantError
+from assistant.library.editing import edit
+from assistant.records import Document
+from assistant.ui import render, state
 
 TEXT_FIELDS = {
     "title": "Title",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.errors import AssistantError
-from assistant.ingest import remove
+from assistant.library.ingest import remove
 from assistant.ui import edit_section, render, state, upload_job, url_section
 from assistant.ui.about import age_labels, edited_note
 

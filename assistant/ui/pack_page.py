@@ -8,8 +8,8 @@ from dataclasses import replace
 import streamlit as st
 
 from assistant.errors import AssistantError, PackError
-from assistant.pack_files import MAX_FILE_BYTES, from_json
-from assistant.packs import GONE, Locator, Pack, clean_name
+from assistant.trainers.pack_files import MAX_FILE_BYTES, from_json
+from assistant.trainers.packs import GONE, Locator, Pack, clean_name
 from assistant.ui import briefing_editor, pack_session, render, state
 
 IMPORT_KEY = "pack-import"

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..errors import AssistantError, PackError
-from ..export import escape_markdown
-from ..gather import from_query, from_theme
-from ..pack_store import PackStore, store_folder
-from ..packs import Pack, PackItem
-from ..records import Filters, Hit
-from ..themes import Taxonomy
-from . import state
+from assistant.errors import AssistantError, PackError
+from assistant.field.themes import Taxonomy
+from assistant.markdown_escape import escape
+from assistant.records import Filters, Hit
+from assistant.trainers.gather import from_query, from_theme
+from assistant.trainers.pack_store import PackStore, store_folder
+from assistant.trainers.packs import Pack, PackItem
+from assistant.ui import state
 
 PACK_PAGE = "assistant/ui/pack_page.py"
 OPEN = "pack-open"  # the open Pack record
@@ -122,9 +122,9 @@ def add_hit(hit: Hit) -> None:
     try:
         pack = save(pack.with_item(PackItem.from_hit(hit)), fresh_widgets=True)
     except PackError as exc:
-        st.error(escape_markdown(str(exc)))
+        st.error(escape(str(exc)))
         return
-    st.toast(f"Added to the pack \u201c{escape_markdown(pack.name)}\u201d")
+    st.toast(f"Added to the pack \u201c{escape(pack.name)}\u201d")
 
 
 def start_from_query(query: str, filters: Filters | None = None) -> None:
@@ -154,6 +154,6 @@ def _start(build, wanted: str) -> None:  # noqa: ANN001
             return
         save(pack, fresh_widgets=True)
     except PackError as exc:
-        st.error(escape_markdown(str(exc)))
+        st.error(escape(str(exc)))
         return
     st.switch_page(PACK_PAGE)

@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
-from ..records import Hit
-from ..status import response_status
-from . import pack_session, state
-from .about import about_line
+from assistant.field.status import response_status
+from assistant.markdown_escape import escape
+from assistant.records import Hit
+from assistant.ui import pack_session, state
+from assistant.ui.about import about_line
 
 SEARCH_PAGE = "assistant/ui/search_page.py"
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:>])")
-# GitHub-flavoured Markdown turns bare addresses (http://..., www...., name@host) into links
-# after the escapes are undone, so an invisible word joiner (U+2060) goes where its patterns need
-# a plain character: after the scheme or "www", and before "@".
-AUTOLINK = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*(?=://)|\bwww(?=\.)|(?=@))")
-WORD_JOINER = "\u2060"
-
-
-def escape(text: str) -> str:
-    """Text shown literally: no Markdown, no HTML (Streamlit does not render raw HTML).
-
-    The one helper for every string that reaches Markdown, labels included (an expander's or a
-    button's label is Markdown too): links, images, bare addresses, directives and HTML all
-    come out as text.
-    """
-    text = AUTOLINK.sub(lambda m: m.group() + WORD_JOINER, text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
 def marked(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.agencies import label as agency_label
-from assistant.doc_metadata.ages import LABELS as AGE_LABELS
+from assistant.documents.doc_metadata.ages import LABELS as AGE_LABELS
+from assistant.field.agencies import label as agency_label
 from assistant.records import Filters
 from assistant.ui import pack_session, render, state
 

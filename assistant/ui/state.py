@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..embedding import load
-from ..errors import SettingsError
-from ..library import Library, current_generation
-from ..search import Searcher
-from ..settings import Settings
-from . import access
+from assistant.embedding import load
+from assistant.errors import SettingsError
+from assistant.library import Library, current_generation
+from assistant.search.searcher import Searcher
+from assistant.settings import Settings
+from assistant.ui import access
 
 
 def _load() -> tuple[Settings, str]:

@@ -10,8 +10,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from assistant.records import Hit
-from assistant.theme_grid import AXES, NO_THEME, Axis, Grid, to_csv
+from assistant.field.theme_grid import AXES, NO_THEME, Axis, Grid, to_csv
+from assistant.search.listing import as_hits
 from assistant.ui import render, state
 
 AXIS_NAMES = {"year": "Year", "publisher": "Publisher", "age_group": "Age group"}
@@ -101,8 +101,7 @@ def section() -> None:
             st.text(library.document(doc_id).name)
         return
     quoted = library.theme_passages(theme, per_document=1, doc_ids=list(reviews[:SHOWN]))
-    for n, passage in enumerate(quoted, start=1):
-        hit = Hit(n, 0.0, passage, library.document(passage.doc_id), (), None)
-        render.hit_card(hit, key=f"grid-{theme}-{column}-{passage.id}")
+    for hit in as_hits(library, quoted):
+        render.hit_card(hit, key=f"grid-{theme}-{column}-{hit.passage.id}")
     if len(reviews) > SHOWN:
         st.caption(f"... and {len(reviews) - SHOWN} more reviews.")

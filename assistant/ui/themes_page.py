@@ -10,9 +10,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from assistant.agencies import label as agency_label
-from assistant.library import RECURRING
-from assistant.records import Hit, Passage, ThemeCount
+from assistant.field.agencies import label as agency_label
+from assistant.library.theme_queries import RECURRING
+from assistant.records import Passage
+from assistant.search.listing import as_hits
 from assistant.ui import pack_session, render, state, theme_grid_section
 
 CHOICE = "theme-choice"
@@ -55,23 +56,18 @@ def _count(n: int, noun: str) -> str:
 
 
 def _passage_cards(passages: list[Passage], prefix: str) -> None:
-    library = state.searcher().library
-    for n, passage in enumerate(passages, start=1):
-        hit = Hit(n, 0.0, passage, library.document(passage.doc_id), (), None)
-        render.hit_card(hit, key=f"{prefix}-{passage.id}")
+    for hit in as_hits(state.searcher().library, passages):
+        render.hit_card(hit, key=f"{prefix}-{hit.passage.id}")
 
 
-def _recurring(themes: list[ThemeCount]) -> None:
-    """``themes`` most widespread first, as :meth:`Library.themes` gives them."""
+def _recurring() -> None:
     st.header("Recurring learning")
-    recurring = [t for t in themes if len(t.documents) >= RECURRING]
+    library = state.searcher().library
+    recurring = library.recurring()  # most widespread first
     if not recurring:
         st.info(f"No learning theme appears in {RECURRING} or more reviews yet.")
         return
-    st.caption(
-        f"Themes found in {RECURRING} or more reviews, most widespread first; one passage from each review."
-    )
-    library = state.searcher().library
+    st.caption(f"Themes found in {RECURRING} or more reviews, most widespread first; one passage from each.")
     for theme in recurring:
         label = render.escape(theme.label)
         with st.expander(f"{label}: {len(theme.documents)} reviews, {_count(theme.passages, 'passage')}"):
@@ -139,7 +135,7 @@ def page() -> None:
     )
     if not agencies.empty:
         _bar_chart(agencies, "agency", alt_text="Bar chart: the number of reviews addressing each agency.")
-    _recurring(themes)
+    _recurring()
 
 
 page()

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import AssistantError, IngestError
-from ..ingest import ingest
-from ..records import FileReport
-from ..settings import Settings
-from ..uploads import accept
+from assistant.documents.uploads import accept
+from assistant.errors import AssistantError, IngestError
+from assistant.library.ingest import ingest
+from assistant.records import FileReport
+from assistant.settings import Settings
 
 MAX_WAITING = 8  # unfinished jobs, all visitors together: uploads wait in memory
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Library page: add a review by its web address (only where ``url_import`` is on).
 
-The download happens first (with its own limits, see :mod:`assistant.fetch`); only then is the
+The download happens first (with its own limits, see :mod:`assistant.documents.fetch`); only then is the
 library locked to add what came. A web page that links to PDFs lists them to choose from.
 """
 
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from ..errors import AssistantError
-from ..ingest import ingest
-from ..records import FileReport
-from ..url_ingest import download
-from . import render, state
+from assistant.documents.url_import import download
+from assistant.errors import AssistantError
+from assistant.library.ingest import ingest
+from assistant.records import FileReport
+from assistant.ui import render, state
 
 
 def _add(urls: list[str], pick: list[str] | None) -> list[FileReport]:

@@ -1,0 +1,292 @@
+"""A conversation that follows the thread: each question answered from the reviews, with what the
+conversation is about (its focus: the reviews and passages the last answer cited) carried along.
+
+How a question is answered (every answer still quotes sentences word for word and cites them):
+
+- a review by name ("what happened to child J") looks only in that review; a name the library
+  does not hold, or a recommendation number a review does not have, is "not found";
+- a recommendation by number is that recommendation with its response;
+- an agency with no other topic ("what did the police do?") is the passages that address it; an
+  agency that no passage of the library addresses ("did the school exclude the child?") is
+  "not found";
+- anything else is a search; a passage answers it when it is close enough in meaning (the answer
+  threshold) or speaks of every topic word of the question.
+
+A follow-up (it leans on the conversation: "and ...", "what about ...", "they", "it", "the
+review", no topic of its own, or one the passages in focus speak of) is looked for within the
+focus first; when the focus has nothing on it, the answer leaves the focus (a new topic) and says
+so. "it" ("who is checking it?") is read with the earlier question, and means the passages the
+last answer cited as long as the follow-up's words bring it no further from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+import numpy as np
+
+from assistant.answers.answer import (
+    MAX_PASSAGES,
+    MAX_PER_PASSAGE,
+    PASSAGE_SHARE,
+    SENTENCE_SHARE,
+    Answer,
+    Focus,
+    compose,
+)
+from assistant.answers.questions import (
+    LEADS_ON,
+    POINTS_TO_THING,
+    Reading,
+    agency_mentioned,
+    covers,
+    mentions,
+    read,
+)
+from assistant.answers.suggestions import not_found
+from assistant.field.agencies import label as agency_label
+from assistant.records import Filters, Hit, Passage
+from assistant.search.searcher import CANDIDATES, Searcher
+from assistant.sentences import sentence_spans
+
+MAX_RECOMMENDATIONS = 10  # recommendations listed when a review's recommendations are asked for
+SENTENCE_CACHE = 5000  # sentence vectors kept per searcher: a passage's sentences are encoded once
+YES_NO_SENTENCES = 2  # a yes/no question is settled by the fewest sentences that say it
+
+
+def respond(searcher: Searcher, question: str, focus: Focus | None = None, threshold: float = 0.45) -> Answer:
+    """The answer to one turn of a conversation, given what the conversation is about."""
+    question = question.strip()
+    documents = searcher.library.documents()
+    reading = read(question, documents)
+    earlier = focus if focus is not None and focus.doc_ids else None
+    follows = (
+        earlier is not None
+        and not reading.reviews
+        and (reading.leans_on_context or not reading.topic or _speaks_of(searcher, earlier, reading.topic))
+    )
+    if reading.unknown_reviews and not reading.reviews:
+        names = ", ".join(reading.unknown_reviews)
+        return not_found(searcher, question, f"This library holds no review called {names}.")
+    if reading.agencies and not searcher.allowed_ids(Filters(agencies=reading.agencies)):
+        names = ", ".join(agency_label(a) for a in reading.agencies)
+        return not_found(searcher, question, f"No passage in this library addresses {names}.")
+    scope = reading.reviews or (earlier.doc_ids if follows and earlier else ())
+
+    if reading.recommendation is not None:
+        hits = _recommendation(searcher, reading, scope)
+        if not hits:
+            where = " or ".join(searcher.document(d).cite() for d in scope) if scope else "The library"
+            note = f"{where} has no recommendation {reading.recommendation}."
+            return not_found(searcher, question, note)
+        return _answer(searcher, reading, question, hits, earlier, kept=follows)
+
+    if not reading.topic:
+        asked_before = read(earlier.query, documents) if earlier and LEADS_ON.match(question) else None
+        if reading.reviews and asked_before and asked_before.topic and not reading.agencies:
+            reading = replace(reading, topic=asked_before.topic)  # "and in Child I?": the same, there
+            return _search(searcher, reading, earlier.query, reading.reviews, earlier, False, threshold)
+        pool, kept = _structured(searcher, reading, scope, earlier if follows else None)
+        if pool:
+            return _answer(searcher, reading, question, pool, earlier, kept=kept)
+    return _search(searcher, reading, question, scope, earlier, follows, threshold)
+
+
+def converse(searcher: Searcher, questions: Iterable[str], threshold: float = 0.45) -> list[Answer]:
+    """Each question answered in turn, each with the focus the answer before it left."""
+    answers: list[Answer] = []
+    focus: Focus | None = None
+    for question in questions:
+        answer = respond(searcher, question, focus, threshold)
+        answers.append(answer)
+        focus = answer.focus
+    return answers
+
+
+# -- where to look ------------------------------------------------------------------------------
+
+
+def _speaks_of(searcher: Searcher, focus: Focus, topic: tuple[str, ...]) -> bool:
+    """Whether the passages in focus speak of every topic word ("who is doing the audit?")."""
+    return any(covers(topic, p.text) for p in searcher.library.passages(list(focus.passage_ids)))
+
+
+def _recommendation(searcher: Searcher, reading: Reading, scope: tuple[str, ...]) -> list[Hit]:
+    number = reading.recommendation
+    if scope:
+        ids = [p.id for d in scope for p in searcher.library.passages(doc_id=d) if p.recommendation == number]
+        return _ranked(searcher, reading.question, [i for i in ids if i is not None])
+    hits = searcher.search(reading.question, k=CANDIDATES)
+    return [h for h in hits if h.passage.recommendation == number][:MAX_PASSAGES]
+
+
+def _structured(
+    searcher: Searcher, reading: Reading, scope: tuple[str, ...], earlier: Focus | None
+) -> tuple[list[Hit], bool]:
+    """Passages for a question with no topic words of its own, and whether the focus was kept."""
+    if reading.agencies:
+        filters = Filters(doc_ids=scope, agencies=reading.agencies)
+        hits = [h for h in searcher.search(reading.question, MAX_PASSAGES, filters)
+                if agency_mentioned(reading.agencies, h.passage.text)]  # fmt: skip
+        if hits or not scope:
+            return hits, bool(hits) and earlier is not None
+        hits = searcher.search(reading.question, MAX_PASSAGES, Filters(agencies=reading.agencies))
+        return [h for h in hits if agency_mentioned(reading.agencies, h.passage.text)], False
+    if not scope:
+        return [], False
+    passages = [p for d in scope for p in searcher.library.passages(doc_id=d)]
+    if reading.wants_recommendations:
+        chosen = [p for p in passages if p.recommendation is not None][:MAX_RECOMMENDATIONS]
+        return _in_order(searcher, reading.question, chosen), earlier is not None
+    if reading.reviews:  # "what happened to Child J": how the review opens
+        return _ranked(searcher, reading.question, [p.id for p in _openings(passages) if p.id]), False
+    if earlier is not None:  # "what was the response?", "who is checking it?"
+        return _ranked(searcher, reading.question, list(earlier.passage_ids)), True
+    return [], False
+
+
+def _openings(passages: list[Passage]) -> list[Passage]:
+    """The passages before the first recommendation: what the review is about."""
+    opening = []
+    for passage in passages:
+        if passage.recommendation is not None:
+            break
+        opening.append(passage)
+    return opening or passages[:1]
+
+
+def _search(
+    searcher: Searcher, reading: Reading, query: str, scope: tuple[str, ...], earlier: Focus | None,
+    follows: bool, threshold: float,
+) -> Answer:  # fmt: skip
+    """A search within the scope; a follow-up that the focus has nothing on leaves the focus."""
+    stages: list[tuple[str, tuple[str, ...]]] = [(query, scope)]
+    if follows and earlier and POINTS_TO_THING.search(reading.question):  # "who is checking it?"
+        stages.append((f"{earlier.query} {query}", scope))
+    if follows and scope:
+        stages.append((query, ()))
+    for text, stage in stages:
+        for agencies in (reading.agencies, ()) if reading.agencies else ((),):
+            filters = Filters(doc_ids=stage, agencies=agencies)
+            hits = searcher.search(text, k=2 * MAX_PASSAGES, filters=filters)
+            bar = max(threshold, PASSAGE_SHARE * max((h.similarity or 0.0 for h in hits), default=0.0))
+            answering = [
+                h for h in hits if (h.similarity or 0.0) >= bar or covers(reading.topic, h.passage.text)
+            ][:MAX_PASSAGES]
+            if earlier and text != query:
+                answering = _still_about(searcher, earlier.query, answering)
+            if answering:
+                kept = follows and stage == scope and bool(scope)
+                return _answer(searcher, reading, text, answering, earlier, kept=kept)
+    return not_found(searcher, reading.question, query=query)
+
+
+def _still_about(searcher: Searcher, earlier: str, hits: list[Hit]) -> list[Hit]:
+    """The passages that the follow-up's words, added to the earlier question, bring no further
+    from: "who is checking it?" stays as close to the GP storage passages, "is it about knife
+    crime?" moves away from them (then "it" does not make the question about them)."""
+    vector = searcher.encode(searcher.vocabulary.expand(earlier).dense_text)
+    before = dict(searcher.dense_scores(vector, [h.passage.id for h in hits if h.passage.id is not None]))
+    return [h for h in hits if (h.similarity or 0.0) >= before.get(h.passage.id or -1, 1.0)]
+
+
+# -- the answer -------------------------------------------------------------------------------
+
+
+def sentence_vectors(searcher: Searcher, texts: list[str]) -> np.ndarray:
+    """Vectors of passage sentences, each encoded once per searcher (at most SENTENCE_CACHE kept)."""
+    cache: dict[str, np.ndarray] = searcher.__dict__.setdefault("_sentence_vectors", {})
+    missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    if missing:
+        if len(cache) + len(missing) > SENTENCE_CACHE:
+            cache.clear()
+        cache.update(zip(missing, searcher.embedder.encode(missing), strict=True))
+    return np.vstack([cache[t] for t in texts])
+
+
+def _ranked(searcher: Searcher, question: str, ids: list[int]) -> list[Hit]:
+    """Passages by id, closest in meaning to the question first."""
+    if not ids:
+        return []
+    vector = searcher.encode(searcher.vocabulary.expand(question).dense_text)
+    scores = sorted(searcher.dense_scores(vector, ids), key=lambda pair: -pair[1])[:MAX_PASSAGES]
+    return _hits(searcher, question, scores)
+
+
+def _in_order(searcher: Searcher, question: str, passages: list[Passage]) -> list[Hit]:
+    ids = [p.id for p in passages if p.id is not None]
+    vector = searcher.encode(searcher.vocabulary.expand(question).dense_text)
+    return _hits(searcher, question, searcher.dense_scores(vector, ids))
+
+
+def _hits(searcher: Searcher, question: str, scores: list[tuple[int, float]]) -> list[Hit]:
+    from assistant.search.searcher import highlight
+
+    expansion = searcher.vocabulary.expand(question)
+    passages = {p.id: p for p in searcher.library.passages([pid for pid, _ in scores])}
+    return [
+        Hit(n, score, passages[pid], searcher.document(passages[pid].doc_id),
+            highlight(passages[pid].text, expansion), score)
+        for n, (pid, score) in enumerate(((p, s) for p, s in scores if p in passages), start=1)
+    ]  # fmt: skip
+
+
+def _answer(
+    searcher: Searcher, reading: Reading, query: str, hits: list[Hit], earlier: Focus | None, kept: bool
+) -> Answer:
+    listing = reading.wants_recommendations and reading.recommendation is None and not reading.topic
+    chosen = _sentences(searcher, reading, query, hits, first_only=listing)
+    confidence = max((h.similarity or 0.0 for h in hits), default=0.0)
+    answer = compose(reading.question, query, chosen, confidence)
+    cited = [c.hit for c in answer.citations]
+    doc_ids = tuple(dict.fromkeys(h.passage.doc_id for h in cited))
+    left = () if earlier is None or kept else tuple(
+        searcher.document(d).cite() for d in earlier.doc_ids if d not in doc_ids
+    )  # fmt: skip
+    focus = Focus(
+        doc_ids=doc_ids,
+        passage_ids=tuple(h.passage.id for h in cited if h.passage.id is not None),
+        reviews=tuple(searcher.document(d).cite() for d in doc_ids),
+        query=query if reading.topic else (earlier.query if earlier and kept else query),
+        kept=kept,
+        left=left,
+    )
+    return replace(answer, focus=focus)
+
+
+def _sentences(
+    searcher: Searcher, reading: Reading, query: str, hits: list[Hit], first_only: bool = False
+) -> list[tuple[Hit, int, int]]:
+    """(hit, start, end) of the sentences that answer, in each passage's reading order.
+
+    Within a passage, sentences that name the question's topic words or agency come first; of
+    those, the ones closest in meaning to the question are quoted. A yes/no question gets the
+    fewest sentences that settle it.
+    """
+    spans = [(h, s, e) for h in hits for s, e in sentence_spans(h.passage.text) if e - s >= 20]
+    spans = [(h, s, e) for h, s, e in spans if h.passage.text[s:e].strip() != h.document.title]
+    if not spans:
+        return []
+    if first_only:  # a list of recommendations: each one's opening sentence
+        firsts: dict[int, tuple[Hit, int, int]] = {}
+        for span in spans:
+            firsts.setdefault(id(span[0]), span)
+        return list(firsts.values())
+    texts = [h.passage.text[s:e] for h, s, e in spans]
+    similarity = sentence_vectors(searcher, texts) @ searcher.encode(query)[0]
+
+    def named(i: int) -> bool:
+        return mentions(reading.topic, texts[i]) or agency_mentioned(reading.agencies, texts[i])
+
+    limit = YES_NO_SENTENCES if reading.yes_no else MAX_PER_PASSAGE
+    chosen = []
+    for hit in hits:
+        mine = [i for i, span in enumerate(spans) if span[0] is hit]
+        preferred = [i for i in mine if named(i)] or mine
+        if not preferred:
+            continue
+        bar = SENTENCE_SHARE * float(max(similarity[i] for i in preferred))
+        best = sorted((i for i in preferred if similarity[i] >= bar), key=lambda i: -similarity[i])[:limit]
+        chosen += [spans[i] for i in sorted(best)]
+    return chosen

@@ -1,0 +1,103 @@
+"""Who a document is about, by age: the ages it states → age groups.
+
+'aged 15', '15-year-old', '15 years old', 'six weeks old', 'aged three months', 'Year 10 pupil',
+'DOB 01/02/2005 ... DOD 03/04/2020'. A document may have several groups (a mother and her baby).
+Words such as 'child' or 'young people' in a *query* mean every under-18 group (see
+:data:`QUERY_WORDS`); in a document only a stated age counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.documents.doc_metadata import dates
+
+GROUPS = ("baby", "young-child", "teenager", "adult", "older")
+LABELS = {
+    "baby": "Baby (under 1)", "young-child": "Child (1-12)", "teenager": "Teenager (13-17)",
+    "adult": "Adult (18-64)", "older": "Older person (65+)",
+}  # fmt: skip
+UNDER_18 = ("baby", "young-child", "teenager")
+SERVICES = r"(?!'?s?\s+(?:protection|services|social care|mental health|safeguarding))"
+NAMED = r"(?!\s+['‘’\"]?[A-Z]{1,3}\d{0,2}\b)"  # "Child J" names a review's subject, not an age
+CHILD = rf"\b(?i:child|children){NAMED}{SERVICES}\b"  # case-sensitive only for the letter after it
+QUERY_WORDS = (
+    (re.compile(rf"{CHILD}|\b(?i:young (?:people|person)|under[- ]18s?|minors?)\b"), UNDER_18),
+    (re.compile(r"\b(?:bab(?:y|ies)|infants?|newborns?|neonatal)\b", re.I), ("baby",)),
+    (re.compile(r"\b(?:toddlers?|young child(?:ren)?|primary school)\b", re.I), ("young-child",)),
+    (re.compile(r"\b(?:teenagers?|teens?|adolescents?|secondary school)\b", re.I), ("teenager",)),
+    (re.compile(r"\b(?:older (?:people|person|adults?)|elderly|pensioners?)\b", re.I), ("older",)),
+    (re.compile(rf"(?<![Oo]lder )(?<![Ss]afeguarding )\b(?i:adults?)\b{SERVICES}"), ("adult",)),
+)
+NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+        " fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+NUMBER = r"(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")"
+UNIT = r"(years?|yrs?|months?|weeks?|days?)"
+PATTERNS = (
+    re.compile(rf"\baged\s+(?:just\s+|only\s+)?{NUMBER}(?:\s+{UNIT})?", re.I),
+    re.compile(rf"\b{NUMBER}[- ]{UNIT}[- ]old\b", re.I),
+    re.compile(rf"\bage(?:\s+of)?\s+{NUMBER}(?:\s+{UNIT})?\b", re.I),
+)
+SCHOOL_YEAR = re.compile(r"\bYear\s+(\d{1,2})\s+(?:pupil|student|child)", re.I)
+DOB_DOD = re.compile(rf"\bDOB:?\s*({dates.DATE}).{{0,80}}?\bDOD:?\s*({dates.DATE})", re.I | re.S)
+
+
+def _number(word: str) -> int | None:
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower())
+
+
+def group_of(years: float) -> str | None:
+    if years < 0 or years > 120:
+        return None
+    if years < 1:
+        return "baby"
+    return "young-child" if years < 13 else "teenager" if years < 18 else "adult" if years < 65 else "older"
+
+
+def ages(text: str) -> list[tuple[float, str]]:
+    """(age in years, the phrase it was read from) for every age the text states."""
+    found = []
+    for pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            n = _number(m.group(1))
+            unit = (m.group(2) or "years").lower()
+            if n is None:
+                continue
+            per_year = (
+                12
+                if unit.startswith("month")
+                else 52
+                if unit.startswith("week")
+                else 365
+                if unit.startswith("day")
+                else 1
+            )
+            found.append((n / per_year, m.group()))
+    for m in SCHOOL_YEAR.finditer(text):
+        if 1 <= int(m.group(1)) <= 13:
+            found.append((int(m.group(1)) + 4.5, m.group()))
+    for m in DOB_DOD.finditer(text):
+        born, died = dates.parse(m.group(1)), dates.parse(m.group(2))
+        if len(born) == 10 and len(died) == 10 and died >= born:
+            found.append(((int(died[:4]) - int(born[:4])) - (died[5:] < born[5:]), m.group()))
+    return found
+
+
+def age_groups(text: str) -> tuple[str, ...]:
+    """The age groups of the ages stated in ``text``, youngest first."""
+    groups = {g for years, _ in ages(text) if (g := group_of(years))}
+    return tuple(g for g in GROUPS if g in groups)
+
+
+def query_groups(query: str) -> tuple[str, ...]:
+    """The age groups a query names ('teenagers', 'children', 'under 18' ...), youngest first."""
+    groups: set[str] = set()
+    for pattern, named in QUERY_WORDS:
+        if pattern.search(query):
+            groups.update(named)
+    return tuple(g for g in GROUPS if g in groups)

@@ -1,0 +1,88 @@
+"""Correcting what a document says it is: title, subject, partnership, date, type, age groups.
+
+A correction is an override kept with the library (``index/edits.json``, by the file's content
+hash); the original file is never changed. It is applied again by every ``rebuild`` and re-read,
+is shown as "edited" with when (and by whom, when signed in), and can be reverted to the value
+read from the file. Bad input changes nothing: every field is checked before anything is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from assistant import library
+from assistant.documents.doc_metadata import edits
+from assistant.errors import BadEdit, NotFound
+from assistant.records import Document
+from assistant.settings import Settings
+
+
+def _as_read(doc: Document) -> dict[str, Any]:
+    """The document's fields as read from its file: its current edits undone."""
+    about: dict[str, Any] = {f: getattr(doc, f) for f in edits.EDITABLE}
+    sources = dict(doc.field_sources)
+    for field, edit in doc.edited.items():
+        was = edit.get("was", "")
+        about[field] = tuple(g for g in was.split(",") if g) if field == "age_groups" else was
+        if edit.get("was_source"):
+            sources[field] = edit["was_source"]
+        else:
+            sources.pop(field, None)
+    about["field_sources"] = sources
+    return about
+
+
+def edit(
+    settings: Settings,
+    doc_id: str,
+    changes: dict[str, Any] | None = None,
+    revert: Iterable[str] = (),
+    by: str = "",
+) -> Document:
+    """Correct fields of ``doc_id`` (``changes``) and/or revert fields to the values read from
+    its file; returns the document as it now is. Raises :class:`BadEdit` or :class:`NotFound`
+    and changes nothing when any part is wrong."""
+    changes, revert = dict(changes or {}), list(revert)
+    checked = {field: edits.check(field, value) for field, value in changes.items()}
+    for field in revert:
+        if field not in edits.EDITABLE:
+            raise BadEdit(f"unknown field {field!r}; editable fields: {', '.join(edits.EDITABLE)}")
+    if not checked and not revert:
+        raise BadEdit("nothing to change: give a field to correct or --revert FIELD")
+    if both := set(checked) & set(revert):
+        raise BadEdit(f"{sorted(both)[0]} is both corrected and reverted")
+    current = library.Library.open(settings.index_dir)
+    model = current.model or {"name": "", "dimension": 0}
+    current.close()
+    index_dir = settings.index_dir
+    before = edits.load(index_dir)
+    saved = False
+    try:
+        with library.writer(
+            index_dir, model["name"], model["dimension"], keep_generations=settings.keep_generations,
+            approximate_above=settings.approximate_above,
+        ) as writer:  # fmt: skip
+            doc = writer.document(doc_id)
+            if doc is None or doc.status != "indexed":
+                raise NotFound(f"no indexed document {doc_id!r} in the library at {index_dir}")
+            mine = dict(before.get(doc.sha256, {}))
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            for field, value in checked.items():
+                mine[field] = {"value": value, "when": now, "by": by}
+            for field in revert:
+                mine.pop(field, None)
+            changed = dataclasses.replace(doc, **edits.apply(_as_read(doc), mine))
+            after = {sha: e for sha, e in before.items() if sha != doc.sha256}
+            if mine:
+                after[doc.sha256] = mine
+            writer.update_fields(changed)
+            edits.save(index_dir, after)
+            saved = True
+    except BaseException:
+        if saved:  # the new generation was not published: the edits file goes back as it was
+            edits.save(index_dir, before)
+        raise
+    return changed

@@ -1,0 +1,107 @@
+"""The library's questions for search: keyword scores (FTS5, BM25), nearest vectors (FAISS),
+the passages that pass filters. :mod:`assistant.search` ranks and fuses; only this speaks SQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from assistant.library import store
+from assistant.records import Filters
+
+
+class PassageQueries:
+    """Mixed into :class:`assistant.library.reader.Library`: its keyword index and vectors."""
+
+    db: sqlite3.Connection
+    vectors: Any  # a FAISS index, or None for an empty library
+
+    def keyword_scores(self, expression: str, allowed: set[int] | None, n: int) -> list[tuple[int, float]]:
+        """(passage id, BM25 score: higher is better) for an FTS5 ``expression``, best first."""
+        sql = "SELECT rowid, -bm25(passages_fts, 1.0, 0.5, 0.2) AS score FROM passages_fts"
+        sql += " WHERE passages_fts MATCH ?"
+        params: list[Any] = [expression]
+        if allowed is not None:
+            sql += f" AND rowid IN ({','.join(map(str, sorted(allowed)))})"
+        sql += " ORDER BY score DESC LIMIT ?"
+        params.append(n)
+        return [(row[0], float(row[1])) for row in self.db.execute(sql, params)]
+
+    def nearest(self, vector: np.ndarray, allowed: set[int] | None, n: int) -> list[tuple[int, float]]:
+        """(passage id, inner product) of the ``n`` vectors nearest to ``vector``, best first."""
+        index = self.vectors
+        if index is None or index.ntotal == 0:
+            return []
+        selected = np.array(sorted(allowed), dtype=np.int64) if allowed is not None else None
+        params = store.search_parameters(index, selected)
+        scores, ids = index.search(
+            np.ascontiguousarray(vector, dtype=np.float32), min(n, index.ntotal), params=params
+        )
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def vector(self, passage_id: int) -> np.ndarray | None:
+        """The stored vector of one passage; None when the library holds no vectors."""
+        if self.vectors is None:
+            return None
+        return np.asarray(self.vectors.reconstruct(int(passage_id)))
+
+    def vectors_of(self, ids: list[int]) -> np.ndarray:
+        """The stored vectors of ``ids``, one row each (ids must be held)."""
+        return np.vstack([self.vectors.reconstruct(int(i)) for i in ids])
+
+    def filtered_ids(self, filters: Filters) -> set[int]:
+        """Passage ids of indexed documents that pass every filter given."""
+        clauses, params = ["d.status = 'indexed'"], []
+
+        def any_of(column: str, values: Sequence[Any]) -> None:
+            if values:
+                clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+
+        any_of("d.doc_id", filters.doc_ids)
+        any_of("d.partnership", filters.partnerships)
+        any_of("d.review_type", filters.review_types)
+        any_of("CAST(substr(d.published, 1, 4) AS INTEGER)", filters.years)
+        if filters.agencies:
+            clauses.append(
+                "(" + " OR ".join("(',' || p.agencies || ',') LIKE ?" for _ in filters.agencies) + ")"
+            )
+            params.extend(f"%,{a},%" for a in filters.agencies)
+        if filters.age_groups:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM json_each(d.meta, '$.age_groups') a"
+                f" WHERE a.value IN ({','.join('?' * len(filters.age_groups))}))"
+            )
+            params.extend(filters.age_groups)
+        for bound, op in ((filters.year_from, ">="), (filters.year_to, "<=")):
+            if bound is not None:
+                clauses.append(f"d.published != '' AND CAST(substr(d.published, 1, 4) AS INTEGER) {op} ?")
+                params.append(bound)
+        if filters.themes:
+            marks = ",".join("?" * len(filters.themes))
+            clauses.append(f"p.id IN (SELECT passage_id FROM passage_themes WHERE theme IN ({marks}))")
+            params.extend(filters.themes)
+        sql = f"SELECT p.id FROM passages p JOIN documents d USING (doc_id) WHERE {' AND '.join(clauses)}"
+        return {row[0] for row in self.db.execute(sql, params)}
+
+    def other_ages(self, groups: Sequence[str]) -> set[int]:
+        """Passages of documents known to be about ages other than ``groups`` (documents whose
+        ages are not known are not among them)."""
+        return {
+            row[0]
+            for row in self.db.execute(
+                "SELECT p.id FROM passages p JOIN documents d USING (doc_id)"
+                " WHERE json_array_length(d.meta, '$.age_groups') > 0 AND NOT EXISTS (SELECT 1 FROM"
+                f" json_each(d.meta, '$.age_groups') a WHERE a.value IN ({','.join('?' * len(groups))}))",
+                tuple(groups),
+            )
+        }
+
+    def use_approximate(self) -> str:
+        """Swap this (opened) library's exact vectors for an approximate index, in memory only,
+        for measuring; returns the index's description."""
+        self.vectors = store.approximate(self.vectors)
+        return f"IVF{self.vectors.nlist},Flat nprobe={store.NPROBE}"

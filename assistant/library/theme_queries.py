@@ -1,0 +1,148 @@
+"""The library's questions about learning themes: counts, passages by theme, what recurs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from assistant.field.theme_grid import Axis, Grid, ReviewThemes
+from assistant.field.theme_grid import build as build_grid
+from assistant.library import store
+from assistant.records import Passage, ThemeCount
+
+RECURRING = 3  # a theme recurs when this many reviews carry it
+
+
+class ThemeQueries:
+    """Mixed into :class:`assistant.library.reader.Library`: the theme tables of its database."""
+
+    db: sqlite3.Connection
+
+    if TYPE_CHECKING:
+
+        def passages(self, ids: list[int] | None = None, doc_id: str | None = None) -> list[Passage]: ...
+
+        def agency_spread(self) -> dict[str, tuple[int, int]]: ...
+
+    @property
+    def tagger_signature(self) -> str | None:
+        """The themes file and rule the passages were tagged with (:attr:`Tagger.signature`);
+        None before any tagging."""
+        row = self.db.execute("SELECT value FROM properties WHERE key=?", (store.TAGGER_KEY,)).fetchone()
+        return row[0] if row else None
+
+    def theme_labels(self) -> dict[str, str]:
+        """Theme id → label, in the order of the taxonomy the library was tagged with."""
+        return dict(self.db.execute("SELECT id, label FROM themes ORDER BY seq").fetchall())
+
+    def themes(self) -> list[ThemeCount]:
+        """Every theme of the taxonomy with its passages and documents, most widespread first."""
+        passages: dict[str, int] = {}
+        documents: dict[str, dict[str, None]] = {}  # theme → doc ids, strongest tag first
+        rows = self.db.execute(
+            "SELECT pt.theme, p.doc_id FROM passage_themes pt JOIN passages p ON p.id = pt.passage_id"
+            " ORDER BY pt.score DESC, pt.passage_id"
+        )
+        for theme, doc_id in rows:
+            passages[theme] = passages.get(theme, 0) + 1
+            documents.setdefault(theme, {})[doc_id] = None
+        found = [
+            ThemeCount(theme, label, description, passages.get(theme, 0), tuple(documents.get(theme, ())))
+            for theme, label, description in self.db.execute(
+                "SELECT id, label, description FROM themes ORDER BY seq"
+            )
+        ]
+        return sorted(found, key=lambda t: (-len(t.documents), -t.passages))
+
+    def theme_passages(
+        self,
+        theme: str,
+        per_document: int | None = None,
+        limit: int | None = None,
+        doc_ids: list[str] | None = None,
+    ) -> list[Passage]:
+        """The passages tagged with a theme, strongest first: at most ``per_document`` from each
+        document and ``limit`` in all; only from ``doc_ids`` when given (a grid cell's reviews)."""
+        rows = theme_passage_ids(self.db, theme, doc_ids)
+        taken: dict[str, int] = {}
+        ids = []
+        for passage_id, doc_id in rows:
+            if limit is not None and len(ids) >= limit:
+                break
+            if per_document is None or taken.get(doc_id, 0) < per_document:
+                taken[doc_id] = taken.get(doc_id, 0) + 1
+                ids.append(passage_id)
+        return self.passages(ids)
+
+    def agency_spread(self) -> dict[str, tuple[int, int]]:
+        """Agency id → (passages, documents) addressing it."""
+        passages: dict[str, int] = {}
+        documents: dict[str, set[str]] = {}
+        for doc_id, listed in self.db.execute("SELECT doc_id, agencies FROM passages"):
+            for agency in filter(None, listed.split(",")):
+                passages[agency] = passages.get(agency, 0) + 1
+                documents.setdefault(agency, set()).add(doc_id)
+        return {agency: (passages[agency], len(documents[agency])) for agency in sorted(passages)}
+
+    def recurring(self, min_documents: int = RECURRING) -> list[ThemeCount]:
+        """Learning that recurs: themes found in ``min_documents`` documents or more."""
+        return [t for t in self.themes() if len(t.documents) >= min_documents]
+
+    def theme_grid(self, axis: Axis) -> Grid:
+        """Reviews per theme and year, publisher or age group. Kept for this generation: a
+        library object never changes (a writer publishes a new generation, opened anew)."""
+        grids: dict[str, Grid] = self.__dict__.setdefault("_theme_grids", {})
+        if axis not in grids:
+            grids[axis] = build_grid(review_themes(self.db), self.theme_labels(), axis)
+        return grids[axis]
+
+
+def review_themes(db: sqlite3.Connection) -> list[ReviewThemes]:
+    """Every indexed review with its year, publisher, age groups and the themes of any of its
+    passages."""
+    rows = db.execute(
+        "SELECT d.doc_id, substr(d.published, 1, 4), d.partnership, json_extract(d.meta, '$.age_groups'),"
+        " (SELECT group_concat(DISTINCT pt.theme) FROM passage_themes pt JOIN passages p"
+        "  ON p.id = pt.passage_id WHERE p.doc_id = d.doc_id)"
+        " FROM documents d WHERE d.status = 'indexed' ORDER BY d.doc_id"
+    )
+    found = []
+    for doc_id, year, publisher, ages, themes in rows:
+        groups = json.loads(ages) if ages else []
+        found.append(
+            ReviewThemes(
+                doc_id,
+                year if (year or "").isdigit() else "",
+                publisher or "",
+                tuple(g for g in groups if isinstance(g, str)),
+                tuple(sorted(filter(None, (themes or "").split(",")))),
+            )
+        )
+    return found
+
+
+def passage_ages(db: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[str, ...]]:
+    """The age groups of each passage's document, in the order of ``ids``."""
+    rows = db.execute(
+        "SELECT p.id, json_extract(d.meta, '$.age_groups') FROM passages p JOIN documents d USING (doc_id)"
+    )
+    by_id = {pid: tuple(json.loads(ages)) if ages else () for pid, ages in rows}
+    return [by_id.get(int(i), ()) for i in ids]
+
+
+def theme_passage_ids(
+    db: sqlite3.Connection, theme: str, doc_ids: Sequence[str] | None = None
+) -> list[tuple[int, str]]:
+    """(passage id, doc id) of the passages tagged with ``theme``, strongest first; only those of
+    ``doc_ids`` when given."""
+    sql = (
+        "SELECT pt.passage_id, p.doc_id FROM passage_themes pt JOIN passages p ON p.id = pt.passage_id"
+        " WHERE pt.theme=?"
+    )
+    params: list[object] = [theme]
+    if doc_ids is not None:
+        sql += f" AND p.doc_id IN ({','.join('?' * len(doc_ids))})"
+        params.extend(doc_ids)
+    return db.execute(sql + " ORDER BY pt.score DESC, pt.passage_id", params).fetchall()

@@ -1,0 +1,306 @@
+"""Writing the library: changes to a private copy of the current generation, published at once.
+
+A writer copies the current generation into a temporary folder, changes the copy, fsyncs it,
+renames it to ``gen-N`` and only then points ``CURRENT`` at it (see
+:mod:`assistant.library.generations`).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assistant.documents.doc_metadata.stored import meta_to_json
+from assistant.errors import LibraryCorrupt, LibraryError
+from assistant.library import generations, store
+from assistant.library.generations import (
+    CURRENT,
+    SOURCES,
+    generation_dir,
+    generation_numbers,
+    remove_leftovers,
+    write_atomic,
+)
+from assistant.library.reader import Library
+from assistant.library.rows import row_to_document
+from assistant.library.theme_queries import passage_ages
+from assistant.library.writer_lock import take_lock
+from assistant.records import Document, Passage
+
+if TYPE_CHECKING:
+    from assistant.field.theme_tagger import Tagger
+    from assistant.field.themes import ThemeTag
+
+
+class Writer:
+    """Changes to a private copy of the current generation, published all at once."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        folder: Path,
+        base: Library,
+        model: dict[str, Any],
+        approximate_above: int = 50_000,
+    ):
+        self.index_dir = index_dir
+        self.approximate_above = approximate_above
+        self.folder = folder
+        self.base_generation = base.generation
+        self.model = model
+        self.changed = False
+        self.tagger: Tagger | None = None
+        db_path = folder / store.DB_FILE
+        if base.folder is None:
+            self.db = store.create_db(db_path)
+            self.vectors = store.new_vectors(model["dimension"])
+        else:
+            shutil.copyfile(base.folder / store.DB_FILE, db_path)
+            self.db = store.connect_writable(db_path)
+            self.vectors = store.read_vectors(base.folder / store.VECTORS_FILE)
+        self.db.row_factory = sqlite3.Row
+
+    def find_by_sha(self, sha256: str) -> Document | None:
+        row = self.db.execute(
+            "SELECT * FROM documents WHERE sha256=? AND status='indexed' AND pipeline=?",
+            (sha256, store.PIPELINE_VERSION),
+        ).fetchone()
+        return row_to_document(row, 0) if row else None
+
+    def source_of(self, doc_id: str) -> str | None:
+        """The file name held under ``doc_id``, or None when the id is free."""
+        row = self.db.execute("SELECT source FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row_to_document(row, 0) if row else None
+
+    def status_of(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT status FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def remove(self, doc_id: str) -> bool:
+        """Delete a document with its passages and vectors; False if it was not there."""
+        ids = [r[0] for r in self.db.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
+        if ids:
+            self.vectors.remove_ids(np.array(ids, dtype=np.int64))
+            self.db.executemany("DELETE FROM passages_fts WHERE rowid=?", [(i,) for i in ids])
+        deleted = self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,)).rowcount
+        self.changed = self.changed or bool(deleted)
+        return bool(deleted)
+
+    def put(self, document: Document, text: str, passages: list[Passage], vectors: np.ndarray) -> None:
+        """Add a document, replacing any document of the same id."""
+        if len(passages) != len(vectors):
+            raise ValueError("one vector per passage is required")
+        self.remove(document.doc_id)
+        self._insert_document(document, text)
+        search_title = f"{document.subject} {document.title}".strip()
+        ids = []
+        for seq, p in enumerate(passages):
+            cursor = self.db.execute(
+                "INSERT INTO passages (doc_id, seq, section, recommendation, page_start, page_end,"
+                " char_start, char_end, text, agencies, ocr_confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (document.doc_id, seq, p.section, p.recommendation, p.page_start, p.page_end,
+                 p.char_start, p.char_end, p.text, ",".join(p.agencies), p.ocr_confidence),
+            )  # fmt: skip
+            ids.append(cursor.lastrowid)
+            self.db.execute(
+                "INSERT INTO passages_fts (rowid, text, section, title) VALUES (?,?,?,?)",
+                (cursor.lastrowid, p.text, p.section, search_title),
+            )
+        if ids:
+            self.vectors.add_with_ids(
+                np.ascontiguousarray(vectors, dtype=np.float32), np.array(ids, dtype=np.int64)
+            )
+            if self.tagger is not None:
+                ages = [document.age_groups] * len(passages)
+                self._insert_tags(ids, self.tagger.tag([p.text for p in passages], vectors, ages))
+        self.changed = True
+
+    # -- learning themes ----------------------------------------------------------------------
+
+    def tag_with(self, tagger: Tagger, force: bool = False) -> int:
+        """Tag the passages put from now on with ``tagger``. The passages already held are
+        tagged again when their tags came from another taxonomy or rule (or ``force``), from the vectors
+        the library holds: no passage is embedded again. Returns how many were re-tagged."""
+        self.tagger = tagger
+        row = self.db.execute("SELECT value FROM properties WHERE key=?", (store.TAGGER_KEY,)).fetchone()
+        if not force and row is not None and row[0] == tagger.signature:
+            return 0
+        taxonomy = tagger.taxonomy
+        self.db.execute("DELETE FROM passage_themes")
+        self.db.execute("DELETE FROM themes")
+        self.db.executemany(
+            "INSERT INTO themes (id, seq, label, description) VALUES (?,?,?,?)",
+            [(t.id, n, t.label, t.description) for n, t in enumerate(taxonomy)],
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO properties (key, value) VALUES (?,?)",
+            (store.TAGGER_KEY, tagger.signature),
+        )
+        ids, vectors = store.all_vectors(self.vectors)
+        texts = dict(self.db.execute("SELECT id, text FROM passages").fetchall())
+        ages = passage_ages(self.db, ids.tolist())
+        self._insert_tags(ids.tolist(), tagger.tag([texts[int(i)] for i in ids], vectors, ages))
+        self.changed = True
+        return len(ids)
+
+    def _insert_tags(self, ids: list[int], tags: list[list[ThemeTag]]) -> None:
+        self.db.executemany(
+            "INSERT INTO passage_themes (passage_id, theme, score, evidence) VALUES (?,?,?,?)",
+            [
+                (passage_id, tag.theme, tag.score, json.dumps(list(tag.evidence)))
+                for passage_id, passage_tags in zip(ids, tags, strict=True)
+                for tag in passage_tags
+            ],
+        )
+
+    def record_failure(self, document: Document) -> None:
+        """List a file that could not be read, unless a good version of it is already indexed."""
+        if self.status_of(document.doc_id) == "indexed":
+            return
+        self.remove(document.doc_id)
+        self._insert_document(document, "")
+        self.changed = True
+
+    def _insert_document(self, d: Document, text: str) -> None:
+        self.db.execute(
+            "INSERT INTO documents (doc_id, title, source, kind, sha256, status, error, pages, subject,"
+            " partnership, partnership_short, review_type, published, added, warnings, text, pipeline, meta,"
+            " ocr_pages) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (d.doc_id, d.title, d.source, d.kind, d.sha256, d.status, d.error, d.pages, d.subject,
+             d.partnership, d.partnership_short, d.review_type, d.published,
+             d.added or datetime.now(UTC).isoformat(timespec="seconds"), json.dumps(list(d.warnings)),
+             text, store.PIPELINE_VERSION, meta_to_json(d), d.ocr_pages),
+        )  # fmt: skip
+
+    def update_fields(self, document: Document) -> None:
+        """Store corrected fields of a document already held (an edit); its text, passages and
+        vectors stay as they are."""
+        d = document
+        self.db.execute(
+            "UPDATE documents SET title=?, subject=?, partnership=?, partnership_short=?, review_type=?,"
+            " published=?, meta=? WHERE doc_id=?",
+            (d.title, d.subject, d.partnership, d.partnership_short, d.review_type, d.published,
+             meta_to_json(d), d.doc_id),
+        )  # fmt: skip
+        self.db.execute(
+            "UPDATE passages_fts SET title=? WHERE rowid IN (SELECT id FROM passages WHERE doc_id=?)",
+            (f"{d.subject} {d.title}".strip(), d.doc_id),
+        )
+        self.changed = True
+
+    def keep_source(self, path: Path, sha256: str, name: str) -> None:
+        """Keep the original file, named by its content hash, for rebuilds and viewing."""
+        target = self.index_dir / SOURCES / sha256 / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".incoming-{os.getpid()}.tmp")  # short: the name may be 255 bytes
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, target)
+
+    def finish(self) -> int:
+        """Seal the copy as the next generation and make it current; returns its number."""
+        counts = {
+            "documents": self.db.execute("SELECT count(*) FROM documents WHERE status='indexed'").fetchone()[
+                0
+            ],
+            "failed": self.db.execute("SELECT count(*) FROM documents WHERE status='failed'").fetchone()[0],
+            "passages": self.db.execute("SELECT count(*) FROM passages").fetchone()[0],
+            "vectors": int(self.vectors.ntotal),
+        }
+        self.db.close()
+        if self.vectors.ntotal >= self.approximate_above and not store.is_approximate(self.vectors):
+            self.vectors = store.approximate(self.vectors)
+        store.write_vectors(self.vectors, self.folder / store.VECTORS_FILE)
+        generation = max([self.base_generation, *generation_numbers(self.index_dir)]) + 1
+        manifest_sha = store.write_manifest(self.folder, generation, self.model, counts)
+        for name in (store.DB_FILE, store.VECTORS_FILE, store.MANIFEST_FILE):
+            store.fsync_path(self.folder / name)
+        final = generation_dir(self.index_dir, generation)
+        os.rename(self.folder, final)
+        store.fsync_path(self.index_dir)
+        write_atomic(
+            self.index_dir / CURRENT,
+            json.dumps({"generation": generation, "manifest_sha256": manifest_sha}) + "\n",
+        )
+        return generation
+
+
+@contextmanager
+def writer(
+    index_dir: Path,
+    model: str,
+    dimension: int,
+    keep_generations: int = 2,
+    timeout: float = 600,
+    fresh: bool = False,
+    approximate_above: int = 50_000,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[Writer]:
+    """The one writer of a library. Changes are published when the block ends without error.
+
+    ``fresh`` starts from an empty library instead of the current one (a rebuild). When another
+    process is changing the library, ``on_wait`` is told at once, then the writer waits up to
+    ``timeout`` seconds (0: not at all) before :class:`LibraryBusy`.
+    """
+    index_dir = Path(index_dir)
+    lock = take_lock(index_dir, timeout, on_wait)
+    try:
+        remove_leftovers(index_dir)
+        if fresh:
+            base = Library(index_dir, None, {"generation": max([0, *generation_numbers(index_dir)])})
+        else:
+            base = Library.open(index_dir)
+            if base.warning:  # never build on top of damage silently
+                raise LibraryCorrupt(base.warning)
+            base.check_model(model, dimension)
+        folder = Path(tempfile.mkdtemp(prefix="tmp-", dir=index_dir))
+        try:
+            model_info = {"name": model, "dimension": dimension}
+            w = Writer(index_dir, folder, base, model_info, approximate_above)
+            base.close()
+            yield w
+            if w.changed:
+                w.finish()
+                generations.tidy(index_dir, keep_generations)
+            else:
+                w.db.close()
+        except (OSError, sqlite3.Error) as exc:
+            if (reason := _storage_failure(exc)) is None:
+                raise
+            raise LibraryError(
+                f"The library at {index_dir} could not be written ({reason}). Nothing was changed: "
+                "check the free space and try again."
+            ) from exc
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        lock.release()
+
+
+DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+SQLITE_FULL, SQLITE_IOERR_WRITE = 13, 778  # extended result codes of a refused write
+
+
+def _storage_failure(exc: OSError | sqlite3.Error) -> str | None:
+    """Why the disk refused a write (full, over quota, file too large), or None for other errors."""
+    if isinstance(exc, OSError):
+        return os.strerror(exc.errno) if exc.errno in DISK_FULL else None
+    code = getattr(exc, "sqlite_errorcode", None)
+    return str(exc) if code in (SQLITE_FULL, SQLITE_IOERR_WRITE) else None

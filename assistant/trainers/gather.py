@@ -1,0 +1,75 @@
+"""Gathering a pack from a search or a learning theme: the strongest passage of each review.
+
+The same for the app's "Start a briefing from these results" and `python -m assistant pack
+create NAME --query QUERY`: the hits of a search (or the passages tagged with a theme, most
+strongly tagged first) are walked in order, and the first passage of each review is kept, up
+to ``reviews`` reviews.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.field.themes import keyword_pattern
+from assistant.records import Filters, Hit
+from assistant.search.listing import as_hits
+from assistant.search.searcher import Searcher
+from assistant.sentences import sentence_spans
+from assistant.trainers.briefing import draft
+from assistant.trainers.packs import Pack, PackItem
+
+REVIEWS = 6  # reviews gathered by default
+MAX_REVIEWS = 20
+SEARCHED = 50  # hits looked through for the strongest passage of each review
+RELATIVE = 0.3  # a review whose best passage scores under this share of the best one's is left out
+
+
+def strongest_per_review(hits: list[Hit], reviews: int = REVIEWS, relative: float = RELATIVE) -> list[Hit]:
+    """The first (strongest) hit of each document, in rank order, at most ``reviews`` of them.
+
+    Precision first: a review whose best passage scores under ``relative`` times the best hit's
+    score barely matches (on "bath safety", Child J's best passage scores 0.17 of the bath
+    passage's) and is left out rather than padding the briefing."""
+    chosen: dict[str, Hit] = {}
+    floor = relative * hits[0].score if hits and hits[0].score > 0 else float("-inf")
+    for hit in hits:
+        if len(chosen) >= min(reviews, MAX_REVIEWS):
+            break
+        if hit.score >= floor:
+            chosen.setdefault(hit.passage.doc_id, hit)
+    return list(chosen.values())
+
+
+def from_query(
+    searcher: Searcher, name: str, query: str, reviews: int = REVIEWS, filters: Filters | None = None
+) -> Pack:
+    """A new pack, briefing drafted, from the strongest passage of each review matching ``query``."""
+    hits = strongest_per_review(searcher.search(query, k=SEARCHED, filters=filters), reviews)
+    return drafted(searcher, name, hits)
+
+
+def from_theme(
+    searcher: Searcher, name: str, theme: str, reviews: int = REVIEWS, keywords: tuple[str, ...] = ()
+) -> Pack:
+    """A new pack, briefing drafted, from the most strongly tagged passage of each review; the
+    sentences that use the theme's ``keywords`` are its highlights (its key learning)."""
+    library = searcher.library
+    passages = library.theme_passages(theme, per_document=1, limit=min(reviews, MAX_REVIEWS))
+    hits = as_hits(library, passages, [keyword_sentences(p.text, keywords) for p in passages])
+    return drafted(searcher, name, hits)
+
+
+def keyword_sentences(text: str, keywords: tuple[str, ...], limit: int = 2) -> tuple[tuple[int, int], ...]:
+    """The (at most ``limit``) sentences of ``text`` using the most of ``keywords``, in text order."""
+    if not keywords:
+        return ()
+    pattern = re.compile("|".join(keyword_pattern(k) for k in keywords))
+    scored = [(len(pattern.findall(text, s, e)), s, e) for s, e in sentence_spans(text)]
+    best = sorted((x for x in scored if x[0]), key=lambda x: -x[0])[:limit]
+    return tuple(sorted((s, e) for _, s, e in best))
+
+
+def drafted(searcher: Searcher, name: str, hits: list[Hit]) -> Pack:
+    pack = Pack(name, tuple(PackItem.from_hit(hit) for hit in hits))
+    return replace(pack, briefing=draft(pack, searcher.library))
