@@ -49,7 +49,10 @@ def collect(library: Library, taxonomy: Taxonomy, tagger: Tagger, reports: list[
     files = pfd.columns(pfd_dir)
     by_doc = {report_doc_id(r): r for r in reports}
     seeds = {(s["doc"], s["section"]): s for s in seed_labels}
-    rows, groups, splits, counts = [], [], [], []
+    rows: list[np.ndarray] = []
+    groups: list[str] = []
+    splits: list[str] = []
+    counts: list[list[int]] = []
     labels: dict[str, dict[int, int]] = {t: {} for t in taxonomy.ids}
     group_labels: dict[str, dict[str, int]] = {t: {} for t in taxonomy.ids}
     for row_id, vector in zip(ids.tolist(), vectors, strict=True):
@@ -85,7 +88,7 @@ def _features(examples: Examples, rows: list[int], column: int) -> np.ndarray:
 
 
 def _fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    from sklearn.linear_model import LogisticRegression  # training only: the app needs numpy
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]  # training only
 
     model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
     model.fit(x, y)

@@ -78,7 +78,7 @@ def _page_reads(lib: library.Library) -> None:
 def _app_seconds(settings: Settings, embedder: Embedder) -> dict[str, float]:
     from streamlit.testing.v1 import AppTest
 
-    from .ui import state
+    from assistant.ui import state
 
     state.SETTINGS = settings
     state.embedder = lambda: embedder  # type: ignore[assignment]
