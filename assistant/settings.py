@@ -110,6 +110,11 @@ class Settings:
         "Learning-themes taxonomy (TOML). After editing it, `python -m assistant retag` re-tags"
         " every passage without embedding any again.",
     )
+    theme_weights_file: Path = _setting(
+        Path(__file__).parent / "field" / "data" / "theme_weights.json",
+        "Learned per-theme classifiers (JSON, made by scripts/train-themes); used only with the"
+        " model they were trained on.",
+    )
     keep_generations: int = _setting(
         2, "Library generations kept on disk (current included).", min=1, max=100
     )

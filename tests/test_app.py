@@ -156,11 +156,13 @@ def test_document_text_is_shown_as_text(seeds_library, fake_embedder, monkeypatc
 def test_themes_page_charts_lead_to_passages(app):
     app.switch_page("assistant/ui/themes_page.py").run()
     assert not app.exception
-    assert len(app.get("vega_lite_chart")) == 2  # learning themes, agencies
+    assert len(app.get("vega_lite_chart")) == 3  # learning themes, the themes grid, agencies
     library = state.searcher().library
     themes = library.themes()
     widest = themes[0]
-    assert len(widest.documents) >= 2 and any(widest.label in e.label for e in app.expander)
+    assert len(widest.documents) == 2  # the two seed reviews: not yet "recurring" (3 or more)
+    assert not any(widest.label in e.label for e in app.expander)
+    assert any("3 or more reviews" in i.value for i in app.info)
     single = next(t for t in themes if t.passages == 1)  # the seeds have several
     choice = app.selectbox(key="theme-choice")
     for theme in (widest, single):

@@ -132,6 +132,8 @@ def test_themes_retag_and_the_theme_filter(run):
     spread = [len(t["documents"]) for t in themes]
     assert spread == sorted(spread, reverse=True)
     code, out, _ = run("themes", "--recurring", "--json")
+    assert code == 0 and json.loads(out)["themes"] == []  # two seed reviews: nothing in 3 or more
+    code, out, _ = run("themes", "--recurring", "2", "--json")
     recurring = json.loads(out)["themes"]
     assert code == 0 and recurring and all(len(t["documents"]) >= 2 for t in recurring)
     assert {t["theme"] for t in recurring} == {t["theme"] for t in themes if len(t["documents"]) >= 2}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from pathlib import Path
@@ -46,8 +45,14 @@ def taxonomy() -> Taxonomy:
 
 
 def test_shipped_taxonomy_loads_with_the_required_themes(taxonomy):
-    assert 25 <= len(taxonomy) <= 40
+    assert 25 <= len(taxonomy) <= 60
     assert REQUIRED <= set(taxonomy.ids)
+    adults = {"self_neglect", "care_homes_falls", "discharge_follow_up", "adult_mental_health_services",
+              "prisons_custody", "substance_use", "domestic_homicide", "modern_slavery", "financial_abuse",
+              "road_rail", "suicide_prevention"}  # fmt: skip
+    assert adults <= set(taxonomy.ids)
+    for theme_id in ("infant_injuries", "safe_sleep", "gp_records"):  # for children only, always
+        assert not taxonomy[theme_id].ages & {"adult", "older"} and not taxonomy[theme_id].unless_children
     assert len(set(taxonomy.ids)) == len(taxonomy)
     for theme in taxonomy:
         assert theme.label and theme.description.endswith(".") and theme.keywords
@@ -221,7 +226,11 @@ def test_seed_passages_get_their_themes_with_the_real_model(real_embedder, taxon
     passages = seed_passages()
     keys = list(passages)
     texts = [passages[key].text for key in keys]
-    tags = Tagger(taxonomy, real_embedder).tag(texts, real_embedder.encode(texts))
+    from assistant.field.theme_tagger import Tagger as ProductTagger
+    from assistant.field.theme_weights import ThemeWeights
+
+    tagger = ProductTagger(taxonomy, real_embedder, ThemeWeights.load())
+    tags = tagger.tag(texts, real_embedder.encode(texts))
     themes = {key: {t.theme for t in row} for key, row in zip(keys, tags, strict=True)}
 
     assert "water_safety" in themes["child-i-hscb", "Introduction"]
@@ -242,7 +251,14 @@ def keyword_tagging(monkeypatch):
     """The fake embedder's similarities mean nothing: let a keyword alone give a theme."""
     from assistant.library import ingest as ingest_mod
 
-    monkeypatch.setattr(ingest_mod, "Tagger", functools.partial(Tagger, low=-1.0))
+    monkeypatch.setattr(ingest_mod, "tagger_for", _tagger_for(low=-1.0))
+
+
+def _tagger_for(**rule):
+    """The product's tagger (learned weights do not apply to the fake model) with another rule."""
+    from assistant.field.theme_tagger import Tagger as ProductTagger
+
+    return lambda settings, embedder: ProductTagger(Taxonomy.load(settings.themes_file), embedder, **rule)
 
 
 def small_library(settings, fake_embedder, tmp_path, text=GOOD):
@@ -377,7 +393,7 @@ def test_a_changed_rule_retags_and_themes_come_best_first(
         )
         assert list(passage.themes) == sorted(scores, key=lambda t: -scores[t])
     generation = library.generation
-    monkeypatch.setattr(ingest_mod, "Tagger", functools.partial(Tagger, low=-1.0, limit=1))
+    monkeypatch.setattr(ingest_mod, "tagger_for", _tagger_for(low=-1.0, limit=1))
     ingest([CORPUS], small, fake_embedder)  # same files, same themes file, another rule
     library = Library.open(small.index_dir)
     assert library.generation == generation + 1
@@ -385,7 +401,7 @@ def test_a_changed_rule_retags_and_themes_come_best_first(
 
 
 def test_tagging_scores_per_theme_and_nothing_to_judge():
-    from assistant.quality.evaluation import _Tally
+    from assistant.quality.theme_eval import Tally as _Tally
 
     assert _Tally().report()["micro"] == {"precision": None, "recall": None, "f1": None}
     tally = _Tally()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from assistant.settings import Settings
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.quality import ask_eval, evaluation, metadata_eval
+    from assistant.quality import ask_eval, evaluation, metadata_eval, theme_eval
 
     settings = Settings.from_env(index_dir=args.index or Path("index-eval"), model=args.model)
     fields = metadata_eval.run(settings.pfd_dir, corpus=settings.corpus_dir)  # no model, a few seconds
@@ -40,26 +41,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for mode in ("keyword", "dense", "rrf", "hybrid"):
         m = search[mode]
         print(f"  {mode:<8} {m['recall@10']:>10.3f} {m['mrr']:>7.3f} {m['ndcg@10']:>8.3f}")
-    for name, label in (("seeds", "labelled seed passages"), ("pfd", "PFD reports, by theme column")):
-        t = report["tagging"][name]
-        if not t["items"]:
-            continue  # e.g. no PFD reports here
-        micro = t["micro"]
-        print(
-            f"themes, {t['items']} {label}: precision {_score(micro['precision'])},"
-            f" recall {_score(micro['recall'])}, F1 {_score(micro['f1'])} (macro F1 {_score(t['macro_f1'])})"
-        )
-        for theme, m in t["per_theme"].items():
-            print(
-                f"  {theme:<31} precision {_score(m['precision'])} recall {_score(m['recall'])}"
-                f"  ({m['support']} labelled, {m['tagged']} tagged)"
-            )
+    print("\n".join(theme_eval.lines(report["tagging"])))
     print("\n".join(metadata_eval.lines(fields)))
     return 0
-
-
-def _score(value: float | None) -> str:
-    return "  n/a" if value is None else f"{value:.3f}"
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -71,6 +55,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         timed = review_bench.run(embedder_for(args, settings), rounds=args.rounds)
         print_json(timed) if args.json else print(review_bench.line(timed))
+        return 0
+    if args.themes:
+        from assistant.quality import themes_bench
+
+        themes_report = themes_bench.run(embedder_for(args, settings))
+        print_json(themes_report) if args.json else print(json.dumps(themes_report, indent=1))
         return 0
     sizes = tuple(int(s) for s in args.sizes.split(","))
     report = bench.run(embedder_for(args, settings), sizes, settings.approximate_above, args.rounds)
@@ -113,6 +103,9 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated passage counts")
     p.add_argument("--reviews", action="store_true", help="time 'reviews' over 5,000 documents instead")
     p.add_argument("--rounds", type=int, default=3, help="times each query is run per size")
+    p.add_argument(
+        "--themes", action="store_true", help="instead: the Themes page's reads at 1,000 documents"
+    )
     p.add_argument("--model", help="embedding model")
     common(p)
     p.set_defaults(run=cmd_bench)

@@ -14,6 +14,7 @@ from assistant.documents.names import printable
 from assistant.errors import AssistantError, UsageError
 from assistant.library import Library
 from assistant.library.tag_check import outdated_tags
+from assistant.library.theme_queries import RECURRING
 from assistant.records import Filters, Hit
 from assistant.search.searcher import MODES
 
@@ -183,8 +184,8 @@ def add_parsers(sub: Any) -> None:
 
     p = sub.add_parser("themes", help="learning themes with passage and document counts")
     p.add_argument(
-        "--recurring", type=int, nargs="?", const=2, metavar="N",
-        help="only learning that recurs: themes found in N or more documents (default 2)",
+        "--recurring", type=int, nargs="?", const=RECURRING, metavar="N",
+        help=f"only learning that recurs: themes found in N or more documents (default {RECURRING})",
     )  # fmt: skip
     p.add_argument("--documents", type=int, default=5, help="documents listed per theme (default 5)")
     common(p)

@@ -19,10 +19,12 @@ from assistant.embedding import Embedder
 from assistant.errors import AssistantError
 from assistant.field import data_files
 from assistant.field.phrases import is_acronym, phrase_regex
+from assistant.field.theme_decision import Applies
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "themes.toml"
 THEME_ID = re.compile(r"[a-z][a-z0-9_]*")
-FIELDS = {"id", "label", "description", "keywords", "pfd_themes"}
+FIELDS = {"id", "label", "description", "keywords", "pfd_themes", "pfd_files", "ages", "unless_children"}
+AGES = ("baby", "young-child", "teenager", "adult", "older")
 
 # Chosen with all-MiniLM-L6-v2 on the two seed responses and on the ~3,000 passages of the
 # Prevention of Future Deaths reports (../shared/corpora/pfd), scored against the reports' theme
@@ -48,6 +50,13 @@ class Theme:
     description: str
     keywords: tuple[str, ...]
     pfd_themes: tuple[str, ...] = ()
+    pfd_files: tuple[str, ...] = ()  # PFD files whose every report has the theme (training, eval)
+    ages: frozenset[str] = frozenset(AGES)  # the age groups the theme applies to
+    unless_children: bool = False  # also for other ages in a passage that shows children in the case
+
+    @property
+    def applies(self) -> Applies:
+        return Applies(self.ages, self.unless_children)
 
     @property
     def text(self) -> str:
@@ -117,16 +126,21 @@ def _theme(table: object, where: str) -> Theme:
     if not THEME_ID.fullmatch(theme_id):
         raise AssistantError(f"{where}: the id must be snake_case letters, digits and _")
     lists = {}
-    for key in ("keywords", "pfd_themes"):
-        value = table.get(key, [] if key == "pfd_themes" else None)
+    for key in ("keywords", "pfd_themes", "pfd_files", "ages"):
+        value = table.get(key, None if key == "keywords" else [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise AssistantError(f"{where}: {key} must be a list of words or phrases")
         lists[key] = tuple(dict.fromkeys(v.strip() for v in value))
     if not lists["keywords"]:
         raise AssistantError(f"{where} needs at least one keyword")
+    if unknown := set(lists["ages"]) - set(AGES):
+        raise AssistantError(f"{where}: unknown age group {sorted(unknown)[0]!r} (use {', '.join(AGES)})")
+    unless_children = table.get("unless_children", False)
+    if not isinstance(unless_children, bool):
+        raise AssistantError(f"{where}: unless_children must be true or false")
     return Theme(
         theme_id, table["label"].strip(), table["description"].strip(), lists["keywords"],
-        lists["pfd_themes"],
+        lists["pfd_themes"], lists["pfd_files"], frozenset(lists["ages"] or AGES), unless_children,
     )  # fmt: skip
 
 

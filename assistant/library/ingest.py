@@ -21,7 +21,7 @@ from assistant.documents.names import DocIds, fit_bytes, printable
 from assistant.documents.passages import cut
 from assistant.embedding import Embedder
 from assistant.errors import AssistantError, IngestError, LibraryOutdated, MissingOriginals, NotFound
-from assistant.field.themes import Tagger, Taxonomy
+from assistant.field.theme_tagger import tagger_for
 from assistant.library.checkpoints import CheckpointPolicy
 from assistant.records import Document, FileReport, Passage
 from assistant.settings import Settings
@@ -140,7 +140,7 @@ def ingest(
     files, reports = collect(paths)
     names = names or {}
     pending: list[_Prepared] = []
-    tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
+    tagger = tagger_for(settings, embedder)
     ahead = scanned.read_ahead(  # scanned pages are read by OCR before the library is locked
         files, settings, (lambda: set()) if fresh else (lambda: _indexed(settings)),
         lambda what: progress(0, len(files), what) if progress else None,
@@ -242,7 +242,7 @@ def remove(
 def retag(settings: Settings, embedder: Embedder, on_wait: Waiting | None = None) -> int:
     """Tag every passage again with the themes file in ``settings`` (after it was edited),
     from the vectors the library holds; returns the number of passages tagged."""
-    tagger = Tagger(Taxonomy.load(settings.themes_file), embedder)
+    tagger = tagger_for(settings, embedder)
     with _writer(settings, embedder.name, embedder.dimension, on_wait=on_wait) as writer:
         return writer.tag_with(tagger, force=True)
 

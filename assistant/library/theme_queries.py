@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.field.theme_grid import Axis, Grid, ReviewThemes
+from assistant.field.theme_grid import build as build_grid
 from assistant.library import store
 from assistant.records import Passage, ThemeCount
+
+RECURRING = 3  # a theme recurs when this many reviews carry it
 
 
 class ThemeQueries:
@@ -49,15 +55,15 @@ class ThemeQueries:
         return sorted(found, key=lambda t: (-len(t.documents), -t.passages))
 
     def theme_passages(
-        self, theme: str, per_document: int | None = None, limit: int | None = None
+        self,
+        theme: str,
+        per_document: int | None = None,
+        limit: int | None = None,
+        doc_ids: list[str] | None = None,
     ) -> list[Passage]:
         """The passages tagged with a theme, strongest first: at most ``per_document`` from each
-        document and ``limit`` in all."""
-        rows = self.db.execute(
-            "SELECT pt.passage_id, p.doc_id FROM passage_themes pt JOIN passages p ON p.id = pt.passage_id"
-            " WHERE pt.theme=? ORDER BY pt.score DESC, pt.passage_id",
-            (theme,),
-        ).fetchall()
+        document and ``limit`` in all; only from ``doc_ids`` when given (a grid cell's reviews)."""
+        rows = theme_passage_ids(self.db, theme, doc_ids)
         taken: dict[str, int] = {}
         ids: list[int] = []
         for passage_id, doc_id in rows:
@@ -78,6 +84,63 @@ class ThemeQueries:
                 documents.setdefault(agency, set()).add(doc_id)
         return {agency: (passages[agency], len(documents[agency])) for agency in sorted(passages)}
 
-    def recurring(self, min_documents: int = 2) -> list[ThemeCount]:
+    def recurring(self, min_documents: int = RECURRING) -> list[ThemeCount]:
         """Learning that recurs: themes found in ``min_documents`` documents or more."""
         return [t for t in self.themes() if len(t.documents) >= min_documents]
+
+    def theme_grid(self, axis: Axis) -> Grid:
+        """Reviews per theme and year, publisher or age group. Kept for this generation: a
+        library object never changes (a writer publishes a new generation, opened anew)."""
+        grids: dict[str, Grid] = self.__dict__.setdefault("_theme_grids", {})
+        if axis not in grids:
+            grids[axis] = build_grid(review_themes(self.db), self.theme_labels(), axis)
+        return grids[axis]
+
+
+def review_themes(db: sqlite3.Connection) -> list[ReviewThemes]:
+    """Every indexed review with its year, publisher, age groups and the themes of any of its
+    passages."""
+    rows = db.execute(
+        "SELECT d.doc_id, substr(d.published, 1, 4), d.partnership, json_extract(d.meta, '$.age_groups'),"
+        " (SELECT group_concat(DISTINCT pt.theme) FROM passage_themes pt JOIN passages p"
+        "  ON p.id = pt.passage_id WHERE p.doc_id = d.doc_id)"
+        " FROM documents d WHERE d.status = 'indexed' ORDER BY d.doc_id"
+    )
+    found = []
+    for doc_id, year, publisher, ages, themes in rows:
+        groups = json.loads(ages) if ages else []
+        found.append(
+            ReviewThemes(
+                doc_id,
+                year if (year or "").isdigit() else "",
+                publisher or "",
+                tuple(g for g in groups if isinstance(g, str)),
+                tuple(sorted(filter(None, (themes or "").split(",")))),
+            )
+        )
+    return found
+
+
+def passage_ages(db: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[str, ...]]:
+    """The age groups of each passage's document, in the order of ``ids``."""
+    rows = db.execute(
+        "SELECT p.id, json_extract(d.meta, '$.age_groups') FROM passages p JOIN documents d USING (doc_id)"
+    )
+    by_id = {pid: tuple(json.loads(ages)) if ages else () for pid, ages in rows}
+    return [by_id.get(int(i), ()) for i in ids]
+
+
+def theme_passage_ids(
+    db: sqlite3.Connection, theme: str, doc_ids: Sequence[str] | None = None
+) -> list[tuple[int, str]]:
+    """(passage id, doc id) of the passages tagged with ``theme``, strongest first; only those of
+    ``doc_ids`` when given."""
+    sql = (
+        "SELECT pt.passage_id, p.doc_id FROM passage_themes pt JOIN passages p ON p.id = pt.passage_id"
+        " WHERE pt.theme=?"
+    )
+    params: list[object] = [theme]
+    if doc_ids is not None:
+        sql += f" AND p.doc_id IN ({','.join('?' * len(doc_ids))})"
+        params.extend(doc_ids)
+    return db.execute(sql + " ORDER BY pt.score DESC, pt.passage_id", params).fetchall()

@@ -34,11 +34,13 @@ from assistant.library.generations import (
 )
 from assistant.library.reader import Library
 from assistant.library.rows import row_to_document
+from assistant.library.theme_queries import passage_ages
 from assistant.library.writer_lock import take_lock
 from assistant.records import Document, Passage
 
 if TYPE_CHECKING:
-    from assistant.field.themes import Tagger, ThemeTag
+    from assistant.field.theme_tagger import Tagger
+    from assistant.field.themes import ThemeTag
 
 
 class Writer:
@@ -126,7 +128,8 @@ class Writer:
                 np.ascontiguousarray(vectors, dtype=np.float32), np.array(ids, dtype=np.int64)
             )
             if self.tagger is not None:
-                self._insert_tags(ids, self.tagger.tag([p.text for p in passages], vectors))
+                ages = [document.age_groups] * len(passages)
+                self._insert_tags(ids, self.tagger.tag([p.text for p in passages], vectors, ages))
         self.changed = True
 
     # -- learning themes ----------------------------------------------------------------------
@@ -152,7 +155,8 @@ class Writer:
         )
         ids, vectors = store.all_vectors(self.vectors)
         texts = dict(self.db.execute("SELECT id, text FROM passages").fetchall())
-        self._insert_tags(ids.tolist(), tagger.tag([texts[int(i)] for i in ids], vectors))
+        ages = passage_ages(self.db, ids.tolist())
+        self._insert_tags(ids.tolist(), tagger.tag([texts[int(i)] for i in ids], vectors, ages))
         self.changed = True
         return len(ids)
 

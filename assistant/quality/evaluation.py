@@ -19,7 +19,7 @@ from assistant.embedding import Embedder
 from assistant.field.themes import Taxonomy
 from assistant.library import Library
 from assistant.library.ingest import ingest
-from assistant.quality import ask_eval, pfd
+from assistant.quality import ask_eval, pfd, split, theme_eval
 from assistant.quality.ask_eval import grounded  # noqa: F401  (re-exported: the tests judge answers with it)
 from assistant.quality.metrics import ndcg_at, recall_at, reciprocal_rank, unique
 from assistant.search.searcher import MODES, Searcher
@@ -104,83 +104,25 @@ def load_theme_labels(path: Path | None = None, known: set[str] | None = None) -
             raise ValueError(f"{path}: passage {n} needs a themes list (empty for none)")
         if known is not None and (unknown := set(label["themes"]) - known):
             raise ValueError(f"{path}: passage {n} names unknown themes {sorted(unknown)}")
+        label["split"] = split.check(path, n, theme_eval.seed_key(label), label.get("split"))
     return labels
-
-
-class _Tally:
-    """True and false positives and negatives per theme, over the items judged on it."""
-
-    def __init__(self) -> None:
-        self.counts: dict[str, list[int]] = {}  # theme → [tp, fp, fn]
-        self.items = 0
-
-    def add(self, predicted: set[str], actual: set[str], judged: set[str]) -> None:
-        self.items += 1
-        for theme in judged:
-            row = self.counts.setdefault(theme, [0, 0, 0])
-            row[0] += theme in predicted and theme in actual
-            row[1] += theme in predicted and theme not in actual
-            row[2] += theme in actual and theme not in predicted
-
-    def report(self) -> dict[str, Any]:
-        def scores(tp: int, fp: int, fn: int) -> dict[str, float | None]:
-            """None where there is nothing to divide by (nothing tagged, or nothing labelled)."""
-            precision = tp / (tp + fp) if tp + fp else None
-            recall = tp / (tp + fn) if tp + fn else None
-            f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
-            named = {"precision": precision, "recall": recall, "f1": f1}
-            return {name: None if value is None else round(value, 3) for name, value in named.items()}
-
-        per_theme = {
-            theme: {**scores(*row), "support": row[0] + row[2], "tagged": row[0] + row[1]}
-            for theme, row in sorted(self.counts.items())
-            if row[0] + row[1] + row[2]
-        }
-        totals = [sum(row[i] for row in self.counts.values()) for i in range(3)]
-        macro = [m["f1"] for m in per_theme.values() if m["support"]]
-        return {
-            "items": self.items,
-            "micro": scores(*totals),
-            "macro_f1": round(statistics.mean(macro), 3) if macro else None,
-            "per_theme": per_theme,
-        }
 
 
 def tagging_quality(
     library: Library, taxonomy: Taxonomy, reports: list[pfd.PfdReport], settings: Settings | None = None
 ) -> dict[str, Any]:
-    """Precision and recall of the tags the library holds, per theme and overall.
-
-    Seeds: each passage labelled in ``eval/themes.toml``, on every theme. PFD reports: a report
-    has a theme when any of its passages has it, judged against the report's theme columns through
-    the taxonomy's ``pfd_themes``, on the themes its CSV file has columns for.
-    """
-    known = set(taxonomy.ids)
-    passages = library.passages()
-    seeds = _Tally()
+    """Precision and recall of the tags the library holds, per theme and overall, on the tuning
+    and held-out parts (:func:`assistant.quality.theme_eval.quality`), and any theme for children
+    only given to a document about adults."""
     settings = settings or Settings.from_env()
-    for n, label in enumerate(load_theme_labels(settings.eval_dir / "themes.toml", known), start=1):
-        found = [
-            p for p in passages
-            if p.doc_id == label["doc"] and p.section == label["section"] and label["contains"] in p.text
-        ]  # fmt: skip
-        if len(found) != 1:
-            raise ValueError(f"eval/themes.toml: passage {n} matches {len(found)} passages, not one")
-        seeds.add(set(found[0].themes), set(label["themes"]), known)
-    by_doc: dict[str, set[str]] = {}
-    for passage in passages:
-        by_doc.setdefault(passage.doc_id, set()).update(passage.themes)
-    mapping = {theme.id: set(theme.pfd_themes) for theme in taxonomy if theme.pfd_themes}
+    passages = library.passages()
+    labels = load_theme_labels(settings.eval_dir / "themes.toml", set(taxonomy.ids))
     files = pfd.columns(settings.pfd_dir) if reports else {}
-    reports_tally = _Tally()
-    for report in reports:
-        columns = set().union(*(files.get(name, frozenset()) for name in report.source_files))
-        judged = {theme for theme, names in mapping.items() if names & columns}
-        actual = {theme for theme, names in mapping.items() if names & report.themes}
-        if judged:
-            predicted = by_doc.get(doc_id_for(f"pfd-{report.id}.md", ""), set())
-            reports_tally.add(predicted & judged, actual, judged)
-    return {"seeds": seeds.report(), "pfd": reports_tally.report()}
+    report = theme_eval.quality(taxonomy, passages, reports, labels, files)
+    report["children_only_on_adults"] = theme_eval.children_only_on_adults(
+        taxonomy, passages, library.documents()
+    )
+    return report
 
 
 def load_questions(path: Path | None = None) -> list[dict[str, Any]]:

@@ -39,6 +39,8 @@ def hit_card(hit: Hit, key: str) -> None:
         if hit.passage.themes:
             labels = state.searcher().library.theme_labels()
             st.caption("Learning themes: " + escape(", ".join(labels.get(t, t) for t in hit.passage.themes)))
+        else:
+            st.caption("Learning themes: none (no theme fits this passage well enough to name)")
         first, second, third = st.columns(3)
         if first.button(f"Show in document: {escape(which)}", key=f"doc-{key}"):
             passage_view.open_at(int(hit.passage.id or 0))

@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from assistant.field.agencies import label as agency_label
+from assistant.library.theme_queries import RECURRING
 from assistant.records import Passage
 from assistant.search.listing import as_hits
-from assistant.ui import chart_table, pack_session, render, reviews_view, state
+from assistant.ui import chart_table, pack_session, render, reviews_view, state, theme_grid_section
 
 CHOICE = "theme-choice"
 SHOWN = 20  # passages listed for a chosen theme
@@ -44,9 +45,9 @@ def _recurring() -> None:
     library = state.searcher().library
     recurring = library.recurring()  # most widespread first
     if not recurring:
-        st.info("No learning theme appears in more than one review yet.")
+        st.info(f"No learning theme appears in {RECURRING} or more reviews yet.")
         return
-    st.caption("Themes found in two or more reviews, most widespread first; one passage from each review.")
+    st.caption(f"Themes found in {RECURRING} or more reviews, most widespread first; one passage from each.")
     for theme in recurring:
         label = render.escape(theme.label)
         with st.expander(f"{label}: {len(theme.documents)} reviews, {_count(theme.passages, 'passage')}"):
@@ -107,6 +108,8 @@ def page() -> None:
         if total > SHOWN:
             st.caption(f"The {SHOWN} most strongly tagged are shown; filter Search by this theme for all.")
         reviews_view.theme_link(labels[choice])
+
+    theme_grid_section.section()
 
     st.header("Agencies across the reviews")
     spread = library.agency_spread()

@@ -1,0 +1,107 @@
+"""The Themes page's heat grid: themes by year, publisher or age group, in reviews.
+
+A cell opens the reviews behind it with one quoted passage each; the grid downloads as CSV.
+Choosing a cell works by clicking it or, without a mouse, with the two lists under the grid.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from assistant.field.theme_grid import AXES, NO_THEME, Axis, Grid, to_csv
+from assistant.search.listing import as_hits
+from assistant.ui import render, state
+
+AXIS_NAMES = {"year": "Year", "publisher": "Publisher", "age_group": "Age group"}
+SHOWN = 10  # reviews listed for a chosen cell
+
+
+def _heat(grid: Grid) -> object:
+    table = pd.DataFrame(
+        [
+            {"theme": t, "learning theme": grid.label(t), "column": c, "reviews": grid.count(t, c)}
+            for t in grid.themes
+            for c in grid.columns
+        ]
+    )
+    pick = alt.selection_point(fields=["theme", "column"], name="cell")
+    chart = (
+        alt.Chart(table)
+        .mark_rect()
+        .encode(
+            x=alt.X("column:O", title=AXIS_NAMES[grid.axis], sort=list(grid.columns)),
+            y=alt.Y(
+                "learning theme:N",
+                title=None,
+                sort=[grid.label(t) for t in grid.themes],
+                axis=alt.Axis(labelLimit=320),
+            ),  # fmt: skip
+            color=alt.Color("reviews:Q", scale=alt.Scale(scheme="blues"), title="Reviews"),
+            tooltip=["learning theme", "column", "reviews"],
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)),
+        )
+        .add_params(pick)
+        .properties(height=max(160, 20 * len(grid.themes)))
+    )
+    text = chart.mark_text(fontSize=10).encode(text="reviews:Q", color=alt.value("black"))
+    return st.altair_chart(
+        chart + text, key=f"grid-{grid.axis}", on_select="rerun", selection_mode="cell",
+        alt=f"Heat grid: reviews per learning theme and {AXIS_NAMES[grid.axis].lower()}.",
+    )  # fmt: skip
+
+
+def _clicked(event: object) -> tuple[str, str] | None:
+    try:
+        points = event.selection["cell"]  # type: ignore[attr-defined]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    if isinstance(points, list) and points and isinstance(points[-1], dict):
+        return str(points[-1].get("theme", "")), str(points[-1].get("column", ""))
+    return None
+
+
+def section() -> None:
+    st.header("Themes by year, publisher and age group")
+    library = state.searcher().library
+    axis: Axis = st.radio(
+        "Across", AXES, format_func=AXIS_NAMES.get, horizontal=True, key="grid-axis"
+    ) or "year"  # fmt: skip
+    grid = library.theme_grid(axis)
+    if not grid.themes:
+        st.info("No reviews yet.")
+        return
+    untagged = grid.row_total(NO_THEME)
+    st.caption(
+        "Each cell counts reviews, not passages. "
+        + (
+            f"{untagged} reviews carry no theme: they have their own row."
+            if untagged
+            else "Every review carries a theme."
+        )
+    )
+    clicked = _clicked(_heat(grid))
+    if clicked and clicked != st.session_state.get("grid-clicked"):
+        st.session_state["grid-clicked"] = clicked
+        st.session_state["grid-theme"], st.session_state["grid-column"] = clicked
+    st.download_button(
+        "Download the grid as CSV", to_csv(grid), file_name=f"themes-by-{axis}.csv", mime="text/csv"
+    )
+    left, right = st.columns(2)
+    theme = left.selectbox("Theme", grid.themes, format_func=grid.label, index=None, key="grid-theme")
+    column = right.selectbox(AXIS_NAMES[axis], grid.columns, index=None, key="grid-column")
+    if theme is None or column is None:
+        return
+    reviews = grid.reviews(theme, column)
+    st.subheader(f"{render.escape(grid.label(theme))}, {render.escape(column)}: {len(reviews)} reviews")
+    if theme == NO_THEME:
+        st.caption("These reviews have no passage that a learning theme fits well enough to name.")
+        for doc_id in reviews[:SHOWN]:
+            st.text(library.document(doc_id).name)
+        return
+    quoted = library.theme_passages(theme, per_document=1, doc_ids=list(reviews[:SHOWN]))
+    for hit in as_hits(library, quoted):
+        render.hit_card(hit, key=f"grid-{theme}-{column}-{hit.passage.id}")
+    if len(reviews) > SHOWN:
+        st.caption(f"... and {len(reviews) - SHOWN} more reviews.")
