@@ -226,3 +226,14 @@ def test_search_filters_name_documents_and_offer_years_and_ages(app):
     assert not app.exception
     cards = [h.value for h in app.subheader if re.match(r"\d+\\\. ", h.value)]  # card titles: headings
     assert cards and all("Child J" in c for c in cards)  # Child 'I' gives no year: left out
+
+
+def test_a_query_longer_than_the_limit_is_cut_with_a_note(seeds_library, fake_embedder, monkeypatch):
+    monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(max_query_chars=20))
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    state._searcher.clear()  # a searcher made with other limits may be cached
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="query").set_value("bath safety " * 10).run()
+    assert not at.exception
+    notes = " ".join(c.value for c in at.caption)
+    assert "only its first 20 were searched" in notes

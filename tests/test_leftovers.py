@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from assistant.cli import library_commands
 from assistant.cli import main as cli
-from assistant.library import Library, current_generation, ingest
+from assistant.library import Library, current_generation, ingest, ingest_progress
 
 from .conftest import ROOT
 
@@ -95,11 +94,11 @@ def test_sigterm_during_an_ingest_leaves_no_temporary_folder(run, seeds_library,
     before = _documents(index)
     monkeypatch.setattr(ingest, "ENCODE_BATCH", 1)  # each file is stored (and its original copied) at once
 
-    def progress(done: int, _total: int, _name: str) -> None:
+    def progress(_reporter: object, done: int, _total: int, _name: str) -> None:
         if done == 3:
             os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(library_commands, "console_progress", progress)
+    monkeypatch.setattr(ingest_progress.Reporter, "file", progress)  # what `ingest` reports files to
     _batch(tmp_path / "batch", 6)
     ignored = signal.signal(signal.SIGTERM, lambda *_: None)  # should the CLI not handle it: no dead pytest
     try:

@@ -60,6 +60,8 @@ def page() -> None:
         "Search for learning", key="query", placeholder="e.g. " + ", ".join(topics[:2]) if topics else None,
         on_change=more_like.clear,
     )  # fmt: skip
+    if query and (note := searcher.query_note(query)):
+        st.caption(render.escape(note))  # a very long query is cut: say so
     view = st.radio("Show", ("Passages", "Reviews"), horizontal=True, key=reviews_view.VIEW)
     like = more_like.current()
     if like is None and query and view == "Reviews":

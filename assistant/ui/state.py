@@ -40,6 +40,8 @@ def _searcher(index_dir: str, generation: int) -> Searcher:
     return Searcher(
         Library.open(SETTINGS.index_dir, model.name, model.dimension),
         model,
+        max_query_chars=SETTINGS.max_query_chars,
+        max_query_terms=SETTINGS.max_query_terms,
         rare_budget=SETTINGS.keyword_rare_budget,
         full_below=SETTINGS.keyword_full_below,
     )
