@@ -133,16 +133,10 @@ def search_query(question: str, history: list[Turn] | None) -> str:
 
 
 def nearest_themes(searcher: Searcher, query: str, n: int = 3) -> tuple[str, ...]:
-    """Labels of the learning themes closest in meaning to the question."""
-    from assistant.field.themes import Tagger, Taxonomy
+    """Labels of the ``n`` learning themes closest in meaning to the question."""
+    from assistant.answers.suggestions import nearest_themes as ranked  # it imports this module
 
-    tagger = getattr(searcher, "_theme_tagger", None)
-    if tagger is None:
-        tagger = Tagger(Taxonomy.load(), searcher.model)
-        searcher._theme_tagger = tagger  # type: ignore[attr-defined]  # theme vectors, once
-    similarity = tagger.theme_vectors @ searcher.encode(query)[0]
-    best = sorted(range(len(similarity)), key=lambda i: -similarity[i])[:n]
-    return tuple(tagger.taxonomy.themes[i].label for i in best)
+    return tuple(label for _, label, _ in ranked(searcher, query)[:n])
 
 
 def ask(
