@@ -15,7 +15,7 @@ from assistant.field.themes import (
     MAX_THEMES,
     S_HI,
     S_LO,
-    Tagger,
+    KeywordTagger,
     Taxonomy,
     Theme,
     ThemeTag,
@@ -171,7 +171,7 @@ def small_taxonomy() -> Taxonomy:
 
 def test_tagging_records_evidence_orders_by_score_and_never_reembeds(fake_embedder):
     taxonomy = small_taxonomy()
-    tagger = Tagger(taxonomy, fake_embedder, high=0.99, low=-1.0)
+    tagger = KeywordTagger(taxonomy, fake_embedder, high=0.99, low=-1.0)
     texts = [
         "Water safety: the water in the bath. Housing staff.",
         "Nothing to see here.",
@@ -194,7 +194,7 @@ def test_tagging_records_evidence_orders_by_score_and_never_reembeds(fake_embedd
 
 
 def test_tagging_checks_the_vectors(fake_embedder):
-    tagger = Tagger(small_taxonomy(), fake_embedder)
+    tagger = KeywordTagger(small_taxonomy(), fake_embedder)
     assert tagger.tag([], np.zeros((0, fake_embedder.dimension), dtype=np.float32)) == []
     with pytest.raises(ValueError, match="one vector per passage"):
         tagger.tag(["a", "b"], np.zeros((1, fake_embedder.dimension), dtype=np.float32))

@@ -27,11 +27,11 @@ NOT_FOUND_NEAR = (
 
 def nearest_themes(searcher: Searcher, query: str) -> list[tuple[str, str, float]]:
     """(theme id, label, similarity) of the learning themes closest in meaning, best first."""
-    from assistant.field.themes import Tagger, Taxonomy
+    from assistant.field.themes import KeywordTagger, Taxonomy
 
     tagger = getattr(searcher, "_theme_tagger", None)
     if tagger is None:
-        tagger = Tagger(Taxonomy.load(), searcher.model)
+        tagger = KeywordTagger(Taxonomy.load(), searcher.model)
         searcher._theme_tagger = tagger  # type: ignore[attr-defined]  # theme vectors, once
     similarity = np.asarray(tagger.theme_vectors @ searcher.encode(query)[0])
     best = np.argsort(-similarity)

@@ -14,8 +14,7 @@ import numpy as np
 from assistant.embedding import Embedder
 from assistant.field.theme_decision import Applies, decide
 from assistant.field.theme_weights import LinearTheme, ThemeWeights, keywords_sha
-from assistant.field.themes import Tagger as KeywordTagger
-from assistant.field.themes import Taxonomy, ThemeTag
+from assistant.field.themes import KeywordTagger, Taxonomy, ThemeTag
 from assistant.settings import Settings
 
 # Themes with no labelled data: a passage that uses the theme's words gets it from this cosine

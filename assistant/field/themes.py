@@ -189,8 +189,9 @@ def signature(taxonomy: Taxonomy, high: float = S_HI, low: float = S_LO, limit: 
     return f"{taxonomy.checksum}:{high}/{low}/{KEYWORD_WEIGHT}/{KEYWORD_CAP}/{limit}"
 
 
-class Tagger:
-    """Tags passages (text and the vector the library already holds) with learning themes."""
+class KeywordTagger:
+    """Tags passages by closeness to each theme's description and the theme's words (the rule
+    :class:`assistant.field.theme_tagger.Tagger` builds on); also gives the theme vectors."""
 
     def __init__(
         self,

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from assistant.field.theme_weights import DEFAULT_WEIGHTS, KEYWORD_CAP, LinearTheme, keywords_sha
-from assistant.field.themes import Tagger, Taxonomy
+from assistant.field.themes import KeywordTagger, Taxonomy
 from assistant.library import store
 from assistant.library.reader import Library
 from assistant.quality import pfd, split
@@ -42,7 +42,7 @@ class Examples:
     group_labels: dict[str, dict[str, int]] = field(default_factory=dict)  # theme → group → 0/1
 
 
-def collect(library: Library, taxonomy: Taxonomy, tagger: Tagger, reports: list[pfd.PfdReport],
+def collect(library: Library, taxonomy: Taxonomy, tagger: KeywordTagger, reports: list[pfd.PfdReport],
             seed_labels: list[dict[str, Any]], pfd_dir: Path) -> Examples:  # fmt: skip
     ids, vectors = store.all_vectors(library.vectors)
     passages = {p.id: p for p in library.passages()}
@@ -162,7 +162,7 @@ def main(index_dir: Path, out: Path, themes_file: Path | None = None) -> dict[st
         settings = Settings.from_env()
         embedder = load(settings.model, settings.batch_size)
         library.check_model(embedder.name, embedder.dimension)
-        tagger = Tagger(taxonomy, embedder)
+        tagger = KeywordTagger(taxonomy, embedder)
         labels = load_theme_labels(settings.eval_dir / "themes.toml", set(taxonomy.ids))
         reports = pfd_reports(settings.pfd_dir)
         examples = collect(library, taxonomy, tagger, reports, labels, settings.pfd_dir)
