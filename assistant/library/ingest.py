@@ -184,8 +184,8 @@ def ingest(
                 reports.append(FileReport(name, "failed", reason=f"cannot be opened ({exc.strerror})"))
                 continue
             if sha in batch:
-                note = f"the same content as {batch[sha]}, earlier in this batch"
-                reports.append(FileReport(name, "unchanged", batch[sha], reason=note))
+                earlier = f"the same content as {batch[sha]}, earlier in this batch"
+                reports.append(FileReport(name, "unchanged", batch[sha], reason=earlier))
                 continue
             if same := writer.find_by_sha(sha):
                 batch[sha] = same.doc_id

@@ -83,10 +83,10 @@ def run(
         for query in ranked:
             found = finder.find(query.text)
             order = unique([r.document.doc_id for r in found.reviews] + finder.ranked_ids(query.text))
-            review.setdefault("reviews", []).append(review_metrics(order, query))  # type: ignore[arg-type]
+            review.setdefault("reviews", []).append(review_metrics(order, query))
             for mode in PASSAGE_MODES:
                 search = passage_search(mode)
-                review.setdefault(mode, []).append(review_metrics(unique(search(query.text, wide)), query))  # type: ignore[arg-type]
+                review.setdefault(mode, []).append(review_metrics(unique(search(query.text, wide)), query))
                 passage.setdefault(mode, []).append(passage_metrics(search(query.text, 5 * K), query))
             review.setdefault("bm25 whole reports", []).append(review_metrics(bm25.rank(query.text), query))
             review.setdefault("naive chunks", []).append(review_metrics(chunks.rank(query.text), query))
