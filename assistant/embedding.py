@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.errors import ModelUnavailable
-from assistant.settings import DEFAULT_MODEL
+from assistant.settings import DEFAULT_MODEL, Encoder
 
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -85,7 +85,7 @@ class SentenceEmbedder:
 
 @lru_cache(maxsize=2)
 def load(
-    model: str = DEFAULT_MODEL, batch_size: int = 32, encoder: str = "torch", onnx_dir: Path | None = None
+    model: str = DEFAULT_MODEL, batch_size: int = 32, encoder: Encoder = "torch", onnx_dir: Path | None = None
 ) -> Embedder:
     """One loaded model per process and configuration.
 

@@ -7,7 +7,11 @@ file --readers--> SourceText --passages--> Passage --library--> Document / store
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+FileKind = Literal["pdf", "docx", "markdown", "text"]  # what a reader found the content to be
+DocumentStatus = Literal["indexed", "failed"]  # a failed document is kept to say why, with no passages
+IngestOutcome = Literal["added", "replaced", "unchanged", "failed"]  # what ingesting one file did
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,7 @@ class SourceText:
     """What a reader got out of one file, before cleaning and cutting."""
 
     name: str  # the file's name, as people know it
-    kind: str  # pdf, markdown, text, docx
+    kind: FileKind
     pages: list[Page]
     meta: dict[str, str] = field(default_factory=dict)  # title, subject, partnership, ...
     warnings: list[str] = field(default_factory=list)
@@ -60,7 +64,7 @@ class Document:
     source: str  # file name as ingested
     kind: str
     sha256: str
-    status: str  # indexed | failed
+    status: DocumentStatus
     error: str | None = None
     passages: int = 0
     pages: int | None = None
@@ -113,7 +117,7 @@ class FileReport:
     """The outcome of ingesting one file: what a person sees per file."""
 
     name: str
-    status: str  # added | replaced | unchanged | failed
+    status: IngestOutcome
     doc_id: str | None = None
     passages: int = 0
     reason: str | None = None
