@@ -11,7 +11,7 @@ import pytest
 from assistant.cli import main as cli
 from assistant.settings import describe
 
-from .conftest import CORPUS, ROOT
+from .support import CORPUS, ROOT
 
 
 @pytest.fixture
