@@ -90,13 +90,13 @@ def load(
     """One loaded model per process and configuration.
 
     ``encoder`` 'onnx-fp32' or 'onnx-int8' runs an ONNX export of the same model
-    (:mod:`assistant.onnx_encoder`); its name says so and names the source weights' checksum
+    (:mod:`assistant.embedding.onnx_encoder`); its name says so and names the source weights' checksum
     (``<model>+onnx-int8@<sha12>``), so the library's manifest records backend, quantisation and
     source, and a library built with one encoder is never searched with another (ModelMismatch;
     ``rebuild`` re-embeds)."""
     if encoder == "torch":
         return SentenceEmbedder(model, batch_size)
-    from assistant.onnx_encoder import OnnxEmbedder, source_checksum
+    from assistant.embedding.onnx_encoder import OnnxEmbedder, source_checksum
 
     name, target = resolve(model)
     folder = Path(target)
