@@ -7,6 +7,7 @@ file --readers--> SourceText --passages--> Passage --library--> Document / store
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 FileKind = Literal["pdf", "docx", "markdown", "text"]  # what a reader found the content to be
@@ -167,6 +168,17 @@ def citation(passage: Passage, document: Document) -> str:
 
 
 @dataclass(frozen=True)
+class QuotedStatus:
+    """A recommendation's response status as people see it: the status id (``field/data/status.toml``),
+    its label, and the clause that says it, quoted from the passage ("…" marks a cut; "" when no
+    words say it, as with no response)."""
+
+    status: str
+    label: str
+    quote: str
+
+
+@dataclass(frozen=True)
 class Hit:
     """A passage found by a search, with where it came from and why it matched."""
 
@@ -185,6 +197,16 @@ class Hit:
     def citation(self) -> str:
         return citation(self.passage, self.document)
 
+    @cached_property
+    def response_status(self) -> QuotedStatus | None:
+        """The response status of a passage that holds a recommendation, None for any other:
+        read from the passage's words (:func:`assistant.field.status_quote.quoted_status`) the
+        first time it is asked for, so every hit carries it and a search that only ranks pays
+        nothing (about 0.3 ms a recommendation)."""
+        from assistant.field.status_quote import quoted_status  # it imports this module
+
+        return quoted_status(self.passage)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rank": self.rank,
@@ -202,6 +224,7 @@ class Hit:
             "themes": list(self.passage.themes),
             "citation": self.citation,
             "ocr_confidence": self.passage.ocr_confidence,
+            "response_status": None if self.response_status is None else asdict(self.response_status),
         }
 
 
