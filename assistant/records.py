@@ -7,7 +7,12 @@ file --readers--> SourceText --passages--> Passage --library--> Document / store
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, Literal
+
+FileKind = Literal["pdf", "docx", "markdown", "text"]  # what a reader found the content to be
+DocumentStatus = Literal["indexed", "failed"]  # a failed document is kept to say why, with no passages
+IngestOutcome = Literal["added", "replaced", "unchanged", "failed"]  # what ingesting one file did
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,7 @@ class SourceText:
     """What a reader got out of one file, before cleaning and cutting."""
 
     name: str  # the file's name, as people know it
-    kind: str  # pdf, markdown, text, docx
+    kind: FileKind
     pages: list[Page]
     meta: dict[str, str] = field(default_factory=dict)  # title, subject, partnership, ...
     warnings: list[str] = field(default_factory=list)
@@ -60,7 +65,7 @@ class Document:
     source: str  # file name as ingested
     kind: str
     sha256: str
-    status: str  # indexed | failed
+    status: DocumentStatus
     error: str | None = None
     passages: int = 0
     pages: int | None = None
@@ -113,7 +118,7 @@ class FileReport:
     """The outcome of ingesting one file: what a person sees per file."""
 
     name: str
-    status: str  # added | replaced | unchanged | failed
+    status: IngestOutcome
     doc_id: str | None = None
     passages: int = 0
     reason: str | None = None
@@ -163,6 +168,17 @@ def citation(passage: Passage, document: Document) -> str:
 
 
 @dataclass(frozen=True)
+class QuotedStatus:
+    """A recommendation's response status as people see it: the status id (``field/data/status.toml``),
+    its label, and the clause that says it, quoted from the passage ("…" marks a cut; "" when no
+    words say it, as with no response)."""
+
+    status: str
+    label: str
+    quote: str
+
+
+@dataclass(frozen=True)
 class Hit:
     """A passage found by a search, with where it came from and why it matched."""
 
@@ -181,6 +197,16 @@ class Hit:
     def citation(self) -> str:
         return citation(self.passage, self.document)
 
+    @cached_property
+    def response_status(self) -> QuotedStatus | None:
+        """The response status of a passage that holds a recommendation, None for any other:
+        read from the passage's words (:func:`assistant.field.status_quote.quoted_status`) the
+        first time it is asked for, so every hit carries it and a search that only ranks pays
+        nothing (about 0.3 ms a recommendation)."""
+        from assistant.field.status_quote import quoted_status  # it imports this module
+
+        return quoted_status(self.passage)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rank": self.rank,
@@ -198,6 +224,7 @@ class Hit:
             "themes": list(self.passage.themes),
             "citation": self.citation,
             "ocr_confidence": self.passage.ocr_confidence,
+            "response_status": None if self.response_status is None else asdict(self.response_status),
         }
 
 

@@ -27,6 +27,11 @@ def _number(value: float) -> str:
     return f"{value:,.0f}".replace(",", "") if float(value).is_integer() else f"{value:g}"
 
 
+def _kind(f: dataclasses.Field) -> str:
+    """The field's type as written: int, float, Path or str (a Literal of choices is text)."""
+    return "str" if f.metadata.get("choices") else str(f.type)
+
+
 def accepted(f: dataclasses.Field) -> str:
     """What a setting accepts, in words, for its error message and the README."""
     meta = f.metadata
@@ -36,7 +41,7 @@ def accepted(f: dataclasses.Field) -> str:
         return "nothing (empty), or an address starting with http:// or https://"
     if f.name == "model":
         return "a model name or folder (not empty)"
-    kind = {"int": "a whole number", "float": "a number", "Path": "a path", "str": "text"}[str(f.type)]
+    kind = {"int": "a whole number", "float": "a number", "Path": "a path", "str": "text"}[_kind(f)]
     low, high = meta.get("min"), meta.get("max")
     if low is not None and high is not None:
         return f"{kind} from {_number(low)} to {_number(high)}"
@@ -48,7 +53,7 @@ def accepted(f: dataclasses.Field) -> str:
 def parse(f: dataclasses.Field, raw: str) -> Any:
     """The value of an environment variable for field ``f``, in the field's type."""
     text = raw.strip()
-    kind = str(f.type)
+    kind = _kind(f)
     try:
         if kind == "int":
             return int(text, 10)
@@ -68,7 +73,7 @@ def check(f: dataclasses.Field, value: Any, shown: object = None) -> None:
 
     ``shown`` is what the message quotes (the variable's text, when the value came from one).
     """
-    kind, meta = str(f.type), f.metadata
+    kind, meta = _kind(f), f.metadata
 
     def refuse() -> SettingsError:
         return SettingsError(variable(f.name), value if shown is None else shown, accepted(f))

@@ -12,13 +12,18 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from assistant.errors import SettingsError
 from assistant.setting_checks import check, check_all, parse, unknown_variables, variable
 
 DEFAULT_MODEL = "default"
-UPLOAD_MODES = ("auto", "on", "off", "signed-in")
+Switch = Literal["on", "off"]
+UploadSetting = Literal["auto", "on", "off", "signed-in"]  # auto: on only when served to this computer
+PacksSetting = Literal["like-uploads", "on", "signed-in", "off"]
+Encoder = Literal["torch", "onnx-fp32", "onnx-int8"]  # how the embedding model runs
+SWITCH: tuple[Switch, ...] = get_args(Switch)
+UPLOAD_MODES: tuple[UploadSetting, ...] = get_args(UploadSetting)
 RENAMED = {"pdf_timeout_s": "read_timeout_s", "pdf_memory_mb": "read_memory_mb"}  # old → new
 
 
@@ -85,10 +90,10 @@ class Settings:
         min=0,
         max=10_000,
     )
-    ocr: str = _setting(
+    ocr: Switch = _setting(
         "on",
         "Read PDF pages that have no text layer (scanned pages) with Tesseract OCR: 'on' or 'off'.",
-        choices=("on", "off"),
+        choices=SWITCH,
     )
     ocr_dpi: int = _setting(300, "Resolution at which scanned pages are rendered for OCR.", min=100, max=600)
     ocr_page_timeout_s: float = _setting(
@@ -135,7 +140,7 @@ class Settings:
     )
     llm_model: str = _setting("", "Model name sent to the chat endpoint.")
     llm_timeout_s: float = _setting(60.0, "Time limit for one call to the chat endpoint.", min=1, max=600)
-    uploads: str = _setting(
+    uploads: UploadSetting = _setting(
         "auto",
         "Adding, replacing and removing documents in the browser: 'auto' (on when the app listens"
         " only on this computer, localhost; off for any other address), 'on', 'off' (read-only),"
@@ -178,12 +183,12 @@ class Settings:
         min=0,
         max=100_000_000,
     )
-    encoder: str = _setting(
+    encoder: Encoder = _setting(
         "torch",
         "How the embedding model runs: 'torch' (the default), or ONNX Runtime with an export of the"
         " model made on this machine, 'onnx-fp32' or 'onnx-int8' (quantised). A library is searched"
         " only with the encoder it was built with; `rebuild` re-embeds it for another.",
-        choices=("torch", "onnx-fp32", "onnx-int8"),
+        choices=get_args(Encoder),
     )
     onnx_dir: Path = _setting(
         Path.home() / ".cache" / "assistant-onnx",
@@ -196,17 +201,17 @@ class Settings:
         min=0,
         max=86_400,
     )
-    url_import: str = _setting(
+    url_import: Switch = _setting(
         "off",
         "Adding a review by its web address (`ingest URL`, the Library page): 'on' for a local"
         " single-user start; 'off' by default, as a served site would then call out.",
-        choices=("on", "off"),
+        choices=SWITCH,
     )
-    url_allow_private: str = _setting(
+    url_allow_private: Switch = _setting(
         "off",
         "Let web addresses reach loopback, private and link-local addresses ('on' only for tests"
         " against a local server).",
-        choices=("on", "off"),
+        choices=SWITCH,
     )
     url_timeout_s: float = _setting(
         30.0, "Time limit for downloading one web address, redirects included.", min=1, max=600
@@ -214,12 +219,12 @@ class Settings:
     packs_dir: str = _setting(
         "", "Folder of the trainers' saved packs; empty: 'packs' beside the library folder."
     )
-    packs: str = _setting(
+    packs: PacksSetting = _setting(
         "like-uploads",
         "Who may keep packs on this site: 'on' (one shared store), 'signed-in' (each signed-in user"
         " their own), 'off' (packs live in the browser tab; export and import them as files), or"
         " 'like-uploads' (the same as ASSISTANT_UPLOADS).",
-        choices=("like-uploads", "on", "signed-in", "off"),
+        choices=get_args(PacksSetting),
     )
     approximate_above: int = _setting(
         50_000,
@@ -236,7 +241,7 @@ class Settings:
         return Path(self.packs_dir) if self.packs_dir else self.index_dir.parent / "packs"
 
     @property
-    def packs_mode(self) -> str:
+    def packs_mode(self) -> UploadSetting:
         return self.uploads if self.packs == "like-uploads" else self.packs
 
     # The reading limits were once for PDFs only; the old names still work, in code and environment.

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from assistant import library  # noqa: E402
 from assistant.records import Document, Passage  # noqa: E402
 from assistant.search.searcher import Searcher  # noqa: E402
-from tests.conftest import PFD, FakeEmbedder  # noqa: E402
+from tests.support import PFD, FakeEmbedder  # noqa: E402
 
 
 def sentences() -> list[str]:

@@ -16,7 +16,7 @@ from assistant.answers.answer import ask
 from assistant.field.vocabulary import load
 from assistant.library import Library, current_generation
 from assistant.search.searcher import Searcher
-from tests.conftest import FakeEmbedder
+from tests.support import FakeEmbedder
 
 # (kind, text, mode): "marigold" is only in the documents of set A, "heliotrope" only in set B.
 CALLS = [

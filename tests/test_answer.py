@@ -17,7 +17,7 @@ from assistant.search.searcher import Searcher
 from assistant.sentences import sentence_spans
 from assistant.settings import Settings
 
-from .conftest import CORPUS
+from .support import CORPUS
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from assistant.library.ingest import ingest
 from assistant.ui import render, state
 
-from .conftest import ROOT
+from .support import ROOT
 
 APP = str(ROOT / "app.py")
 

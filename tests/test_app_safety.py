@@ -23,7 +23,7 @@ from assistant.library import Library
 from assistant.library.ingest import ingest
 from assistant.ui import render, state
 
-from .conftest import ROOT
+from .support import ROOT
 
 APP = str(ROOT / "app.py")
 LIBRARY_PAGE = "assistant/ui/library_page.py"

@@ -22,7 +22,7 @@ from assistant.errors import IngestError
 from assistant.library import Library
 from assistant.library.ingest import ingest, prepare
 
-from .conftest import CORPUS, PDF_SAMPLES, FakeEmbedder, require_shared
+from .support import CORPUS, PDF_SAMPLES, FakeEmbedder, require_shared
 
 SAMPLES = sorted(PDF_SAMPLES.glob("*/*.pdf")) or [PDF_SAMPLES / "missing.pdf"]
 SLOW = {"GeoTopo-komprimiert.pdf"}  # 117 pages: 5-10 s

@@ -14,7 +14,7 @@ from assistant.trainers.briefing import QUOTE_WORDS, draft, quote_span, suggeste
 from assistant.trainers.gather import drafted, from_query, strongest_per_review
 from assistant.trainers.packs import Pack, PackItem
 
-from .conftest import CORPUS
+from .support import CORPUS
 
 BATH_QUESTION = "When did you last talk with a parent about never leaving a young child alone in the bath"
 

@@ -11,7 +11,7 @@ import pytest
 from assistant.cli import main as cli
 from assistant.settings import describe
 
-from .conftest import CORPUS, ROOT
+from .support import CORPUS, ROOT
 
 
 @pytest.fixture
@@ -85,6 +85,28 @@ def test_search_json_shape(run, seeds_library, tmp_path):
     assert result["rank"] == 1 and result["source"].endswith(".md")
     for start, end in result["highlights"]:
         assert 0 <= start < end <= len(result["text"])
+
+
+def test_search_shows_a_recommendations_response_status(run, seeds_library):
+    """The status is part of the result the search returns: in --json, and in the text output."""
+    code, out, _ = run("search", "Board Response introduction recommendation", "--k", "30", "--json")
+    assert code == 0
+    results = json.loads(out)["results"]
+    by_place = {(r["doc_id"], r["section"]): r for r in results}
+    recommendation = by_place[("child-i-hscb", "Recommendation 1")]
+    assert recommendation["response_status"] == {
+        "status": "in_place",
+        "label": "already in place",
+        "quote": "Health commissioners and providers in maternity services have already developed a system"
+        " whereby information is shared with GP practices on those patients that self-book.",
+    }
+    introductions = [r for r in results if r["section"] == "Introduction"]
+    assert introductions and all(r["response_status"] is None for r in introductions)
+    assert all(r["response_status"] is not None for r in results if r["recommendation"] is not None)
+
+    code, out, _ = run("search", "self-book maternity GP practices", "--k", "1", "--mode", "keyword")
+    assert code == 0
+    assert 'response status: already in place: "Health commissioners and providers' in out
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ from assistant import library
 from assistant.cli import main as cli
 from assistant.library import Library, current_generation, generations, writer_lock
 
-from .conftest import CORPUS, ROOT
+from .support import CORPUS, ROOT
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ import pytest
 from assistant.library import Library, store
 from assistant.library.ingest import ingest, remove
 
-from .conftest import ROOT, FakeEmbedder
+from .support import ROOT, FakeEmbedder
 
 CLIENTS = 4
 ROUNDS = 10

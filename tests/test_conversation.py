@@ -15,7 +15,7 @@ from assistant.quality import ask_eval, split
 from assistant.records import Document
 from assistant.search.searcher import Searcher
 
-from .conftest import CORPUS
+from .support import CORPUS
 
 DOCS = [
     Document("child-j-hscp-2019", "Child J", "j.md", "markdown", "x", "indexed", subject="Child J"),

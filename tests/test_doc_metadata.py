@@ -13,7 +13,7 @@ from assistant.documents.doc_metadata.naming import display_name
 from assistant.quality import metadata_eval, pfd
 from assistant.records import Document
 
-from .conftest import PFD, SHARED, require_shared
+from .support import PFD, SHARED, require_shared
 
 SEEDS = SHARED / "seeds"
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from .axe_check import assert_accessible
-from .conftest import CORPUS, ROOT, seed_pdf
+from .support import CORPUS, ROOT, seed_pdf
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
 

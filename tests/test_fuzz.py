@@ -30,7 +30,7 @@ from assistant.library import Library
 from assistant.library.ingest import ingest, prepare
 from assistant.search.searcher import Searcher
 
-from .conftest import PDF_SAMPLES, FakeEmbedder, require_shared
+from .support import PDF_SAMPLES, FakeEmbedder, require_shared
 
 SEED = 7_2024
 SMALL = 100_000  # bytes: the bulk of the variants come from samples below this size (0.3 s each)

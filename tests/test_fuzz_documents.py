@@ -21,8 +21,8 @@ import pytest
 
 from assistant.errors import IngestError
 
-from .conftest import CORPUS
 from .documents import docx_bytes, docx_xml_bomb, markdown, parts, with_compression_method, zip_of
+from .support import CORPUS
 from .test_fuzz import KNOWN, MARGIN_S, WORKERS, attempt, flip, insert, kind_of, problem, truncate, zero_span
 
 SEED = 16_2026

@@ -18,7 +18,7 @@ from filelock import FileLock
 from assistant.cli import main as cli
 from assistant.library import Library, current_generation, ingest, ingest_progress
 
-from .conftest import ROOT
+from .support import ROOT
 
 
 @pytest.fixture

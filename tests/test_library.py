@@ -29,7 +29,7 @@ from assistant.field.themes import Taxonomy
 from assistant.library import Library, store
 from assistant.library.ingest import ingest, rebuild, remove
 
-from .conftest import CORPUS, ROOT
+from .support import CORPUS, ROOT
 
 
 def state(index_dir: Path) -> dict[str, int]:

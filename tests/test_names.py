@@ -9,7 +9,7 @@ from assistant.documents.uploads import accept
 from assistant.library import Library
 from assistant.library.ingest import ingest
 
-from .conftest import CORPUS
+from .support import CORPUS
 
 TEXT = "# {title}\n\nThe partnership reviewed how agencies shared information about {title}.\n"
 

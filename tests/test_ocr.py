@@ -24,7 +24,7 @@ from assistant.library.ingest import ingest, prepare
 from assistant.records import Passage
 from assistant.search.searcher import Searcher
 
-from .conftest import FakeEmbedder, seed_pdf
+from .support import FakeEmbedder, seed_pdf
 
 needs_tesseract = pytest.mark.skipif(
     ocr.missing() is not None, reason=f"Tesseract is not installed: {ocr.missing()}"

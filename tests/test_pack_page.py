@@ -11,7 +11,7 @@ from assistant.trainers.pack_store import PackStore, store_folder
 from assistant.trainers.packs import GONE
 from assistant.ui import state
 
-from .conftest import ROOT
+from .support import ROOT
 
 APP = str(ROOT / "app.py")
 PACK_PAGE = "assistant/ui/pack_page.py"

@@ -16,7 +16,7 @@ from assistant.trainers.pack_files import from_json, to_json
 from assistant.trainers.pack_store import MAX_PACKS, PackStore, store_folder
 from assistant.trainers.packs import MAX_ITEMS, Briefing, Locator, Pack, PackItem, Part, Quote
 
-from .conftest import CORPUS
+from .support import CORPUS
 
 
 def _pack(settings, embedder, query: str = "bath safety", k: int = 3) -> Pack:

@@ -9,7 +9,7 @@ from assistant.records import Page
 from assistant.sentences import pack, sentence_spans
 from assistant.settings import Settings
 
-from .conftest import CORPUS
+from .support import CORPUS
 
 SETTINGS = Settings()
 

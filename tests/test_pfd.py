@@ -14,7 +14,7 @@ from assistant.library.ingest import prepare
 from assistant.quality import pfd
 from assistant.settings import Settings
 
-from .conftest import PFD, require_shared
+from .support import PFD, require_shared
 
 HEADINGS = ["Investigation and inquest", "Circumstances of the death", "Matters of concern"]
 

@@ -15,7 +15,7 @@ from assistant.field.vocabulary import load
 from assistant.library import Library
 from assistant.search.searcher import MAX_QUERY_TERMS, Searcher, fts_query
 
-from .conftest import CORPUS
+from .support import CORPUS
 
 
 def _long_query(chars: int = 100_000) -> str:

@@ -23,7 +23,6 @@ from assistant.errors import IngestError
 from assistant.library.ingest import ingest, prepare
 from assistant.settings import Settings
 
-from .conftest import ROOT, FakeEmbedder
 from .documents import (
     GOOD_TEXT,
     alias_bomb,
@@ -33,6 +32,7 @@ from .documents import (
     with_compression_method,
     with_part,
 )
+from .support import ROOT, FakeEmbedder
 from .test_fuzz import LINE, one_page
 
 

@@ -16,7 +16,7 @@ from assistant.errors import IngestError
 from assistant.library.ingest import prepare
 from assistant.records import Page
 
-from .conftest import PDF_SAMPLES, require_shared, seed_pdf
+from .support import PDF_SAMPLES, require_shared, seed_pdf
 
 MARKDOWN = """---
 title: "Review of Child Q"

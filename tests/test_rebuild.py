@@ -17,7 +17,7 @@ from assistant.library import Library, current_generation
 from assistant.library.generations import SOURCES
 from assistant.library.ingest import rebuild
 
-from .conftest import ROOT
+from .support import ROOT
 
 
 def _lose_original(index: Path, doc_id: str) -> None:

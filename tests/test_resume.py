@@ -18,7 +18,7 @@ import pytest
 from assistant.cli import main as cli
 from assistant.library import Library, ingest
 from assistant.quality import pfd
-from tests.conftest import PFD, ROOT, FakeEmbedder
+from tests.support import PFD, ROOT, FakeEmbedder
 
 REPORTS = 120
 

@@ -131,7 +131,7 @@ def test_metrics_for_review_and_passage_level():
 def real_finder(tmp_path_factory, real_embedder):
     from assistant.settings import Settings
 
-    from .conftest import CORPUS
+    from .support import CORPUS
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("real-reviews") / "index")
     ingest([CORPUS], settings, real_embedder)

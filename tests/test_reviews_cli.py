@@ -10,7 +10,7 @@ import pytest
 from assistant.cli import main as cli
 from assistant.library.ingest import ingest
 
-from .conftest import CORPUS
+from .support import CORPUS
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from assistant.ui import state
 
-from .conftest import ROOT
+from .support import ROOT
 from .test_app import texts
 
 APP = str(ROOT / "app.py")

@@ -155,7 +155,7 @@ def real_searcher(tmp_path_factory, real_embedder):
     from assistant.library.ingest import ingest
     from assistant.settings import Settings
 
-    from .conftest import CORPUS
+    from .support import CORPUS
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("real") / "index")
     ingest([CORPUS], settings, real_embedder)

@@ -12,7 +12,7 @@ from assistant.errors import SettingsError
 from assistant.settings import Settings
 from assistant.ui.access import is_local, upload_mode
 
-from .conftest import ROOT
+from .support import ROOT
 
 NUMERIC = [f for f in dataclasses.fields(Settings) if f.type in ("int", "float")]
 

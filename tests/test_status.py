@@ -13,7 +13,7 @@ from assistant.errors import AssistantError
 from assistant.field.status import DEFAULT_FILE, StatusRules, response_status, split_response
 from assistant.settings import Settings
 
-from .conftest import CORPUS
+from .support import CORPUS
 
 SETTINGS = Settings()
 

@@ -25,7 +25,7 @@ from assistant.field.themes import (
 from assistant.library import Library
 from assistant.library.ingest import ingest
 
-from .conftest import CORPUS
+from .support import CORPUS
 
 REQUIRED = {
     "water_safety", "safe_sleep", "infant_injuries", "gp_records", "information_sharing",
@@ -62,7 +62,7 @@ def test_shipped_taxonomy_loads_with_the_required_themes(taxonomy):
 
 
 def test_pfd_themes_name_real_columns(taxonomy):
-    from .conftest import PFD, require_shared
+    from .support import PFD, require_shared
 
     columns: set[str] = set()
     for path in require_shared(PFD).glob("*.csv"):

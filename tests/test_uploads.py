@@ -7,7 +7,7 @@ import pytest
 from assistant.documents.uploads import accept, safe_name
 from assistant.errors import IngestError
 
-from .conftest import CORPUS
+from .support import CORPUS
 
 
 @pytest.mark.parametrize(

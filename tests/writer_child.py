@@ -11,7 +11,7 @@ import signal
 import sys
 
 from assistant.cli import main as cli
-from tests.conftest import FakeEmbedder
+from tests.support import FakeEmbedder
 
 if __name__ == "__main__":
     if limit := os.environ.get("WRITER_FILE_LIMIT"):

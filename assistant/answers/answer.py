@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from assistant.records import Hit
 from assistant.search.searcher import Searcher, content_words
@@ -33,7 +33,7 @@ NOT_FOUND = (
 
 @dataclass(frozen=True)
 class Turn:
-    role: str  # "user" or "assistant"
+    role: Literal["user", "assistant"]
     text: str
 
 

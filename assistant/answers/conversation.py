@@ -83,10 +83,11 @@ def respond(searcher: Searcher, question: str, focus: Focus | None = None, thres
         return _answer(searcher, reading, question, hits, earlier, kept=follows)
 
     if not reading.topic:
-        asked_before = read(earlier.query, documents) if earlier and LEADS_ON.match(question) else None
-        if reading.reviews and asked_before and asked_before.topic and not reading.agencies:
-            reading = replace(reading, topic=asked_before.topic)  # "and in Child I?": the same, there
-            return _search(searcher, reading, earlier.query, reading.reviews, earlier, False, threshold)
+        if earlier is not None and reading.reviews and not reading.agencies and LEADS_ON.match(question):
+            asked_before = read(earlier.query, documents)
+            if asked_before.topic:  # "and in Child I?": the same, there
+                reading = replace(reading, topic=asked_before.topic)
+                return _search(searcher, reading, earlier.query, reading.reviews, earlier, False, threshold)
         pool, kept = _structured(searcher, reading, scope, earlier if follows else None)
         if pool:
             return _answer(searcher, reading, question, pool, earlier, kept=kept)

@@ -7,11 +7,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.documents.names import printable
 from assistant.errors import UsageError
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.embedding import Embedder
 
 EXIT_FAILED_FILES = 1
 EXIT_ERROR = 2  # usage, setting or library error; argparse uses 2 for a bad argument too
@@ -31,7 +34,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
     )
 
 
-def embedder_for(args: argparse.Namespace, settings: Settings) -> Any:
+def embedder_for(args: argparse.Namespace, settings: Settings) -> Embedder:
     """The embedder given to ``main`` (tests), else the model the settings name."""
     given = getattr(args, GIVEN_EMBEDDER, None)
     if given is not None:

@@ -18,7 +18,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.cli import library_commands, quality_commands, reviews_command, search_commands
 from assistant.cli import packs as pack_cli
@@ -38,6 +38,9 @@ from assistant.documents.names import printable
 from assistant.errors import AssistantError, LibraryBusy, LibraryOutdated
 from assistant.library import current_generation
 from assistant.settings import Settings
+
+if TYPE_CHECKING:  # the model code loads only when a command needs it
+    from assistant.embedding import Embedder
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +77,7 @@ def _pack_command(
     return run
 
 
-def main(argv: Sequence[str] | None = None, embedder: Any = None) -> int:
+def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) -> int:
     """Run one command. ``embedder``, when given, is used instead of loading the model (tests)."""
     args = build_parser().parse_args(argv)
     setattr(args, GIVEN_EMBEDDER, embedder)

@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from assistant.errors import AssistantError, PackError
 from assistant.library import Library
@@ -21,7 +21,8 @@ from assistant.trainers.pack_files import MAX_FILE_BYTES, from_json, to_json
 from assistant.trainers.pack_store import PackStore, store_folder
 from assistant.trainers.packs import Pack
 
-FORMATS = ("docx", "pptx", "md", "html", "json")
+Format = Literal["docx", "pptx", "md", "html", "json"]  # a pack export: briefing files, or the pack
+FORMATS: tuple[Format, ...] = get_args(Format)
 
 
 def _store(settings: Settings) -> PackStore:
@@ -73,7 +74,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def export_bytes(pack: Pack, fmt: str, library: Library | None) -> bytes:
+def export_bytes(pack: Pack, fmt: Format, library: Library | None) -> bytes:
     from assistant.trainers.export import prepared, to_html, to_markdown
     from assistant.trainers.export_docx import to_docx
     from assistant.trainers.export_pptx import to_pptx

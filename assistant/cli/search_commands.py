@@ -43,6 +43,9 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
             text = f"{text[:start]}\u00bb{text[start:end]}\u00ab{text[end:]}"
         print(printable(f"{hit.rank:>2}. {hit.citation}  [{hit.score:.4f}]"))
         print("    " + printable(text.replace("\n", " ")[:600]))
+        if status := hit.response_status:
+            why = f': "{status.quote}"' if status.quote else ""
+            print("    " + printable(f"response status: {status.label}{why}".replace("\n", " ")))
     print()
 
 

@@ -112,7 +112,7 @@ class _Links(HTMLParser):
     def __init__(self, base: str):
         super().__init__()
         self.base = base
-        self.links: list[tuple[str, str]] = []
+        self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         href = dict(attrs).get("href") if tag == "a" else None

@@ -13,13 +13,13 @@ from pathlib import Path
 from assistant.documents import limits, scanned
 from assistant.documents.markdown_text import markdown_to_text  # noqa: F401 - the tests' fixtures use it from here
 from assistant.errors import IngestError, too_much_text
-from assistant.records import Page, SourceText
+from assistant.records import FileKind, Page, SourceText
 from assistant.settings import Settings
 
 SUFFIXES = {".pdf", ".md", ".markdown", ".txt", ".text", ".docx"}
 
 
-def sniff(name: str, head: bytes) -> str:
+def sniff(name: str, head: bytes) -> FileKind:
     """The kind of file these first bytes belong to: pdf, docx, markdown or text."""
     suffix = Path(name).suffix.lower()
     if b"%PDF-" in head[:1024]:
@@ -81,7 +81,7 @@ def read_pdf(path: Path, name: str, settings: Settings) -> SourceText:
     return SourceText(name, "pdf", pages, meta, warnings, result["ocr"])
 
 
-def _read_in_child(kind: str, path: Path, name: str, settings: Settings) -> SourceText:
+def _read_in_child(kind: FileKind, path: Path, name: str, settings: Settings) -> SourceText:
     args = [kind, str(path), str(settings.max_chars_per_file)]
     result = limits.run("assistant.documents.text_worker", args, settings, name, KINDS[kind])
     pages = [Page(number, text) for number, text in result["pages"]]

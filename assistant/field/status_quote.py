@@ -3,7 +3,8 @@
 ``status.response_status`` reads the status from a passage's words; this decides whether a
 passage gets one at all (only a passage that holds a recommendation: an introduction that
 mentions "the response" does not) and quotes its clause so that the quote either ends at the
-end of a sentence or says it was cut, with an ellipsis at either edge.
+end of a sentence or says it was cut, with an ellipsis at either edge. ``quoted_status`` is what
+every hit carries (``Hit.response_status``), so the app and the CLI show the same.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 
 from assistant.field.status import ResponseStatus, response_status
-from assistant.records import Passage
+from assistant.records import Passage, QuotedStatus
 
 ELLIPSIS = "\u2026"
 SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*$")
@@ -24,6 +25,15 @@ def status_of(passage: Passage) -> ResponseStatus | None:
     if passage.recommendation is None:
         return None
     return response_status(passage.text)
+
+
+def quoted_status(passage: Passage) -> QuotedStatus | None:
+    """What a search result shows of a passage's response status: id, label and quoted clause;
+    None for a passage that holds no recommendation."""
+    status = status_of(passage)
+    if status is None:
+        return None
+    return QuotedStatus(status.status, status.label, quote(status, passage.text))
 
 
 def quote(status: ResponseStatus, text: str) -> str:

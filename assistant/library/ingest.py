@@ -23,7 +23,7 @@ from assistant.embedding import Embedder
 from assistant.errors import AssistantError, IngestError, LibraryOutdated, MissingOriginals, NotFound
 from assistant.field.theme_tagger import tagger_for
 from assistant.library.checkpoints import CheckpointPolicy
-from assistant.records import Document, FileReport, Passage
+from assistant.records import Document, FileReport, IngestOutcome, Passage
 from assistant.settings import Settings
 
 ENCODE_BATCH = 256  # passages gathered across files before they are embedded together
@@ -159,7 +159,7 @@ def ingest(
                 writer.put(item.document, item.text, item.passages, vectors[offset : offset + n])
                 writer.keep_source(item.path, item.document.sha256, item.document.source)
                 offset += n
-                status = "replaced" if item.replacing else "added"
+                status: IngestOutcome = "replaced" if item.replacing else "added"
                 reports.append(
                     FileReport(
                         item.document.source, status, item.document.doc_id, n, None, item.document.warnings
@@ -184,8 +184,8 @@ def ingest(
                 reports.append(FileReport(name, "failed", reason=f"cannot be opened ({exc.strerror})"))
                 continue
             if sha in batch:
-                note = f"the same content as {batch[sha]}, earlier in this batch"
-                reports.append(FileReport(name, "unchanged", batch[sha], reason=note))
+                earlier = f"the same content as {batch[sha]}, earlier in this batch"
+                reports.append(FileReport(name, "unchanged", batch[sha], reason=earlier))
                 continue
             if same := writer.find_by_sha(sha):
                 batch[sha] = same.doc_id

@@ -161,7 +161,8 @@ def approximate(index: Any) -> Any:
     nlist = max(1, min(int(np.sqrt(len(ids))), len(ids) // 39))  # sqrt(n) lists, 39+ points each
     ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(index.d), index.d, nlist, faiss.METRIC_INNER_PRODUCT)
     ivf.train(vectors)
-    ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
+    direct_map = faiss.DirectMap.Hashtable  # type: ignore[attr-defined]  # not in faiss's stubs
+    ivf.set_direct_map_type(direct_map)
     ivf.add_with_ids(vectors, ids)
     ivf.nprobe = NPROBE
     return ivf
@@ -170,13 +171,14 @@ def approximate(index: Any) -> Any:
 def search_parameters(index: Any, allowed: np.ndarray | None) -> Any:
     selector = faiss.IDSelectorBatch(allowed) if allowed is not None else None
     if is_approximate(index):
-        return faiss.SearchParametersIVF(sel=selector, nprobe=NPROBE)
-    return faiss.SearchParameters(sel=selector) if selector is not None else None
+        # faiss's stubs give these SWIG classes no keyword constructor; its wrappers accept one
+        return faiss.SearchParametersIVF(sel=selector, nprobe=NPROBE)  # type: ignore[call-arg]
+    return faiss.SearchParameters(sel=selector) if selector is not None else None  # type: ignore[call-arg]
 
 
 def read_vectors(path: Path) -> Any:
     try:
-        index = faiss.read_index(str(path))
+        index: Any = faiss.read_index(str(path))  # flat or IVF: the stubs say only Index
         if is_approximate(index):
             index.nprobe = NPROBE
         return index

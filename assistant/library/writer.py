@@ -95,7 +95,7 @@ class Writer:
         """Delete a document with its passages and vectors; False if it was not there."""
         ids = [r[0] for r in self.db.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
         if ids:
-            self.vectors.remove_ids(np.array(ids, dtype=np.int64))
+            self.vectors.remove_ids(np.array(ids, dtype=np.int64))  # type: ignore[arg-type]  # stubs: no ids
             self.db.executemany("DELETE FROM passages_fts WHERE rowid=?", [(i,) for i in ids])
         deleted = self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,)).rowcount
         self.changed = self.changed or bool(deleted)

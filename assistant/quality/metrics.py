@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence, Set
+from typing import TypeVar
+
+Item = TypeVar("Item", bound=Hashable)
 
 
 def recall_at(ranked: Sequence[Hashable], relevant: Set[Hashable], k: int) -> float:
@@ -32,7 +35,7 @@ def ndcg_at(ranked: Sequence[Hashable], relevant: Set[Hashable], k: int = 10) ->
     return gain / ideal if ideal else 0.0
 
 
-def unique(items: Sequence[Hashable]) -> list[Hashable]:
+def unique(items: Sequence[Item]) -> list[Item]:
     """Items in order, each kept at its first place (passages → their documents)."""
     return list(dict.fromkeys(items))
 

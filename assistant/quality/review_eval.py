@@ -20,10 +20,10 @@ from assistant.quality.baselines import NaiveChunks, WholeReportBM25
 from assistant.quality.metrics import ndcg_at, recall_at, reciprocal_rank, unique
 from assistant.quality.review_labels import SCREEN, Judged
 from assistant.search.reviews import ReviewFinder
-from assistant.search.searcher import Searcher
+from assistant.search.searcher import Mode, Searcher
 
 K = 10
-PASSAGE_MODES = ("hybrid", "keyword", "dense")
+PASSAGE_MODES: tuple[Mode, ...] = ("hybrid", "keyword", "dense")
 
 
 def kappa(predicted: set[str], actual: set[str], universe: set[str]) -> float:
@@ -71,7 +71,7 @@ def run(
     bm25 = WholeReportBM25(texts)
     wide = 50 * K  # passages read to rank reviews by a passage search
 
-    def passage_search(mode: str) -> Callable[[str, int], list[str]]:
+    def passage_search(mode: Mode) -> Callable[[str, int], list[str]]:
         return lambda text, k: [h.passage.doc_id for h in searcher.search(text, k=k, mode=mode)]
 
     report: dict[str, Any] = {}
@@ -83,10 +83,10 @@ def run(
         for query in ranked:
             found = finder.find(query.text)
             order = unique([r.document.doc_id for r in found.reviews] + finder.ranked_ids(query.text))
-            review.setdefault("reviews", []).append(review_metrics(order, query))  # type: ignore[arg-type]
+            review.setdefault("reviews", []).append(review_metrics(order, query))
             for mode in PASSAGE_MODES:
                 search = passage_search(mode)
-                review.setdefault(mode, []).append(review_metrics(unique(search(query.text, wide)), query))  # type: ignore[arg-type]
+                review.setdefault(mode, []).append(review_metrics(unique(search(query.text, wide)), query))
                 passage.setdefault(mode, []).append(passage_metrics(search(query.text, 5 * K), query))
             review.setdefault("bm25 whole reports", []).append(review_metrics(bm25.rank(query.text), query))
             review.setdefault("naive chunks", []).append(review_metrics(chunks.rank(query.text), query))

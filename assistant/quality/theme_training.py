@@ -88,7 +88,7 @@ def _features(examples: Examples, rows: list[int], column: int) -> np.ndarray:
 
 
 def _fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]  # training only
+    from sklearn.linear_model import LogisticRegression  # training only
 
     model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
     model.fit(x, y)

@@ -81,8 +81,8 @@ def _app_seconds(settings: Settings, embedder: Embedder) -> dict[str, float]:
     from assistant.ui import state
 
     state.SETTINGS = settings
-    state.embedder = lambda: embedder  # type: ignore[assignment]
-    state.server_address = lambda: "localhost"  # type: ignore[assignment]
+    state.embedder = lambda: embedder
+    state.server_address = lambda: "localhost"
     app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
     app.run()
     app.switch_page("assistant/ui/themes_page.py")

@@ -9,6 +9,7 @@ that a wider search would have filled.
 from __future__ import annotations
 
 import re
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -24,7 +25,8 @@ from assistant.search.stemming import stem
 from assistant.sentences import sentence_spans
 from assistant.settings import Settings
 
-MODES = ("hybrid", "keyword", "dense", "rrf")  # rrf: the reciprocal-rank-fusion baseline
+Mode = Literal["hybrid", "keyword", "dense", "rrf"]  # rrf: the reciprocal-rank-fusion baseline
+MODES: tuple[Mode, ...] = get_args(Mode)
 CANDIDATES = 50  # from each search, before fusion
 KEYWORD_WEIGHT = 0.6  # share of the keyword score in the fused score (measured: README)
 MAX_QUERY_CHARS = Settings.max_query_chars  # the settings' defaults, for callers without settings
@@ -135,7 +137,7 @@ class Searcher:
     # -- public calls ---------------------------------------------------------------------------
 
     def search(
-        self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid"
+        self, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid"
     ) -> list[Hit]:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")

@@ -18,7 +18,6 @@ reading      the reviews cited
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -202,11 +201,11 @@ class Drafter:
     def _themes(self, items: tuple[PackItem, ...]) -> list[str]:
         """The pack's themes, weightiest first: a passage's first theme counts most, and the
         pack's first passages (the strongest, when gathered from a search) more than later ones."""
-        weight: Counter[str] = Counter()
+        weight: dict[str, float] = {}
         for place, item in enumerate(items):
             for rank, theme in enumerate(item.themes):
-                weight[theme] += 1.0 / (rank + 1) / (place + 1)
-        return [theme for theme, _ in weight.most_common()]
+                weight[theme] = weight.get(theme, 0.0) + 1.0 / (rank + 1) / (place + 1)
+        return sorted(weight, key=weight.__getitem__, reverse=True)  # stable: ties keep first-seen order
 
     def _why(self, themes: list[str], reviews: int) -> str:
         if not themes:

@@ -91,10 +91,7 @@ def prepared(pack: Pack, library: Library | None) -> tuple[Briefing, Sources]:
                 found[(quote.sha256, quote.start, quote.end)] = (text, citation, note)
         return quote
 
-    parts = {
-        key: replace(part, quotes=tuple(mark(q) for q in part.quotes)) for key, _, part in briefing.parts()
-    }
-    return replace(briefing, **parts), Sources(found)
+    return briefing.with_quotes(mark), Sources(found)
 
 
 def quoted(quote: Quote) -> str:

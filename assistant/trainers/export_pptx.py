@@ -160,8 +160,8 @@ def to_pptx(briefing: Briefing, sources: Sources | None = None) -> bytes:
     )
     for group in groups:
         chosen = [entries[int(n)] for n in group]
-        notes = "\n".join(f"{text}: {full}" for text, full in chosen)
-        deck.body(deck.slide(title, notes), [(text, BODY_PT, False, False) for text, _ in chosen])
+        full_entries = "\n".join(f"{text}: {full}" for text, full in chosen)
+        deck.body(deck.slide(title, full_entries), [(text, BODY_PT, False, False) for text, _ in chosen])
 
     closing = deck.slide(FEEDBACK)
     deck.body(closing, [(FEEDBACK_ASK, BODY_PT, False, False)])

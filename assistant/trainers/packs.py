@@ -8,6 +8,7 @@ records and finding a quotation again in the current library."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -109,6 +110,16 @@ class Briefing:
     def parts(self) -> list[tuple[str, str, Part]]:
         """(key, heading, part) of the five quoted parts, in the briefing's order."""
         return [(key, name, getattr(self, key)) for key, name in PART_NAMES.items()]
+
+    def with_quotes(self, change: Callable[[Quote], Quote]) -> Briefing:
+        """The briefing with every quotation of its five parts passed through ``change``, in order."""
+
+        def changed(part: Part) -> Part:
+            return replace(part, quotes=tuple(change(q) for q in part.quotes))
+
+        return replace(self, background=changed(self.background), why=changed(self.why),
+                       learning=changed(self.learning), actions=changed(self.actions),
+                       good=changed(self.good))  # fmt: skip
 
 
 @dataclass(frozen=True)

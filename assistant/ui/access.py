@@ -13,6 +13,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Literal
 
+from assistant.settings import UploadSetting
+
 Mode = Literal["on", "off", "signed-in"]
 PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP")
 
@@ -30,10 +32,10 @@ def is_local(address: str | None) -> bool:
         return False  # a host name other than localhost may resolve anywhere
 
 
-def upload_mode(setting: str, address: str | None, proxied: bool = False) -> Mode:
+def upload_mode(setting: UploadSetting, address: str | None, proxied: bool = False) -> Mode:
     """The mode in force: ``auto`` resolved against the address; anything unknown is ``off``."""
     if setting == "auto":
         return "on" if is_local(address) and not proxied else "off"
     if setting in ("on", "signed-in"):
-        return setting  # type: ignore[return-value]
+        return setting
     return "off"

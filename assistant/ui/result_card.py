@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.field.status_quote import quote, status_of
 from assistant.markdown_escape import escape
 from assistant.records import Hit
 from assistant.ui import more_like, pack_session, passage_view, state
@@ -19,11 +18,10 @@ from assistant.ui.marks import marked
 
 def _status_line(hit: Hit) -> str:
     """'Response status: **already in place**: "The CCG have already…"'; '' for no status."""
-    status = status_of(hit.passage)
+    status = hit.response_status  # read by the search that made the hit
     if status is None:
         return ""
-    words = quote(status, hit.passage.text)
-    why = f': "{escape(words)}"' if words else ""
+    why = f': "{escape(status.quote)}"' if status.quote else ""
     return f"Response status: **{escape(status.label)}**{why}"
 
 

@@ -95,7 +95,7 @@ def page() -> None:
         if bar in labels:
             st.session_state[CHOICE] = bar
     choice = st.selectbox(
-        "Show the passages of a learning theme", list(labels), format_func=labels.get,
+        "Show the passages of a learning theme", list(labels), format_func=labels.__getitem__,
         index=None, key=CHOICE, placeholder="Choose a theme",
     )  # fmt: skip
     if choice:

@@ -12,17 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from assistant.documents.doc_metadata import ages, dates, genres
 
-FRONT_MATTER, TEXT, PROPERTIES, EDITED, FILE_NAME = (
-    "front matter",
-    "text",
-    "properties",
-    "edited",
-    "file name",
-)
+Source = Literal["front matter", "text", "properties", "edited", "file name"]  # where a value was read
+FRONT_MATTER, TEXT, PROPERTIES, EDITED, FILE_NAME = get_args(Source)
+Genre = Literal["pfd", "review", ""]  # "": not read yet
 FIELDS = ("title", "subject", "partnership", "partnership_short", "review_type", "published", "age_groups")
 FILE_LIKE = re.compile(
     r"^(?:microsoft\s+(?:word|powerpoint|excel)\b|untitled\b|document\d*$|slide\s*\d*$)|\.(?:docx?|pdf|rtf|odt|txt)$"
@@ -34,7 +30,7 @@ FILE_LIKE = re.compile(
 @dataclass(frozen=True)
 class Found:
     value: str
-    source: str  # FRONT_MATTER | TEXT | PROPERTIES | EDITED | FILE_NAME
+    source: Source
     evidence: str = ""  # the phrase it was read from
 
 
@@ -42,7 +38,7 @@ class Found:
 class Fields:
     found: dict[str, Found] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    genre: str = ""  # "pfd" or "review"
+    genre: Genre = ""
     reference: str = ""  # a coroner's report number ('2013-0170'), where known
 
     def value(self, name: str) -> str:
@@ -58,7 +54,7 @@ def looks_like_file_name(value: str) -> bool:
     return bool(FILE_LIKE.search(value.strip()))
 
 
-def _from_text(name: str, text: str) -> tuple[dict[str, genres.Read], str, str]:
+def _from_text(name: str, text: str) -> tuple[dict[str, genres.Read], Genre, str]:
     """Values read from the text, the genre, and a report number."""
     read: dict[str, genres.Read] = {}
     if genres.is_pfd(text):

@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.errors import ModelUnavailable
-from assistant.settings import DEFAULT_MODEL
+from assistant.settings import DEFAULT_MODEL, Encoder
 
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -85,18 +85,18 @@ class SentenceEmbedder:
 
 @lru_cache(maxsize=2)
 def load(
-    model: str = DEFAULT_MODEL, batch_size: int = 32, encoder: str = "torch", onnx_dir: Path | None = None
+    model: str = DEFAULT_MODEL, batch_size: int = 32, encoder: Encoder = "torch", onnx_dir: Path | None = None
 ) -> Embedder:
     """One loaded model per process and configuration.
 
     ``encoder`` 'onnx-fp32' or 'onnx-int8' runs an ONNX export of the same model
-    (:mod:`assistant.onnx_encoder`); its name says so and names the source weights' checksum
+    (:mod:`assistant.embedding.onnx_encoder`); its name says so and names the source weights' checksum
     (``<model>+onnx-int8@<sha12>``), so the library's manifest records backend, quantisation and
     source, and a library built with one encoder is never searched with another (ModelMismatch;
     ``rebuild`` re-embeds)."""
     if encoder == "torch":
         return SentenceEmbedder(model, batch_size)
-    from assistant.onnx_encoder import OnnxEmbedder, source_checksum
+    from assistant.embedding.onnx_encoder import OnnxEmbedder, source_checksum
 
     name, target = resolve(model)
     folder = Path(target)
