@@ -219,3 +219,14 @@ def test_pack_import_names_a_bad_file(run, seeds_library, tmp_path):
     bad.write_text('{"format": "something"}')
     code, _, err = run("pack", "import", str(bad))
     assert code == cli.EXIT_ERROR and err.startswith("error: notes.json: not a pack file")
+
+
+def test_bench_times_the_labelled_queries_on_a_library_already_built(run, seeds_library):
+    code, out, _ = run("bench", "--library", "--rounds", "1", "--json")
+    assert code == 0
+    timed = json.loads(out)
+    from assistant.quality.evaluation import load_queries
+
+    assert (timed["documents"], timed["queries"]) == (2, len(load_queries()))
+    assert timed["passages"] > 10
+    assert 0 < timed["encode_query_ms"]["p50"] and 0 < timed["search_ms"]["p50"] <= timed["search_ms"]["p95"]

@@ -62,6 +62,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
         themes_report = themes_bench.run(embedder_for(args, settings))
         print_json(themes_report) if args.json else print(json.dumps(themes_report, indent=1))
         return 0
+    if args.library:
+        on_library = bench.run_on_library(embedder_for(args, settings), settings.index_dir, args.rounds)
+        if args.json:
+            print_json(on_library)
+        else:
+            ms, encode = on_library["search_ms"], on_library["encode_query_ms"]
+            print(
+                f"{on_library['documents']} documents, {on_library['passages']} passages: search"
+                f" p50 {ms['p50']} ms, p95 {ms['p95']} ms; encoding the query alone p50 {encode['p50']} ms"
+            )
+        return 0
     sizes = tuple(int(s) for s in args.sizes.split(","))
     report = bench.run(embedder_for(args, settings), sizes, settings.approximate_above, args.rounds)
     if args.json:
@@ -99,12 +110,15 @@ def add_parsers(sub: Any) -> None:
     )
     p.set_defaults(run=cmd_eval)
 
-    p = sub.add_parser("bench", help="measure search latency at 1k, 10k and 100k passages")
-    p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated passage counts")
+    p = sub.add_parser("bench", help="measure search latency at 1k, 10k, 100k and 200k passages")
+    p.add_argument("--sizes", default="1000,10000,100000,200000", help="comma-separated passage counts")
     p.add_argument("--reviews", action="store_true", help="time 'reviews' over 5,000 documents instead")
     p.add_argument("--rounds", type=int, default=3, help="times each query is run per size")
     p.add_argument(
         "--themes", action="store_true", help="instead: the Themes page's reads at 1,000 documents"
+    )
+    p.add_argument(
+        "--library", action="store_true", help="instead: the labelled queries on the library at --index"
     )
     p.add_argument("--model", help="embedding model")
     common(p)

@@ -17,6 +17,8 @@ from typing import Any
 
 MAX_WARNINGS = 5
 NO_LIMIT = 10**12
+MEMORY_SIGNS = ("failed to map segment", "Cannot allocate memory")
+NEED_MORE_MEMORY = "needed more memory than the limit allows"
 
 
 class _Warnings(logging.Handler):
@@ -35,6 +37,14 @@ class _Warnings(logging.Handler):
             self.seen.append(message)
         else:
             self.dropped += 1
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether this error means the memory limit was reached (a lazy import that could not be mapped
+    into memory fails with an ImportError or OSError naming it)."""
+    if isinstance(exc, MemoryError):
+        return True
+    return isinstance(exc, (ImportError, OSError)) and any(sign in str(exc) for sign in MEMORY_SIGNS)
 
 
 def too_much_text(limit: int) -> str:
@@ -70,6 +80,8 @@ def read(path: str, min_letters: int = 25, max_chars: int = NO_LIMIT) -> dict[st
             except MemoryError:
                 raise
             except Exception as exc:  # one bad page should not lose the others
+                if out_of_memory(exc):
+                    raise MemoryError from exc
                 handler.seen.append(f"page {number} could not be read ({type(exc).__name__})")
                 pages.append("")
             chars += len(pages[-1])
@@ -86,10 +98,12 @@ def read(path: str, min_letters: int = 25, max_chars: int = NO_LIMIT) -> dict[st
     except PdfReadError as exc:
         return {"error": f"corrupt PDF ({str(exc)[:160]})"}
     except MemoryError:
-        return {"error": "needed more memory than the limit allows"}
+        return {"error": NEED_MORE_MEMORY}
     except RecursionError:
         return {"error": "corrupt PDF (structure nested too deeply)"}
     except Exception as exc:  # pypdf raises many kinds on damaged files
+        if out_of_memory(exc):
+            return {"error": NEED_MORE_MEMORY}
         return {"error": f"corrupt PDF ({type(exc).__name__}: {str(exc)[:160]})"}
     if handler.dropped:
         warnings.append(f"{handler.dropped} further reader warnings not shown")
@@ -120,9 +134,13 @@ def _title(reader: Any) -> str:
     return title[:200]
 
 
+def run(argv: list[str]) -> dict[str, Any]:
+    """The reading for these command-line arguments (``FILE [MIN_LETTERS [MAX_CHARS]]``)."""
+    return read(argv[0], *map(int, argv[1:3]))
+
+
 def main() -> None:
-    result = read(sys.argv[1], *map(int, sys.argv[2:4]))
-    sys.stdout.write(json.dumps(result))
+    sys.stdout.write(json.dumps(run(sys.argv[1:])))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import Any
 from assistant.documents.docx_reader import TooMuchText, read_docx
 from assistant.documents.front_matter import FrontMatterError, parse, split
 from assistant.documents.markdown_text import markdown_to_text, split_pages
+from assistant.documents.pdf_worker import NEED_MORE_MEMORY, out_of_memory
 from assistant.errors import too_much_text
 from assistant.records import Page
 
@@ -64,17 +65,23 @@ def read(kind: str, path: str, max_chars: int) -> dict[str, Any]:
     except NotImplementedError as exc:  # zipfile: a compression method it does not have
         return {"error": f"{label} compressed with a method that cannot be read ({str(exc)[:60]})"}
     except MemoryError:
-        return {"error": "needed more memory than the limit allows"}
+        return {"error": NEED_MORE_MEMORY}
     except RecursionError:
         return {"error": f"corrupt {label} (structure nested too deeply)"}
     except Exception as exc:  # zipfile, lxml and python-docx raise many kinds on damaged files
+        if out_of_memory(exc):
+            return {"error": NEED_MORE_MEMORY}
         detail = " ".join(str(exc).split())[:160]
         return {"error": f"corrupt {label} ({type(exc).__name__}: {detail})"}
 
 
+def run(argv: list[str]) -> dict[str, Any]:
+    """The reading for these command-line arguments (``KIND FILE MAX_CHARS``)."""
+    return read(argv[0], argv[1], int(argv[2]))
+
+
 def main() -> None:
-    result = read(sys.argv[1], sys.argv[2], int(sys.argv[3]))
-    sys.stdout.write(json.dumps(result))
+    sys.stdout.write(json.dumps(run(sys.argv[1:])))
 
 
 if __name__ == "__main__":

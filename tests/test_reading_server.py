@@ -1,0 +1,85 @@
+"""The reading server: one process forks a limited child per file, survives its children's
+failures, and is started again if it ends."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+import pytest
+
+from assistant.documents import limits, readers, reading_server
+from assistant.errors import IngestError
+
+
+def markdown(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_many_files_are_read_by_one_server_and_a_killed_one_is_started_again(tmp_path, settings):
+    first = readers.read_markdown(markdown(tmp_path, "a.md", "# A\n\nFirst."), "a.md", settings)
+    server = limits._server.process
+    assert server is not None and server.poll() is None
+    second = readers.read_markdown(markdown(tmp_path, "b.md", "# B\n\nSecond."), "b.md", settings)
+    assert limits._server.process is server  # no new interpreter for the second file
+    assert "First." in first.pages[0].text and "Second." in second.pages[0].text
+
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait()
+    third = readers.read_markdown(markdown(tmp_path, "c.md", "# C\n\nThird."), "c.md", settings)
+    assert "Third." in third.pages[0].text
+    assert limits._server.process is not server
+
+
+def test_a_child_over_its_time_is_killed_and_the_next_file_is_read(tmp_path, settings):
+    slow = tmp_path / "slow.pdf"
+    slow.write_bytes(b"%PDF-1.4\n")
+    request = {"module": "assistant.documents.pdf_worker", "args": [str(slow)], "memory_bytes": 1 << 30,
+               "cpu_s": 5, "timeout_s": 0.0, "largest": 1000}  # fmt: skip
+    header, data = reading_server.serve(request)
+    assert header["timed_out"] and data == b""
+    fine = readers.read_markdown(markdown(tmp_path, "fine.md", "# Fine\n\nText."), "fine.md", settings)
+    assert "Text." in fine.pages[0].text
+
+
+def test_only_the_readers_are_run_and_a_result_over_the_limit_is_refused(tmp_path, settings):
+    header, _ = reading_server.serve({"module": "os", "args": [], "memory_bytes": 1 << 30, "cpu_s": 5,
+                                      "timeout_s": 5, "largest": 1000})  # fmt: skip
+    assert header["exit"] != 0 and header["length"] == 0
+    long = markdown(tmp_path, "long.md", "word " * 50_000)
+    header, data = reading_server.serve(
+        {
+            "module": "assistant.documents.text_worker",
+            "args": ["markdown", str(long), "1000000"],
+            "memory_bytes": 1 << 30,
+            "cpu_s": 5,
+            "timeout_s": 30,
+            "largest": 1000,
+        }  # fmt: skip
+    )
+    assert header["too_big"] and data == b""
+    header, data = reading_server.serve(
+        {
+            "module": "assistant.documents.text_worker",
+            "args": ["markdown", str(long), "1000000"],
+            "memory_bytes": 1 << 30,
+            "cpu_s": 5,
+            "timeout_s": 30,
+            "largest": 10_000_000,
+        }  # fmt: skip
+    )
+    assert header["exit"] == 0 and "word word" in json.loads(data)["pages"][0][1]
+
+
+def test_a_reader_that_crashes_or_runs_out_of_memory_is_a_named_error(tmp_path, settings):
+    path = markdown(tmp_path, "x.md", "# X\n\nText.")
+    with pytest.raises(IngestError, match=r"corrupt Markdown file \(the reader stopped with code 1\)"):
+        limits.run("assistant.documents.text_worker", ["markdown", str(path), "many"], settings, "x.md",
+                   "Markdown file")  # fmt: skip
+    big = markdown(tmp_path, "big.md", "# Big\n\n" + "Text of a long report. " * 80_000)
+    with pytest.raises(IngestError, match="needed more memory than the limit allows"):
+        readers.read_markdown(big, "big.md", settings.replace(read_memory_mb=16))
+    assert "Text." in readers.read_markdown(path, "x.md", settings).pages[0].text
