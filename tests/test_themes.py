@@ -413,3 +413,23 @@ def test_tagging_scores_per_theme_and_nothing_to_judge():
     assert report["per_theme"]["b"] == b
     assert report["per_theme"]["c"]["precision"] == 0.0
     assert report["macro_f1"] == 0.5  # a: 1.0, b: 0.0; c has no labels
+
+
+def test_evidence_tried_at_word_starts_equals_scanning_every_passage(taxonomy, fake_embedder):
+    """The fast evidence (each theme's pattern tried only where a word starts with one of its
+    keywords' first letters) finds exactly what scanning the whole text finds, on real reports."""
+    import itertools
+
+    from assistant.quality.evaluation import seed_and_pfd_texts
+
+    tagger = KeywordTagger(taxonomy, fake_embedder)
+    texts = [
+        "GP records; gp. A&E and the ED, x-rays: Parents\u2019 mental health, parent's drinking.",
+        "Children's social care-and CAMHS; \u00dfafe sleep SAFE SLEEPING co-sleeping water-safety",
+        "baths bath-time. Bathing",
+    ]
+    for full in itertools.islice(seed_and_pfd_texts(), 60):
+        texts += [full[at : at + 800] for at in range(0, len(full), 800)]
+    found = [tagger.evidence(text) for text in texts]
+    assert found == [tagger.evidence_by_scanning(text) for text in texts]
+    assert sum(len(keywords) for themes in found for keywords in themes) > 200  # it found things

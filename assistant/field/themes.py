@@ -160,6 +160,18 @@ def _alternatives(keywords: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?P<k{i}>{keyword_pattern(keywords[i])})" for i in order))
 
 
+WORD_START = re.compile(r"(?<!\w)\w\w?")
+
+
+def _prefix(keyword: str) -> str:
+    """How a word that starts a match of the keyword begins: its first two letters case folded
+    (one, for a one-letter first word). Every keyword starts with a letter or digit."""
+    folded = keyword.strip()[:2].casefold()
+    if not re.fullmatch(r"\w\w?", keyword.strip()[:2]):
+        return folded[:1]
+    return folded[:2]
+
+
 def combine(similarity: float, evidence: int) -> float:
     """A theme's score: similarity in meaning, plus a little for each keyword found."""
     return float(similarity) + KEYWORD_WEIGHT * min(evidence, KEYWORD_CAP)
@@ -206,6 +218,7 @@ class KeywordTagger:
         self.high, self.low, self.limit = high, low, limit
         self._vectors: np.ndarray | None = None
         self._patterns = [_alternatives(t.keywords) for t in taxonomy]
+        self._prefixes = [{_prefix(keyword) for keyword in t.keywords} for t in taxonomy]
 
     @property
     def signature(self) -> str:
@@ -221,7 +234,29 @@ class KeywordTagger:
         return self._vectors
 
     def evidence(self, text: str) -> list[tuple[str, ...]]:
-        """For each theme, the keywords found in ``text``, in the order the file lists them."""
+        """For each theme, the keywords found in ``text``, in the order the file lists them.
+
+        A keyword's match starts where a word starts with the keyword's first letters, so each
+        theme's pattern is tried only at those places (a scan of the whole passage per theme cost
+        ~0.4 ms; the matches are the same, as :meth:`evidence_by_scanning` checks in the tests)."""
+        starts: dict[str, list[int]] = {}
+        for m in WORD_START.finditer(text):
+            folded = m.group().casefold()
+            for key in {folded[:1], folded[:2]}:
+                starts.setdefault(key, []).append(m.start())
+        found: list[tuple[str, ...]] = []
+        for theme, pattern, prefixes in zip(self.taxonomy, self._patterns, self._prefixes, strict=True):
+            places = sorted({at for prefix in prefixes for at in starts.get(prefix, ())})
+            hits, end = set(), -1
+            for at in places:
+                if at >= end and (m := pattern.match(text, at)) and m.lastgroup:
+                    hits.add(int(m.lastgroup[1:]))
+                    end = m.end()
+            found.append(tuple(theme.keywords[i] for i in sorted(hits)))
+        return found
+
+    def evidence_by_scanning(self, text: str) -> list[tuple[str, ...]]:
+        """:meth:`evidence` the plain way, every pattern over the whole text (for the tests)."""
         found = []
         for theme, pattern in zip(self.taxonomy, self._patterns, strict=True):
             hits = {int(m.lastgroup[1:]) for m in pattern.finditer(text) if m.lastgroup}
