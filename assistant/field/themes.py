@@ -247,11 +247,15 @@ class KeywordTagger:
         found: list[tuple[str, ...]] = []
         for theme, pattern, prefixes in zip(self.taxonomy, self._patterns, self._prefixes, strict=True):
             places = sorted({at for prefix in prefixes for at in starts.get(prefix, ())})
-            hits, end = set(), -1
+            hits: set[int] = set()
+            end = -1
             for at in places:
-                if at >= end and (m := pattern.match(text, at)) and m.lastgroup:
-                    hits.add(int(m.lastgroup[1:]))
-                    end = m.end()
+                if at < end:
+                    continue
+                hit = pattern.match(text, at)
+                if hit and hit.lastgroup:
+                    hits.add(int(hit.lastgroup[1:]))
+                    end = hit.end()
             found.append(tuple(theme.keywords[i] for i in sorted(hits)))
         return found
 
