@@ -9,6 +9,7 @@ the labelled evaluation queries, encoded for real on every call.
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import tempfile
@@ -82,6 +83,7 @@ def build(
 def run(
     embedder: Embedder, sizes: tuple[int, ...] = SIZES, approximate_above: int = 50_000, rounds: int = 3
 ) -> dict:
+    load_before = os.getloadavg()[0]
     rng = random.Random(42)
     queries = [q["text"] for q in load_queries()]
     pool = sentence_pool(embedder, rng)
@@ -107,12 +109,14 @@ def run(
                 row.update(_approximate(searcher, queries, rounds, encode_ms))
             results.append(row)
             searcher.library.close()
+    report["load_average"] = _load(load_before)
     return report
 
 
 def run_on_library(embedder: Embedder, index_dir: Path, rounds: int = 3) -> dict[str, Any]:
     """The labelled queries on a library already built (the evaluation library, ~870 PFD reports),
     next to encoding the same queries alone, in the same run."""
+    load_before = os.getloadavg()[0]
     queries = [q["text"] for q in load_queries()]
     encode_ms = _percentiles(_timed(lambda q: embedder.encode([q]), queries, rounds))
     opened = library.Library.open(index_dir, embedder.name, embedder.dimension)
@@ -127,9 +131,16 @@ def run_on_library(embedder: Embedder, index_dir: Path, rounds: int = 3) -> dict
             "encode_query_ms": encode_ms,
             "search_ms": timing,
             "search_over_encode_p50": round(timing["p50"] / encode_ms["p50"], 2),
+            "load_average": _load(load_before),
         }
     finally:
         opened.close()
+
+
+def _load(before: float) -> list[float]:
+    """The machine's 1-minute load average before and after a run: latency on a shared machine
+    means little without it."""
+    return [round(before, 2), round(os.getloadavg()[0], 2)]
 
 
 def _approximate(searcher: Searcher, queries: list[str], rounds: int, encode_ms: dict) -> dict[str, Any]:
