@@ -81,8 +81,9 @@ def migrate(
         schema = manifest.get("schema_version")
         if schema == store.SCHEMA_VERSION:
             return Migration(schema, schema, before, before, manifest["counts"]["passages"])
+        if isinstance(schema, int) and schema > store.SCHEMA_VERSION:
+            store.read_manifest(old, None)  # raises, asking for a newer assistant
         if not isinstance(schema, int) or not can_migrate(schema):
-            store.read_manifest(old, None)  # a newer schema: its own message
             raise LibraryOutdated(
                 f"The library at {index_dir} was written with library schema {schema}, older than "
                 f"this version can migrate (schema {OLDEST} on). {rebuild_hint(index_dir)}",
