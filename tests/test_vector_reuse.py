@@ -37,6 +37,14 @@ def _vectors(index) -> dict[tuple[str, int], bytes]:
         library.close()
 
 
+def _vectors_by_text(index) -> dict[str, bytes]:
+    library = Library.open(index)
+    try:
+        return {p.text: np.asarray(library.vector(p.id)).tobytes() for p in library.passages()}
+    finally:
+        library.close()
+
+
 def _passage_texts(index) -> set[str]:
     library = Library.open(index)
     try:
@@ -75,3 +83,28 @@ def test_a_migrated_library_is_rebuilt_without_encoding_its_passages(seeds_libra
     rebuild(seeds_library, embedder)
     assert not set(embedder.texts) & _passage_texts(index)
     assert _vectors(index) == before
+
+
+def test_a_changed_file_in_an_approximate_library_reuses_its_unchanged_passages(settings, tmp_path):
+    from assistant.library import store
+    from assistant.library.ingest import ingest
+
+    from .support import CORPUS
+
+    small = settings.replace(approximate_above=10)  # the vectors move to an IVF index
+    ingest([CORPUS], small, FakeEmbedder())
+    index = small.index_dir
+    assert store.is_approximate(Library.open(index).vectors)
+    before = _vectors_by_text(index)
+    changed = tmp_path / "child-i-hscb.md"
+    text = (CORPUS / "child-i-hscb.md").read_text(encoding="utf-8")
+    changed.write_text(text.replace("Water Safety campaign", "Water Safety and Bath Seat campaign"))
+    embedder = RecordingEmbedder()
+    [report] = ingest([changed], small, embedder)
+    assert report.status == "replaced"
+    passages = [t for t in embedder.texts if t in _passage_texts(index)]
+    assert len(passages) == 1 and "Bath Seat" in passages[0]  # only the passage that changed
+    after = _vectors_by_text(index)
+    kept = before.keys() & after.keys()
+    assert len(kept) == len(after) - 1 and all(after[t] == before[t] for t in kept)  # bit for bit
+    assert Library.open(index).check() == []

@@ -74,8 +74,11 @@ def ingest(
         files, settings, (lambda: set()) if fresh else (lambda: _indexed(settings)),
         lambda what: progress(0, len(files), what) if progress else None,
     )  # fmt: skip
-    stored = StoredVectors.of_current(settings.index_dir, embedder.name, embedder.dimension)
+    current = None  # vectors stored already are reused by text hash, from the writer's copy...
+    if fresh:  # ...or, as a rebuild's copy starts empty, from the current generation
+        current = StoredVectors.of_current(settings.index_dir, embedder.name, embedder.dimension)
     with ahead, _writer(settings, embedder.name, embedder.dimension, fresh, on_wait) as writer:
+        stored = current or StoredVectors.of_writer(writer)
         writer.tag_with(tagger)
         ids = DocIds(writer.source_of)
         batch: dict[str, str] = {}  # content hash → doc id, for files read in this call

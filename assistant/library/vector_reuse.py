@@ -2,16 +2,20 @@
 
 A rebuild re-reads every file and cuts the same passages again; a changed file ingested again
 keeps most of its passages. Each passage's ``text_sha256`` (schema 4) finds the vector the
-current generation already holds for that text, and only the texts it lacks go to the model.
-Vectors are reused only from a library built with the same encoder (the model's name in the
-manifest, which names the encoder and its weights, and the dimension): another model's vectors
-are never mixed in.
+library already holds for that text, and only the texts it lacks go to the model. Vectors are
+reused only from a library built with the same encoder (the model's name in the manifest, which
+names the encoder and its weights, and the dimension): another model's vectors are never mixed in.
+
+An ingest looks in the writer's own copy (the writer already refused a library of another
+model), so no second copy of the vectors is held; a rebuild starts from an empty copy, so it
+looks in the current generation, opened read-only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,18 +24,24 @@ from assistant.errors import AssistantError
 from assistant.library import store
 from assistant.library.reader import Library
 
+if TYPE_CHECKING:
+    from assistant.library.writer import Writer
+
+Lookup = Callable[[str], "np.ndarray | None"]  # text hash → the stored vector of that text
+
 
 class StoredVectors:
-    """The current generation's vectors by text hash; :meth:`encode` embeds only the rest."""
+    """Vectors already stored, by text hash; :meth:`encode` embeds only the texts they lack."""
 
-    def __init__(self, by_hash: dict[str, int], index: Any):
-        self.by_hash, self.index = by_hash, index
+    def __init__(self, lookup: Lookup):
+        self.lookup = lookup
         self.reused = 0  # passages whose vector was found, not encoded
         self.encoded = 0
 
     @classmethod
-    def none(cls) -> StoredVectors:
-        return cls({}, None)
+    def of_writer(cls, writer: Writer) -> StoredVectors:
+        """The vectors of the writer's copy, as it is when each text is looked up."""
+        return cls(writer.stored_vector)
 
     @classmethod
     def of_current(cls, index_dir: Path, model: str, dimension: int) -> StoredVectors:
@@ -40,30 +50,28 @@ class StoredVectors:
         try:
             library = Library.open(index_dir)
         except AssistantError:  # damaged beyond its last good state, or an older schema
-            return cls.none()
+            return cls(lambda _sha: None)
         try:
-            built = library.model
-            if (
-                library.vectors is None
-                or not built
-                or (built["name"], built["dimension"]) != (model, dimension)
-            ):
-                return cls.none()
+            built = library.model or {}
+            index = library.vectors
+            if index is None or (built.get("name"), built.get("dimension")) != (model, dimension):
+                return cls(lambda _sha: None)
             rows = library.db.execute("SELECT text_sha256, id FROM passages WHERE text_sha256 != ''")
-            return cls({sha: int(i) for sha, i in rows}, library.vectors)  # one id of each text is enough
+            ids = {sha: int(i) for sha, i in rows}  # one id of each text is enough
         finally:
             library.close()
+        return cls(lambda sha: index.reconstruct(ids[sha]) if sha in ids else None)
 
     def encode(self, embedder: Embedder, texts: list[str]) -> np.ndarray:
         """One vector a text, in order: stored ones where the text is known, the rest encoded."""
-        ids = [self.by_hash.get(store.text_sha256(text)) for text in texts]
+        found = [self.lookup(store.text_sha256(text)) for text in texts]
         vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-        missing = [n for n, i in enumerate(ids) if i is None]
+        missing = [n for n, vector in enumerate(found) if vector is None]
         if missing:
             vectors[missing] = embedder.encode([texts[n] for n in missing], progress=True)
-        for n, i in enumerate(ids):
-            if i is not None:
-                vectors[n] = self.index.reconstruct(i)
+        for n, vector in enumerate(found):
+            if vector is not None:
+                vectors[n] = vector
         self.encoded += len(missing)
         self.reused += len(texts) - len(missing)
         return vectors

@@ -83,6 +83,12 @@ class Writer(ThemeWriting):
         row = self.db.execute("SELECT status FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
 
+    def stored_vector(self, text_sha256: str) -> np.ndarray | None:
+        """The vector this copy holds for a passage of that text hash, if any (see vector_reuse)."""
+        sql = "SELECT id FROM passages WHERE text_sha256=? LIMIT 1"
+        row = self.db.execute(sql, (text_sha256,)).fetchone()
+        return None if row is None else self.vectors.reconstruct(int(row[0]))
+
     def remove(self, doc_id: str) -> bool:
         """Delete a document with its passages and vectors; False if it was not there."""
         ids = [r[0] for r in self.db.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
