@@ -31,7 +31,12 @@ class LibraryCorrupt(LibraryError):
 
 
 class LibraryOutdated(LibraryError):
-    """The library was written by a version of the assistant with another library schema."""
+    """The library was written by a version of the assistant with an older library schema;
+    ``schema`` is that schema's number (None when the manifest does not say)."""
+
+    def __init__(self, message: str, schema: int | None = None):
+        super().__init__(message)
+        self.schema = schema
 
 
 class ModelMismatch(LibraryError):

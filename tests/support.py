@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -87,3 +88,65 @@ def seed_pdf(path: Path) -> Path:
         story, onFirstPage=furniture, onLaterPages=furniture
     )
     return path
+
+
+def downgrade_to_schema_3(index_dir: Path) -> Path:
+    """Turn the current generation of a library into the one schema 3 wrote: no
+    ``passages.text_sha256`` (nor its index), ``schema_version`` 3 in a manifest whose checksums
+    match, and ``CURRENT`` naming that manifest. Returns the generation's folder."""
+    import json
+    import sqlite3
+
+    from assistant.library import store
+    from assistant.library.generations import generation_dir, read_current
+
+    pointer = read_current(index_dir)
+    assert pointer is not None
+    folder = generation_dir(index_dir, pointer["generation"])
+    db = sqlite3.connect(folder / store.DB_FILE, isolation_level=None)
+    db.execute("DROP INDEX passages_text_sha")
+    db.execute("ALTER TABLE passages DROP COLUMN text_sha256")
+    db.execute("VACUUM")
+    db.close()
+    path = folder / store.MANIFEST_FILE
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["schema_version"] = 3
+    for name in manifest["files"]:
+        manifest["files"][name] = {
+            "sha256": store.sha256_file(folder / name),
+            "bytes": (folder / name).stat().st_size,
+        }
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    pointer["manifest_sha256"] = store.sha256_file(path)
+    (index_dir / "CURRENT").write_text(json.dumps(pointer) + "\n", encoding="utf-8")
+    return folder
+
+
+def run_scripts_start(tmp_path: Path, index_dir: Path) -> tuple[subprocess.CompletedProcess[str], bool]:
+    """scripts/start itself on ``index_dir``, with setup, OCR install and streamlit stubbed out:
+    (what it did, whether it started the app)."""
+    import os
+    import shutil
+    import sys
+
+    root = tmp_path / "root"
+    (root / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "start", root / "scripts" / "start")
+    bin_dir = root / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    started = tmp_path / "started"
+    stubs = {
+        root / "scripts" / "setup": "#!/bin/sh\nexit 0\n",
+        root / "scripts" / "install-ocr": "#!/bin/sh\nexit 0\n",
+        bin_dir / "python": f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" "$@"\n',
+        bin_dir / "streamlit": f"#!/bin/sh\ntouch {started}\n",
+    }
+    for path, text in stubs.items():
+        path.write_text(text)
+        path.chmod(0o755)
+    done = subprocess.run(
+        ["bash", str(root / "scripts" / "start")],
+        env={**os.environ, "ASSISTANT_INDEX_DIR": str(index_dir)},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    return done, started.exists()

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ from assistant.library import Library, current_generation
 from assistant.library.generations import SOURCES
 from assistant.library.ingest import rebuild
 
-from .support import ROOT
+from .support import run_scripts_start
 
 
 def _lose_original(index: Path, doc_id: str) -> None:
@@ -86,26 +83,7 @@ def test_scripts_start_shows_the_refusal_instead_of_starting_on_a_shrunken_libra
     index = seeds_library.index_dir
     _lose_original(index, "child-i-hscb")
     _outdated(index)
-    root = tmp_path / "root"
-    (root / "scripts").mkdir(parents=True)
-    shutil.copy(ROOT / "scripts" / "start", root / "scripts" / "start")
-    bin_dir = root / ".venv" / "bin"
-    bin_dir.mkdir(parents=True)
-    started = tmp_path / "started"
-    stubs = {
-        root / "scripts" / "setup": "#!/bin/sh\nexit 0\n",
-        root / "scripts" / "install-ocr": "#!/bin/sh\nexit 0\n",
-        bin_dir / "python": f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" "$@"\n',
-        bin_dir / "streamlit": f"#!/bin/sh\ntouch {started}\n",
-    }
-    for path, text in stubs.items():
-        path.write_text(text)
-        path.chmod(0o755)
-    done = subprocess.run(
-        ["bash", str(root / "scripts" / "start")],
-        env={**os.environ, "ASSISTANT_INDEX_DIR": str(index)},
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode != 0 and not started.exists()
+    done, started = run_scripts_start(tmp_path, index)
+    assert done.returncode != 0 and not started
     assert "child-i-hscb.md" in done.stderr and "--drop-missing" in done.stderr
     assert "the app was not started" in done.stderr

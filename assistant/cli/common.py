@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 EXIT_FAILED_FILES = 1
 EXIT_ERROR = 2  # usage, setting or library error; argparse uses 2 for a bad argument too
 EXIT_USAGE = EXIT_ERROR
-EXIT_OUTDATED = 3  # the library has an older schema: `rebuild` makes it current
+EXIT_OUTDATED = 3  # an older library schema: `migrate` (or, if too old for it, `rebuild`) makes it current
 EXIT_BUSY = 4  # another process is changing the library
 EXIT_INTERRUPTED = 130
 

@@ -1,8 +1,9 @@
-"""Commands that change or list the library: ingest, rebuild, remove, edit, docs, check, retag."""
+"""Commands that change or list the library: ingest, rebuild, migrate, remove, edit, docs, check, retag."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import tempfile
 from pathlib import Path
@@ -58,6 +59,27 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         settings, embedder_for(args, settings), console_progress, args.drop_missing, on_wait=waiting
     )
     return _report_files(reports, args.json)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from assistant.library.migrations import migrate
+
+    settings = settings_for(args)
+    done = migrate(settings.index_dir, settings.keep_generations, settings.writer_wait_s, waiting)
+    where = printable(str(settings.index_dir))
+    if args.json:
+        print_json({**dataclasses.asdict(done), "changed": done.changed})
+    elif done.from_schema is None:
+        print(f"no library at {where}: nothing to migrate")
+    elif not done.changed:
+        print(f"the library at {where} is at schema {done.to_schema} already: nothing to migrate")
+    else:
+        print(
+            f"migrated the library at {where} from schema {done.from_schema} to {done.to_schema}"
+            f" (generation {done.from_generation} -> {done.to_generation}): {done.passages} passages"
+            " kept with their vectors, none embedded again"
+        )
+    return 0
 
 
 def _report_files(reports: list[FileReport], as_json: bool) -> int:
@@ -219,6 +241,11 @@ def add_parsers(sub: Any) -> None:
     common(p)
     writes(p)
     p.set_defaults(run=cmd_rebuild)
+
+    p = sub.add_parser("migrate", help="upgrade a library of an older schema, keeping its vectors")
+    common(p)
+    writes(p)
+    p.set_defaults(run=cmd_migrate)
 
     p = sub.add_parser("retag", help="tag every passage again after the themes file was edited")
     p.add_argument("--model", help="embedding model (must match the library)")

@@ -5,7 +5,7 @@ Errors of the library become a one-line message on stderr and a non-zero exit:
     0    done
     1    done, but some files failed (each is named)
     2    a usage, setting or library error: nothing was done (one line says why)
-    3    the library has an older schema: `rebuild` makes it current
+    3    the library has an older schema: `migrate` makes it current (`rebuild` when it is too old)
     4    the library is being changed by another process (with --no-wait, or after --wait)
     130  interrupted (Ctrl-C or SIGTERM); the message says whether the library changed
 """

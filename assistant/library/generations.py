@@ -96,6 +96,21 @@ def write_atomic(path: Path, content: str) -> None:
     store.fsync_path(path.parent)
 
 
+def publish(index_dir: Path, folder: Path, after: int, model: dict[str, Any], counts: dict[str, int]) -> int:
+    """Seal a finished private folder (its database and vectors written) as the next generation
+    and point ``CURRENT`` at it; returns its number. Until the last step the current generation
+    is untouched, so a failure anywhere leaves the library as it was."""
+    generation = max([after, *generation_numbers(index_dir)]) + 1
+    manifest_sha = store.write_manifest(folder, generation, model, counts)
+    for name in (store.DB_FILE, store.VECTORS_FILE, store.MANIFEST_FILE):
+        store.fsync_path(folder / name)
+    os.rename(folder, generation_dir(index_dir, generation))
+    store.fsync_path(index_dir)
+    pointer = {"generation": generation, "manifest_sha256": manifest_sha}
+    write_atomic(index_dir / CURRENT, json.dumps(pointer) + "\n")
+    return generation
+
+
 def remove_leftovers(index_dir: Path) -> None:
     """Temporary folders left by a writer that was killed."""
     for path in index_dir.glob("tmp-*"):

@@ -7,67 +7,27 @@ published together as one new library generation.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assistant import library
-from assistant.documents import doc_metadata, metadata, readers, scanned
-from assistant.documents.cleaning import clean_pages
-from assistant.documents.doc_metadata import edits
+from assistant.documents import metadata, scanned
 from assistant.documents.names import DocIds, fit_bytes, printable
-from assistant.documents.passages import cut
 from assistant.embedding import Embedder
-from assistant.errors import AssistantError, IngestError, LibraryOutdated, MissingOriginals, NotFound
+from assistant.errors import AssistantError, IngestError, NotFound
 from assistant.field.theme_tagger import tagger_for
 from assistant.library.checkpoints import CheckpointPolicy
-from assistant.records import Document, FileReport, IngestOutcome, Passage
+from assistant.library.originals import originals
+from assistant.library.preparing import Prepared, collect, prepare, sha256_of
+from assistant.library.vector_reuse import StoredVectors
+from assistant.records import Document, FileReport, IngestOutcome
 from assistant.settings import Settings
+
+__all__ = ["collect", "ingest", "originals", "prepare", "rebuild", "remove", "retag"]
 
 ENCODE_BATCH = 256  # passages gathered across files before they are embedded together
 Progress = Callable[[int, int, str], None]  # (files done, files in all, current file name)
-
-
-@dataclass
-class _Prepared:
-    path: Path
-    document: Document
-    text: str
-    passages: list[Passage]
-    replacing: bool
-
-
-def collect(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
-    """Files to ingest (folders walked, in name order) and reports for paths that cannot be."""
-    files, problems = [], []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files += sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in readers.SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )  # fmt: skip
-        elif not path.exists():
-            problems.append(FileReport(printable(path.name), "failed", reason="not found"))
-        elif path.suffix.lower() not in readers.SUFFIXES:
-            problems.append(
-                FileReport(
-                    printable(path.name),
-                    "failed",
-                    reason="unsupported file type; use PDF, DOCX, Markdown or text",
-                )
-            )
-        else:
-            files.append(path)
-    return files, problems
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 Waiting = Callable[[str], None]  # told at once when another process is changing the library
 
 
@@ -84,37 +44,6 @@ def _writer(
         approximate_above=settings.approximate_above,
         on_wait=on_wait,
     )
-
-
-def prepare(
-    path: Path,
-    sha256: str,
-    settings: Settings,
-    name: str | None = None,
-    doc_id: str | None = None,
-    url: str = "",
-) -> tuple[Document, str, list[Passage]]:
-    """Read and cut one file; raises :class:`IngestError` with the reason it cannot be used."""
-    name = name or path.name
-    source = readers.read(path, settings, name)
-    pages = clean_pages(source.pages)
-    about, notes = doc_metadata.describe(name, source.kind, source.meta, "\n".join(p.text for p in pages))
-    about = edits.apply(about, edits.load(settings.index_dir).get(sha256, {}))  # corrections kept
-    doc_id = doc_id or metadata.doc_id_for(name, sha256)
-    text, passages = cut(doc_id, about["title"], pages, settings)
-    passages = scanned.mark(passages, source.ocr_pages)  # the OCR confidence of their pages
-    if not passages:
-        raise IngestError(name, "no readable text; not indexed")
-    if len(passages) > settings.max_passages_per_file:  # each is embedded: bound the time that takes
-        limit = settings.max_passages_per_file
-        raise IngestError(name, f"too many passages ({len(passages):,}; the limit is {limit:,} per file)")
-    numbers = [p.number for p in source.pages if p.number is not None]
-    document = Document(
-        doc_id=doc_id, source=name, kind=source.kind, sha256=sha256, status="indexed",
-        passages=len(passages), pages=max(numbers) if numbers else None,
-        warnings=(*source.warnings, *notes), url=url, ocr_pages=len(source.ocr_pages), **about,
-    )  # fmt: skip
-    return document, text, passages
 
 
 def ingest(
@@ -139,20 +68,24 @@ def ingest(
     policy = None if fresh else CheckpointPolicy(settings.checkpoint_files, settings.checkpoint_s)
     files, reports = collect(paths)
     names = names or {}
-    pending: list[_Prepared] = []
+    pending: list[Prepared] = []
     tagger = tagger_for(settings, embedder)
     ahead = scanned.read_ahead(  # scanned pages are read by OCR before the library is locked
         files, settings, (lambda: set()) if fresh else (lambda: _indexed(settings)),
         lambda what: progress(0, len(files), what) if progress else None,
     )  # fmt: skip
+    current = None  # vectors stored already are reused by text hash, from the writer's copy...
+    if fresh:  # ...or, as a rebuild's copy starts empty, from the current generation
+        current = StoredVectors.of_current(settings.index_dir, embedder.name, embedder.dimension)
     with ahead, _writer(settings, embedder.name, embedder.dimension, fresh, on_wait) as writer:
+        stored = current or StoredVectors.of_writer(writer)
         writer.tag_with(tagger)
         ids = DocIds(writer.source_of)
         batch: dict[str, str] = {}  # content hash → doc id, for files read in this call
 
         def flush() -> None:
             texts = [p.text for item in pending for p in item.passages]
-            vectors = embedder.encode(texts, progress=True)
+            vectors = stored.encode(embedder, texts)
             offset = 0
             for item in pending:
                 n = len(item.passages)
@@ -179,7 +112,7 @@ def ingest(
             if progress:
                 progress(done, len(files), name)
             try:
-                sha = _sha256(path)
+                sha = sha256_of(path)
             except OSError as exc:
                 reports.append(FileReport(name, "failed", reason=f"cannot be opened ({exc.strerror})"))
                 continue
@@ -205,7 +138,7 @@ def ingest(
                 reports.append(FileReport(name, "failed", doc_id, reason=exc.reason))
                 continue
             replacing = writer.status_of(doc_id) == "indexed"
-            pending.append(_Prepared(path, document, text, passages, replacing))
+            pending.append(Prepared(path, document, text, passages, replacing))
             if sum(len(item.passages) for item in pending) >= ENCODE_BATCH:
                 flush()
         if pending:
@@ -265,41 +198,3 @@ def rebuild(
     paths, urls = originals(settings, drop_missing)
     names = {p: p.name for p in paths}
     return ingest(paths, settings, embedder, progress, names, fresh=True, on_wait=on_wait, urls=urls)
-
-
-def originals(settings: Settings, drop_missing: bool = False) -> tuple[list[Path], dict[Path, str]]:
-    """The kept original files a rebuild reads, with the web address each was downloaded from
-    (if any); raises :class:`MissingOriginals` when any the library lists are gone, unless
-    ``drop_missing``."""
-    sources = settings.index_dir / library.SOURCES
-    wanted: list[tuple[str, str]] | None = None
-    urls: dict[str, str] = {}  # sha256 → the address a document was downloaded from
-    try:
-        current = library.Library.open(settings.index_dir)
-        wanted = [(d.sha256, d.source) for d in current.documents() if d.status == "indexed"]
-        urls = {d.sha256: d.url for d in current.documents() if d.url}
-        current.close()
-    except LibraryOutdated:
-        wanted = library.indexed_files(settings.index_dir)
-    except AssistantError:
-        wanted = None
-    if wanted is None:
-        found = sorted(sources.glob("*/*"), key=lambda p: p.stat().st_mtime) if sources.is_dir() else []
-        wanted = [(p.parent.name, p.name) for p in found if not p.name.startswith(".")]
-        if not wanted and library.current_generation_exists(settings.index_dir) and not drop_missing:
-            raise MissingOriginals(
-                f"No original files are kept in {sources}, so a rebuild would publish an empty "
-                "library; nothing was changed. Run `rebuild --drop-missing` to accept that.",
-                [],
-            )
-    paths = [sources / sha / name for sha, name in wanted if (sources / sha / name).is_file()]
-    missing = [name for sha, name in wanted if not (sources / sha / name).is_file()]
-    if missing and not drop_missing:
-        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
-        raise MissingOriginals(
-            f"{len(missing)} of {len(wanted)} documents have no kept original in {sources} "
-            f"({shown}); a rebuild would drop them, so nothing was changed. Put the files back "
-            "(ingest them again), or run `rebuild --drop-missing` to rebuild without them.",
-            missing,
-        )
-    return paths, {p: urls[p.parent.name] for p in paths if p.parent.name in urls}

@@ -8,7 +8,7 @@ from typing import Any
 
 from assistant.documents.doc_metadata.ages import GROUPS as AGE_ORDER
 from assistant.errors import LibraryBusy, LibraryCorrupt, LibraryOutdated, ModelMismatch, NotFound
-from assistant.library import store
+from assistant.library import migrations, store
 from assistant.library.generations import (
     SOURCES,
     generation_dir,
@@ -62,7 +62,10 @@ class Library(ThemeQueries, PassageQueries):
                 missing = LibraryCorrupt(f"its folder {Path(str(gone)).name} is missing")
                 library = cls._last_good(index_dir, pointer["generation"], missing)
             except LibraryOutdated as outdated:
-                raise LibraryOutdated(f"{outdated} {rebuild_hint(index_dir)}") from outdated
+                schema = outdated.schema
+                raise LibraryOutdated(
+                    f"{outdated} {migrations.hint(index_dir, schema)}", schema
+                ) from outdated
             except LibraryCorrupt as damage:
                 if read_current(index_dir) != pointer:  # a writer published and tidied it away
                     continue

@@ -24,8 +24,10 @@ import numpy as np
 from assistant.errors import LibraryCorrupt, LibraryError, LibraryOutdated
 
 # 2: learning-theme tags; 3: documents.meta (field sources, age groups, edits) and OCR marks
-# (passages.ocr_confidence, documents.ocr_pages)
-SCHEMA_VERSION = 3
+# (passages.ocr_confidence, documents.ocr_pages); 4: passages.text_sha256, so a vector is reused
+# for the same text. From schema 3 on, each step is a numbered migration
+# (:mod:`assistant.library.migrations`) that keeps the vectors.
+SCHEMA_VERSION = 4
 # Bump when reading, cleaning or cutting changes what a file becomes: documents cut by an older
 # pipeline are read again on the next ingest even though the file is unchanged.
 PIPELINE_VERSION = (
@@ -70,9 +72,11 @@ CREATE TABLE passages (
     char_end INTEGER NOT NULL,
     text TEXT NOT NULL,
     agencies TEXT NOT NULL DEFAULT '',
-    ocr_confidence REAL
+    ocr_confidence REAL,
+    text_sha256 TEXT NOT NULL DEFAULT ''  -- of text: the vector of the same text is reused
 );
 CREATE INDEX passages_doc ON passages(doc_id, seq);
+CREATE INDEX passages_text_sha ON passages(text_sha256);
 CREATE VIRTUAL TABLE passages_fts USING fts5(text, section, title, tokenize='porter unicode61');
 CREATE TABLE themes (
     id TEXT PRIMARY KEY,
@@ -109,6 +113,11 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def text_sha256(text: str) -> str:
+    """The content hash of a passage's text, by which its vector is found again."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def create_db(path: Path) -> sqlite3.Connection:
@@ -213,6 +222,20 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+def count_rows(db: sqlite3.Connection, vectors: int) -> dict[str, int]:
+    """The counts a manifest records, of a generation's database and its number of vectors."""
+
+    def one(sql: str) -> int:
+        return int(db.execute(sql).fetchone()[0])
+
+    return {
+        "documents": one("SELECT count(*) FROM documents WHERE status='indexed'"),
+        "failed": one("SELECT count(*) FROM documents WHERE status='failed'"),
+        "passages": one("SELECT count(*) FROM passages"),
+        "vectors": vectors,
+    }
+
+
 def write_manifest(folder: Path, generation: int, model: dict[str, Any], counts: dict[str, int]) -> str:
     """Write the manifest of a finished generation; returns its own checksum."""
     files = {
@@ -233,14 +256,21 @@ def write_manifest(folder: Path, generation: int, model: dict[str, Any], counts:
     return sha256_file(path)
 
 
-def read_manifest(folder: Path, expected_sha256: str | None) -> dict[str, Any]:
+def load_manifest(folder: Path, expected_sha256: str | None) -> dict[str, Any]:
+    """The manifest of a generation whatever its schema (for migrations); checked against its checksum."""
     path = folder / MANIFEST_FILE
     try:
         if expected_sha256 and sha256_file(path) != expected_sha256:
             raise LibraryCorrupt(f"{folder.name}/{MANIFEST_FILE} does not match its checksum")
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LibraryCorrupt(f"{folder.name}/{MANIFEST_FILE} cannot be read ({exc})") from exc
+    return manifest
+
+
+def read_manifest(folder: Path, expected_sha256: str | None) -> dict[str, Any]:
+    """The manifest of a generation this version can read; another schema is refused."""
+    manifest = load_manifest(folder, expected_sha256)
     schema = manifest.get("schema_version")
     if isinstance(schema, int) and schema > SCHEMA_VERSION:
         raise LibraryError(
@@ -250,7 +280,8 @@ def read_manifest(folder: Path, expected_sha256: str | None) -> dict[str, Any]:
     if schema != SCHEMA_VERSION:
         raise LibraryOutdated(
             f"The library at {folder.parent} was written with library schema "
-            f"{manifest.get('schema_version')}; this version of the assistant reads schema {SCHEMA_VERSION}."
+            f"{schema}; this version of the assistant reads schema {SCHEMA_VERSION}.",
+            schema if isinstance(schema, int) else None,
         )
     return manifest
 

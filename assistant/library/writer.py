@@ -24,26 +24,18 @@ import numpy as np
 from assistant.documents.doc_metadata.stored import meta_to_json
 from assistant.errors import LibraryCorrupt, LibraryError
 from assistant.library import generations, store
-from assistant.library.generations import (
-    CURRENT,
-    SOURCES,
-    generation_dir,
-    generation_numbers,
-    remove_leftovers,
-    write_atomic,
-)
+from assistant.library.generations import SOURCES, generation_dir, generation_numbers, remove_leftovers
 from assistant.library.reader import Library
 from assistant.library.rows import row_to_document
-from assistant.library.theme_queries import passage_ages
+from assistant.library.theme_writing import ThemeWriting
 from assistant.library.writer_lock import take_lock
 from assistant.records import Document, Passage
 
 if TYPE_CHECKING:
     from assistant.field.theme_tagger import Tagger
-    from assistant.field.themes import ThemeTag
 
 
-class Writer:
+class Writer(ThemeWriting):
     """Changes to a private copy of the current generation, published all at once."""
 
     def __init__(
@@ -91,11 +83,17 @@ class Writer:
         row = self.db.execute("SELECT status FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
 
+    def stored_vector(self, text_sha256: str) -> np.ndarray | None:
+        """The vector this copy holds for a passage of that text hash, if any (see vector_reuse)."""
+        sql = "SELECT id FROM passages WHERE text_sha256=? LIMIT 1"
+        row = self.db.execute(sql, (text_sha256,)).fetchone()
+        return None if row is None else self.vectors.reconstruct(int(row[0]))
+
     def remove(self, doc_id: str) -> bool:
         """Delete a document with its passages and vectors; False if it was not there."""
         ids = [r[0] for r in self.db.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
         if ids:
-            self.vectors.remove_ids(np.array(ids, dtype=np.int64))  # type: ignore[arg-type]  # stubs: no ids
+            self.vectors.remove_ids(np.array(ids, dtype=np.int64))
             self.db.executemany("DELETE FROM passages_fts WHERE rowid=?", [(i,) for i in ids])
         deleted = self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,)).rowcount
         self.changed = self.changed or bool(deleted)
@@ -112,9 +110,11 @@ class Writer:
         for seq, p in enumerate(passages):
             cursor = self.db.execute(
                 "INSERT INTO passages (doc_id, seq, section, recommendation, page_start, page_end,"
-                " char_start, char_end, text, agencies, ocr_confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " char_start, char_end, text, agencies, ocr_confidence, text_sha256)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (document.doc_id, seq, p.section, p.recommendation, p.page_start, p.page_end,
-                 p.char_start, p.char_end, p.text, ",".join(p.agencies), p.ocr_confidence),
+                 p.char_start, p.char_end, p.text, ",".join(p.agencies), p.ocr_confidence,
+                 store.text_sha256(p.text)),
             )  # fmt: skip
             if cursor.lastrowid is None:  # sqlite3 gives None only when no row was inserted
                 raise LibraryError(f"passage {seq} of {document.doc_id} was not stored")
@@ -129,46 +129,8 @@ class Writer:
             )
             if self.tagger is not None:
                 ages = [document.age_groups] * len(passages)
-                self._insert_tags(ids, self.tagger.tag([p.text for p in passages], vectors, ages))
+                self.insert_tags(ids, self.tagger.tag([p.text for p in passages], vectors, ages))
         self.changed = True
-
-    # -- learning themes ----------------------------------------------------------------------
-
-    def tag_with(self, tagger: Tagger, force: bool = False) -> int:
-        """Tag the passages put from now on with ``tagger``. The passages already held are
-        tagged again when their tags came from another taxonomy or rule (or ``force``), from the vectors
-        the library holds: no passage is embedded again. Returns how many were re-tagged."""
-        self.tagger = tagger
-        row = self.db.execute("SELECT value FROM properties WHERE key=?", (store.TAGGER_KEY,)).fetchone()
-        if not force and row is not None and row[0] == tagger.signature:
-            return 0
-        taxonomy = tagger.taxonomy
-        self.db.execute("DELETE FROM passage_themes")
-        self.db.execute("DELETE FROM themes")
-        self.db.executemany(
-            "INSERT INTO themes (id, seq, label, description) VALUES (?,?,?,?)",
-            [(t.id, n, t.label, t.description) for n, t in enumerate(taxonomy)],
-        )
-        self.db.execute(
-            "INSERT OR REPLACE INTO properties (key, value) VALUES (?,?)",
-            (store.TAGGER_KEY, tagger.signature),
-        )
-        ids, vectors = store.all_vectors(self.vectors)
-        texts = dict(self.db.execute("SELECT id, text FROM passages").fetchall())
-        ages = passage_ages(self.db, ids.tolist())
-        self._insert_tags(ids.tolist(), tagger.tag([texts[int(i)] for i in ids], vectors, ages))
-        self.changed = True
-        return len(ids)
-
-    def _insert_tags(self, ids: list[int], tags: list[list[ThemeTag]]) -> None:
-        self.db.executemany(
-            "INSERT INTO passage_themes (passage_id, theme, score, evidence) VALUES (?,?,?,?)",
-            [
-                (passage_id, tag.theme, tag.score, json.dumps(list(tag.evidence)))
-                for passage_id, passage_tags in zip(ids, tags, strict=True)
-                for tag in passage_tags
-            ],
-        )
 
     def record_failure(self, document: Document) -> None:
         """List a file that could not be read, unless a good version of it is already indexed."""
@@ -216,30 +178,12 @@ class Writer:
 
     def finish(self) -> int:
         """Seal the copy as the next generation and make it current; returns its number."""
-        counts = {
-            "documents": self.db.execute("SELECT count(*) FROM documents WHERE status='indexed'").fetchone()[
-                0
-            ],
-            "failed": self.db.execute("SELECT count(*) FROM documents WHERE status='failed'").fetchone()[0],
-            "passages": self.db.execute("SELECT count(*) FROM passages").fetchone()[0],
-            "vectors": int(self.vectors.ntotal),
-        }
+        counts = store.count_rows(self.db, int(self.vectors.ntotal))
         self.db.close()
         if self.vectors.ntotal >= self.approximate_above and not store.is_approximate(self.vectors):
             self.vectors = store.approximate(self.vectors)
         store.write_vectors(self.vectors, self.folder / store.VECTORS_FILE)
-        generation = max([self.base_generation, *generation_numbers(self.index_dir)]) + 1
-        manifest_sha = store.write_manifest(self.folder, generation, self.model, counts)
-        for name in (store.DB_FILE, store.VECTORS_FILE, store.MANIFEST_FILE):
-            store.fsync_path(self.folder / name)
-        final = generation_dir(self.index_dir, generation)
-        os.rename(self.folder, final)
-        store.fsync_path(self.index_dir)
-        write_atomic(
-            self.index_dir / CURRENT,
-            json.dumps({"generation": generation, "manifest_sha256": manifest_sha}) + "\n",
-        )
-        return generation
+        return generations.publish(self.index_dir, self.folder, self.base_generation, self.model, counts)
 
     def checkpoint(self, keep_generations: int = 2) -> int:
         """Publish what is written so far (all or nothing, like :meth:`finish`) and go on
