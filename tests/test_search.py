@@ -233,3 +233,20 @@ def test_hybrid_fills_in_the_similarity_of_keyword_only_candidates(searcher, mon
     assert [(h.passage.id, round(h.score, 5)) for h in hits] == [
         (pid, round(score, 5)) for pid, score in expected[: len(hits)]
     ]
+
+
+def test_one_query_is_searched_on_one_faiss_thread_and_the_setting_given_back(searcher, monkeypatch):
+    import faiss
+
+    index = searcher.library.vectors
+    inner, seen = index.search, []
+
+    def spy(*args, **kwargs):
+        seen.append(faiss.omp_get_max_threads())
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(index, "search", spy)
+    faiss.omp_set_num_threads(2)
+    hits = searcher.search("bath safety", mode="dense")
+    assert hits and seen == [1]
+    assert faiss.omp_get_max_threads() == 2
