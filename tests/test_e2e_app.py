@@ -64,6 +64,15 @@ def test_show_in_document_more_like_this_and_topics(app_url: str) -> None:  # no
             card = page.get_by_test_id("stVerticalBlock").filter(has=first).last
             expect(card.get_by_text("Response status")).to_have_count(0)
             assert_accessible_on_both(page, "after a search")
+            # the same search as reviews: each review's title is a heading under the count's
+            page.get_by_text("Reviews", exact=True).click()
+            count = re.compile(r"^\d+ reviews? match$")
+            expect(page.get_by_role("heading", level=2, name=count)).to_be_visible()
+            review = re.compile(r"^1\. Child 'I' \(HSCB\): ")
+            expect(page.get_by_role("heading", level=3, name=review)).to_be_visible()
+            assert_accessible_on_both(page, "the reviews view")
+            page.get_by_text("Passages", exact=True).click()
+            expect(first).to_be_visible()
 
             # Show in document: the passage in a box, every paragraph marked in bold, no literal [ ]
             page.get_by_role("button", name="Show in document: 1. Child 'I' (HSCB)").click()
