@@ -78,7 +78,7 @@ def test_show_in_document_more_like_this_and_topics(app_url: str) -> None:  # no
             page.get_by_role("button", name="Show in document: 1. Child 'I' (HSCB)").click()
             dialog = page.get_by_role("dialog")
             box = dialog.get_by_test_id("stVerticalBlock").filter(has_text="The passage: Introduction").last
-            expect(box).to_be_visible()
+            expect(box).to_be_in_viewport()  # opened at the passage
             marked = box.locator("strong").filter(has_text="unattended while bathing")
             expect(marked).to_be_visible()
             assert box.locator("strong").count() >= 3  # the title line and each paragraph
@@ -120,6 +120,12 @@ def test_show_in_document_more_like_this_and_topics(app_url: str) -> None:  # no
             assert took < THEMES_S, f"the Themes page took {took:.1f} s"
             page.get_by_text(re.compile(r"^The chart as a table")).first.click()
             expect(page.get_by_role("table").first).to_contain_text("Water safety and bathing")
+            # every bar's label is drawn in the chart, whole, as the table names it
+            rows = page.get_by_role("table").first.evaluate(
+                "t => Array.from(t.tBodies[0].rows).map(r => r.cells[0].textContent.trim())"
+            )
+            drawn = page.get_by_test_id("stVegaLiteChart").first.locator("svg text").all_text_contents()
+            assert len(rows) >= 10 and not set(rows) - set(drawn), set(rows) - set(drawn)
             page.get_by_label("Show the passages of a learning theme").click()
             page.keyboard.type("Water safety")
             page.keyboard.press("Enter")
