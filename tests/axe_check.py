@@ -83,6 +83,7 @@ def assert_accessible_on_both(page: Any, where: str) -> None:
     try:
         for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
             page.set_viewport_size(viewport)
+            assert page.evaluate("() => window.innerWidth") == viewport["width"]
             assert_accessible(page, f"{where}, {name} {viewport['width']}x{viewport['height']}")
     finally:
         page.set_viewport_size(size)
