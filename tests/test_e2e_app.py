@@ -242,8 +242,11 @@ def test_the_library_speaks_plainly_and_remove_asks_first(app_url: str) -> None:
             page.get_by_role("heading", name="Documents").wait_for()
             page.wait_for_timeout(1000)
             text = page.locator("section.main, [data-testid=stMain]").first.inner_text()
-            for jargon in ("document id", "None"):  # (the uploader's own "PDF, DOCX, MD" is Streamlit's)
-                assert jargon not in text, jargon
+            for jargon in ("document id", "None", "MD", "DOCX"):  # DOCX, MD: the uploader's own line
+                assert not re.search(rf"\b{jargon}\b", text), jargon
+            expect(
+                page.get_by_text(re.compile(r"^PDF, Word \(\.docx\), Markdown or text files, up to \d+ MB"))
+            ).to_be_visible()
             assert_accessible_on_both(page, "library")
 
             choice = page.get_by_label("Remove a review from the library")
