@@ -16,7 +16,7 @@ import streamlit as st
 
 ROW_PX = 24  # height per bar: room for every label at the default font
 # Axis words in the page's text colour (.streamlit/config.toml): Streamlit's chart theme draws
-# them in a light grey that falls short of 4.5:1, and axe-core does not measure text in the SVG.
+# them in a light grey, and axe-core does not measure the contrast of text in the SVG.
 TEXT = "#0a0a0a"
 
 
