@@ -8,12 +8,13 @@ import logging
 
 import streamlit as st
 
-from assistant.ui import state
+from assistant.ui import page_style, state
 from assistant.ui.render import escape
 
 st.set_option("client.showErrorDetails", "none")  # also in .streamlit/config.toml; here wherever run from
 st.set_page_config(page_title="Learning from safeguarding reviews", page_icon=":material/menu_book:",
                    layout="wide")  # fmt: skip
+page_style.apply()  # a visible focus outline on every page
 
 if state.SETTINGS_PROBLEM:
     logging.getLogger("assistant.app").error("settings: %s", state.SETTINGS_PROBLEM)

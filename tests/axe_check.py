@@ -67,3 +67,23 @@ def assert_accessible(page: Any, where: str) -> None:
     """Fails with every serious or critical violation listed, naming the state of the page."""
     found = violations(page)
     assert not found, f"axe-core, {where}:\n{report(found)}"
+
+
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+
+
+def assert_accessible_on_both(page: Any, where: str) -> None:
+    """The same state checked on a desktop and on a phone's width, then the size put back.
+
+    The window is resized rather than a phone's page opened: a new page is a new Streamlit
+    session, which would lose the search, answer, upload or pack that made the state.
+    """
+    size = page.viewport_size
+    try:
+        for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            assert page.evaluate("() => window.innerWidth") == viewport["width"]
+            assert_accessible(page, f"{where}, {name} {viewport['width']}x{viewport['height']}")
+    finally:
+        page.set_viewport_size(size)

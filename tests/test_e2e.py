@@ -1,8 +1,8 @@
 """The whole app once in a real browser: Debian's Chromium driven by Playwright, the real model.
 
 Run ``scripts/install-browser`` first (it installs the ``chromium`` package with apt; nothing here
-downloads a browser). ``UPDATE_SCREENSHOTS=1`` also rewrites the README's screenshots in
-``docs/screenshots/``.
+downloads a browser). ``UPDATE_SCREENSHOTS=1`` also draws the README's exported slide
+(``docs/screenshots/slide.png``); the app's own screenshots are taken by ``scripts/screenshots.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .axe_check import assert_accessible
+from .axe_check import DESKTOP, assert_accessible, assert_accessible_on_both
 from .support import CORPUS, ROOT, seed_pdf
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
@@ -142,11 +142,10 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
     from docx import Document
     from pptx import Presentation
 
-    screenshots = os.environ.get("UPDATE_SCREENSHOTS") == "1"
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
             page = context.new_page()
             page.set_default_timeout(WAIT_MS)
             page.goto(app_url)
@@ -174,13 +173,11 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
             )
             card.get_by_text("unattended while bathing").wait_for()
             page.get_by_label("Search for learning").blur()
-            assert_accessible(page, "Search, after a search")
-            if screenshots:
-                page.screenshot(path=str(SCREENSHOTS / "search.png"))
+            assert_accessible_on_both(page, "Search, after a search")
             card.get_by_role("button", name="Add to session pack").click()
             toast = page.get_by_test_id("stToast").filter(has_text="Added to the pack")
             expect(toast).to_be_visible()
-            toast.get_by_role("button").click()  # dismissed, so that it is not in the next screenshot
+            toast.get_by_role("button").click()  # dismissed, so that it covers nothing later
             expect(toast).to_be_hidden()
 
             # Ask: a cited answer.
@@ -192,9 +189,7 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
             expect(cited.first).to_be_visible()
             expect(page.get_by_test_id("stChatMessage").last).to_contain_text("Child Protection")
             chat.blur()
-            assert_accessible(page, "Ask, after an answer")
-            if screenshots:
-                page.screenshot(path=str(SCREENSHOTS / "answer.png"))
+            assert_accessible_on_both(page, "Ask, after an answer")
 
             # Ask: a follow-up keeps the review in focus and finds its police recommendation.
             page.get_by_role("button", name="Start a new conversation").click()
@@ -215,11 +210,16 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
             uploads = [seed_pdf(tmp_path / "child-j-response.pdf"), trampoline_pdf(tmp_path / "child-t.pdf")]
             page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(uploads)
             page.get_by_role("button", name="Add to the library").click()
+            # progress while the files are read and embedded (the worker takes seconds, the page polls)
+            progress = page.get_by_test_id("stProgress").filter(
+                has_text=re.compile("Reading and embedding|Waiting")
+            )
+            expect(progress).to_be_visible()
             for name in ("child-j-response.pdf", "child-t.pdf"):  # written by a worker; the page polls
                 expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text=name)).to_contain_text(
                     "added", timeout=UPLOAD_MS
                 )
-            assert_accessible(page, "Library, after an upload")
+            assert_accessible_on_both(page, "Library, after an upload")
             go("Search", "Search the reviews")
             search("trampoline safety")
             expect(page.get_by_text(re.compile(r"^1\. Child T \(.*2024\): Recommendation 1"))).to_be_visible()
@@ -236,7 +236,7 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
                     page.get_by_role("button", name=label).click()
                 saved[suffix] = tmp_path / f"pack.{suffix}"
                 download.value.save_as(saved[suffix])
-            assert_accessible(page, "Session pack, after a pack export")
+            assert_accessible_on_both(page, "Session pack, after a pack export")
         finally:
             browser.close()
 
@@ -264,7 +264,7 @@ def test_a_briefing_from_bath_safety_is_edited_kept_across_a_reload_and_exported
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
             page = context.new_page()
             page.set_default_timeout(WAIT_MS)
             expect = sync_api.expect
@@ -287,17 +287,13 @@ def test_a_briefing_from_bath_safety_is_edited_kept_across_a_reload_and_exported
             page.get_by_role("heading", name="Seven-minute briefing").wait_for()
             expect(page.get_by_role("combobox", name="Open a pack")).to_have_value("Briefing: bath safety")
             expect(page.get_by_label("Question 1", exact=True)).to_have_value(mine)
-            if screenshots:
-                page.get_by_role("heading", name="Seven-minute briefing").scroll_into_view_if_needed()
-                page.mouse.wheel(0, -120)
-                page.screenshot(path=str(SCREENSHOTS / "briefing.png"))
             saved = {}
             for label, suffix in (("Word (.docx)", "docx"), ("PowerPoint (.pptx)", "pptx")):
                 with page.expect_download() as download:
                     page.get_by_role("button", name=label).click()
                 saved[suffix] = tmp_path / f"briefing.{suffix}"
                 download.value.save_as(saved[suffix])
-            assert_accessible(page, "the briefing, after its export")
+            assert_accessible_on_both(page, "the briefing, after its export")
         finally:
             browser.close()
 

@@ -28,7 +28,8 @@ def test_reviews_view_counts_reviews_with_evidence(app):
     app.text_input(key="query").input("bath safety").run()
     app.radio(key="search-view").set_value("Reviews").run()
     assert not app.exception
-    assert any("review" in s.value and "match" in s.value for s in app.subheader)
+    assert any("review" in s.value and "match" in s.value for s in app.header)
+    assert any(s.value.startswith("1. Child ") for s in app.subheader)  # each review is a heading
     assert "unattended while bathing" in texts(app)
     assert any("precision first" in c.value for c in app.caption)
 

@@ -15,6 +15,9 @@ import pandas as pd
 import streamlit as st
 
 ROW_PX = 24  # height per bar: room for every label at the default font
+# Axis words in the page's text colour (.streamlit/config.toml): Streamlit's chart theme draws
+# them in a light grey, and axe-core does not measure the contrast of text in the SVG.
+TEXT = "#0a0a0a"
 
 
 def bar_chart(table: pd.DataFrame, what: str, alt_text: str, key: str | None = None) -> Any:
@@ -24,8 +27,17 @@ def bar_chart(table: pd.DataFrame, what: str, alt_text: str, key: str | None = N
         alt.Chart(table)
         .mark_bar()
         .encode(
-            x=alt.X("documents:Q", title="Reviews", axis=alt.Axis(tickMinStep=1, format="d")),
-            y=alt.Y(f"{what}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360, labelOverlap=False)),
+            x=alt.X(
+                "documents:Q",
+                title="Reviews",
+                axis=alt.Axis(tickMinStep=1, format="d", labelColor=TEXT, titleColor=TEXT),
+            ),
+            y=alt.Y(
+                f"{what}:N",
+                sort="-x",
+                title=None,
+                axis=alt.Axis(labelLimit=360, labelOverlap=False, labelColor=TEXT),
+            ),
             tooltip=[what, "documents", "passages"],
         )
         .properties(height=max(120, ROW_PX * len(table)))

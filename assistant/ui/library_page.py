@@ -65,7 +65,7 @@ def _upload_section() -> None:
     if job is not None:
         _results(job)
     files = st.file_uploader(
-        "PDF, Word (.docx), Markdown or text files",
+        f"PDF, Word (.docx), Markdown or text files, up to {state.SETTINGS.max_file_mb} MB each",
         type=["pdf", "docx", "md", "markdown", "txt"],
         accept_multiple_files=True,
         max_upload_size=state.SETTINGS.max_file_mb,

@@ -48,7 +48,7 @@ def reviews(query: str, filters: Filters) -> None:
     if not found.count:
         st.info("No reviews match. Try other words, or fewer filters.")
     else:
-        st.subheader(f"{found.count} review{'s' if found.count != 1 else ''} match")
+        st.header(f"{found.count} review{'s' if found.count != 1 else ''} match", anchor=False)
     st.caption(DECISION_NOTE)
     st.download_button(
         "Download as CSV", to_csv(found), file_name="reviews.csv", mime="text/csv", key="reviews-csv"
@@ -64,7 +64,8 @@ def reviews(query: str, filters: Filters) -> None:
 def _review_card(review: Review, line: float) -> None:
     with st.container(border=True):
         d = review.document
-        st.markdown(f"**{review.rank}. {render.escape(d.cite())}**: {render.escape(d.title)}")
+        # a heading under the count's, as a passage's title is: screen readers move by headings
+        st.subheader(f"{review.rank}. {render.escape(d.cite())}: {render.escape(d.title)}", anchor=False)
         st.caption(render.escape(about_line(d)))
         matching = review.matching_passages
         plural = "s" if matching != 1 else ""

@@ -13,6 +13,7 @@ import streamlit as st
 from assistant.field.theme_grid import AXES, NO_THEME, Axis, Grid, to_csv
 from assistant.search.listing import as_hits
 from assistant.ui import render, state
+from assistant.ui.chart_table import TEXT
 
 AXIS_NAMES = {"year": "Year", "publisher": "Publisher", "age_group": "Age group"}
 SHOWN = 10  # reviews listed for a chosen cell
@@ -31,12 +32,17 @@ def _heat(grid: Grid) -> object:
         alt.Chart(table)
         .mark_rect()
         .encode(
-            x=alt.X("column:O", title=AXIS_NAMES[grid.axis], sort=list(grid.columns)),
+            x=alt.X(
+                "column:O",
+                title=AXIS_NAMES[grid.axis],
+                sort=list(grid.columns),
+                axis=alt.Axis(labelOverlap=False, labelColor=TEXT, titleColor=TEXT),
+            ),
             y=alt.Y(
                 "learning theme:N",
                 title=None,
                 sort=[grid.label(t) for t in grid.themes],
-                axis=alt.Axis(labelLimit=320),
+                axis=alt.Axis(labelLimit=320, labelOverlap=False, labelColor=TEXT),
             ),  # fmt: skip
             color=alt.Color("reviews:Q", scale=alt.Scale(scheme="blues"), title="Reviews"),
             tooltip=["learning theme", "column", "reviews"],
@@ -45,7 +51,12 @@ def _heat(grid: Grid) -> object:
         .add_params(pick)
         .properties(height=max(160, 20 * len(grid.themes)))
     )
-    text = chart.mark_text(fontSize=10).encode(text="reviews:Q", color=alt.value("black"))
+    # a count on a dark cell is white, on a light one black: readable on every shade of blue
+    top = int(table["reviews"].max()) if len(table) else 1
+    dark = alt.datum.reviews > max(1, top) / 2
+    text = chart.mark_text(fontSize=10).encode(
+        text="reviews:Q", color=alt.condition(dark, alt.value("white"), alt.value("black"))
+    )
     return st.altair_chart(
         chart + text, key=f"grid-{grid.axis}", on_select="rerun", selection_mode="cell",
         alt=f"Heat grid: reviews per learning theme and {AXIS_NAMES[grid.axis].lower()}.",
