@@ -46,4 +46,3 @@ def test_a_failed_read_is_not_kept():
 def test_a_memo_keeps_at_least_one_answer():
     with pytest.raises(ValueError):
         GenerationMemo(limit=0)
-
