@@ -11,6 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.library import Library
+from assistant.records import Passage
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
@@ -150,3 +153,27 @@ def run_scripts_start(tmp_path: Path, index_dir: Path) -> tuple[subprocess.Compl
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     return done, started.exists()
+
+
+def plain_theme_passages(
+    library: Library, theme: str, per_document: int | None = None, limit: int | None = None,
+    doc_ids: set[str] | None = None,
+) -> list[Passage]:  # fmt: skip
+    """The passages of a theme read the slow, obvious way (every tag sorted in Python): what
+    :meth:`Library.theme_passages`, kept per generation, must equal."""
+    scored = library.db.execute(
+        "SELECT pt.passage_id, pt.score, p.doc_id FROM passage_themes pt"
+        " JOIN passages p ON p.id = pt.passage_id WHERE pt.theme = ?",
+        (theme,),
+    ).fetchall()
+    taken: dict[str, int] = {}
+    ids: list[int] = []
+    for passage_id, _, doc_id in sorted(scored, key=lambda row: (-row[1], row[0])):
+        if doc_ids is not None and doc_id not in doc_ids:
+            continue
+        if limit is not None and len(ids) >= limit:
+            break
+        if per_document is None or taken.get(doc_id, 0) < per_document:
+            taken[doc_id] = taken.get(doc_id, 0) + 1
+            ids.append(passage_id)
+    return library.passages(ids)

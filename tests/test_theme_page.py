@@ -1,8 +1,9 @@
 """The Themes page's grid, headless: a cell chosen opens its reviews' passages, the CSV is the
-grid's, and "no theme" is said where no theme fits."""
+grid's, "no theme" is said where no theme fits, and a recurring theme is drawn only when opened."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from assistant.field.theme_grid import NO_THEME, to_csv
 from assistant.library import Library
+from assistant.quality import themes_bench
+from assistant.settings import Settings
 from assistant.ui import state
+from tests.support import plain_theme_passages
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -62,3 +66,33 @@ def test_a_passage_with_no_theme_says_so(seeds_library, fake_embedder, monkeypat
     at.text_input(key="query").input(untagged[0].text[:80]).run()
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Learning themes: none") for c in captions)
+
+
+def test_a_recurring_theme_draws_its_passages_only_when_opened(tmp_path, fake_embedder, monkeypatch):
+    monkeypatch.setattr(themes_bench, "PASSAGES", 3)
+    settings = Settings(index_dir=tmp_path / "index")
+    themes_bench.build(settings.index_dir, fake_embedder, 30, random.Random(5))
+    library = Library.open(settings.index_dir)
+    recurring = library.recurring()
+    assert recurring, "thirty reviews share some themes"
+    widest = recurring[0]
+    expected = plain_theme_passages(library, widest.theme, per_document=1, limit=10)  # RECURRING_SHOWN
+    library.close()
+    monkeypatch.setattr(state, "SETTINGS", settings)
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    monkeypatch.setattr(state, "server_address", lambda: "localhost")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("assistant/ui/themes_page.py").run()
+    assert not at.exception
+
+    def shown() -> list[str]:
+        return [str(b.key) for b in at.button if str(b.key).startswith("doc-recurring-")]
+
+    labels = [e.label for e in at.expander]
+    assert sum(widest.label in label for label in labels) == 1  # every recurring theme is listed...
+    assert shown() == []  # ...but none draws its passages while closed
+    at.session_state[f"recurring-{widest.theme}"] = True  # the expander opened
+    at.run()
+    assert not at.exception
+    assert shown() == [f"doc-recurring-{widest.theme}-{p.id}" for p in expected]

@@ -9,6 +9,7 @@ from typing import Any
 from assistant.documents.doc_metadata.ages import GROUPS as AGE_ORDER
 from assistant.errors import LibraryBusy, LibraryCorrupt, LibraryOutdated, ModelMismatch, NotFound
 from assistant.library import migrations, store
+from assistant.library.generation_memo import GenerationMemo
 from assistant.library.generations import (
     SOURCES,
     generation_dir,
@@ -31,6 +32,7 @@ class Library(ThemeQueries, PassageQueries):
         self.manifest = manifest or {}
         self.generation = self.manifest.get("generation", 0)
         self.warning: str | None = None
+        self.memo = GenerationMemo()
         if folder is None:
             self.db = sqlite3.connect(":memory:", check_same_thread=False)
             self.db.row_factory = sqlite3.Row
@@ -157,6 +159,10 @@ class Library(ThemeQueries, PassageQueries):
         return [row_to_document(row, counts.get(row["doc_id"], 0)) for row in rows]
 
     def document(self, doc_id: str) -> Document:
+        """One document by id; kept for this generation (every result card asks for its own)."""
+        return self.memo.get(self.generation, ("document", doc_id), lambda: self._read_document(doc_id))
+
+    def _read_document(self, doc_id: str) -> Document:
         row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         if row is None:
             raise NotFound(f"no document {doc_id!r} in the library")
@@ -227,6 +233,11 @@ class Library(ThemeQueries, PassageQueries):
         document = self.document(doc_id)
         path = self.index_dir / SOURCES / document.sha256 / document.source
         return path if path.exists() else None
+
+    @property
+    def document_count(self) -> int:
+        """Documents of every status, as :meth:`documents` lists them, without reading them."""
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     @property
     def passage_count(self) -> int:

@@ -1,4 +1,9 @@
-"""The library's questions about learning themes: counts, passages by theme, what recurs."""
+"""The library's questions about learning themes: counts, passages by theme, what recurs.
+
+Each answer is read once per library generation and kept (:mod:`assistant.library.generation_memo`):
+the Themes page asks the same questions on every rerun, and a generation never changes. The plain
+reads are the module's functions, so tests can hold the kept answers to them.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import TYPE_CHECKING
 from assistant.field.theme_grid import Axis, Grid, ReviewThemes
 from assistant.field.theme_grid import build as build_grid
 from assistant.library import store
+from assistant.library.generation_memo import GenerationMemo
 from assistant.records import Passage, ThemeCount
 
 RECURRING = 3  # a theme recurs when this many reviews carry it
@@ -19,6 +25,8 @@ class ThemeQueries:
     """Mixed into :class:`assistant.library.reader.Library`: the theme tables of its database."""
 
     db: sqlite3.Connection
+    generation: int
+    memo: GenerationMemo  # answers kept for this generation (a library never changes)
 
     if TYPE_CHECKING:
 
@@ -33,26 +41,11 @@ class ThemeQueries:
 
     def theme_labels(self) -> dict[str, str]:
         """Theme id → label, in the order of the taxonomy the library was tagged with."""
-        return dict(self.db.execute("SELECT id, label FROM themes ORDER BY seq").fetchall())
+        return dict(self.memo.get(self.generation, "theme_labels", lambda: theme_labels(self.db)))
 
     def themes(self) -> list[ThemeCount]:
         """Every theme of the taxonomy with its passages and documents, most widespread first."""
-        passages: dict[str, int] = {}
-        documents: dict[str, dict[str, None]] = {}  # theme → doc ids, strongest tag first
-        rows = self.db.execute(
-            "SELECT pt.theme, p.doc_id FROM passage_themes pt JOIN passages p ON p.id = pt.passage_id"
-            " ORDER BY pt.score DESC, pt.passage_id"
-        )
-        for theme, doc_id in rows:
-            passages[theme] = passages.get(theme, 0) + 1
-            documents.setdefault(theme, {})[doc_id] = None
-        found = [
-            ThemeCount(theme, label, description, passages.get(theme, 0), tuple(documents.get(theme, ())))
-            for theme, label, description in self.db.execute(
-                "SELECT id, label, description FROM themes ORDER BY seq"
-            )
-        ]
-        return sorted(found, key=lambda t: (-len(t.documents), -t.passages))
+        return list(self.memo.get(self.generation, "themes", lambda: theme_counts(self.db)))
 
     def theme_passages(
         self,
@@ -63,38 +56,82 @@ class ThemeQueries:
     ) -> list[Passage]:
         """The passages tagged with a theme, strongest first: at most ``per_document`` from each
         document and ``limit`` in all; only from ``doc_ids`` when given (a grid cell's reviews)."""
-        rows = theme_passage_ids(self.db, theme, doc_ids)
-        taken: dict[str, int] = {}
-        ids: list[int] = []
-        for passage_id, doc_id in rows:
-            if limit is not None and len(ids) >= limit:
-                break
-            if per_document is None or taken.get(doc_id, 0) < per_document:
-                taken[doc_id] = taken.get(doc_id, 0) + 1
-                ids.append(passage_id)
-        return self.passages(ids)
+        chosen = tuple(doc_ids) if doc_ids is not None else None
+        question = ("theme_passages", theme, per_document, limit, chosen)
+        return list(
+            self.memo.get(
+                self.generation,
+                question,
+                lambda: self.passages(
+                    strongest(theme_passage_ids(self.db, theme, chosen), per_document, limit)
+                ),
+            )
+        )
 
     def agency_spread(self) -> dict[str, tuple[int, int]]:
         """Agency id → (passages, documents) addressing it."""
-        passages: dict[str, int] = {}
-        documents: dict[str, set[str]] = {}
-        for doc_id, listed in self.db.execute("SELECT doc_id, agencies FROM passages"):
-            for agency in filter(None, listed.split(",")):
-                passages[agency] = passages.get(agency, 0) + 1
-                documents.setdefault(agency, set()).add(doc_id)
-        return {agency: (passages[agency], len(documents[agency])) for agency in sorted(passages)}
+        return dict(self.memo.get(self.generation, "agency_spread", lambda: agency_spread(self.db)))
 
     def recurring(self, min_documents: int = RECURRING) -> list[ThemeCount]:
         """Learning that recurs: themes found in ``min_documents`` documents or more."""
         return [t for t in self.themes() if len(t.documents) >= min_documents]
 
     def theme_grid(self, axis: Axis) -> Grid:
-        """Reviews per theme and year, publisher or age group. Kept for this generation: a
-        library object never changes (a writer publishes a new generation, opened anew)."""
-        grids: dict[str, Grid] = self.__dict__.setdefault("_theme_grids", {})
-        if axis not in grids:
-            grids[axis] = build_grid(review_themes(self.db), self.theme_labels(), axis)
-        return grids[axis]
+        """Reviews per theme and year, publisher or age group; kept for this generation."""
+        return self.memo.get(
+            self.generation,
+            ("theme_grid", axis),
+            lambda: build_grid(review_themes(self.db), self.theme_labels(), axis),
+        )
+
+
+def theme_labels(db: sqlite3.Connection) -> dict[str, str]:
+    """Theme id → label, in the order of the taxonomy the library was tagged with."""
+    return dict(db.execute("SELECT id, label FROM themes ORDER BY seq").fetchall())
+
+
+def theme_counts(db: sqlite3.Connection) -> list[ThemeCount]:
+    """Every theme of the taxonomy with its passages and documents (each document ranked by its
+    strongest tag), most widespread first."""
+    passages: dict[str, int] = {}
+    documents: dict[str, dict[str, None]] = {}  # theme → doc ids, strongest tag first
+    rows = db.execute(
+        "SELECT pt.theme, p.doc_id FROM passage_themes pt JOIN passages p ON p.id = pt.passage_id"
+        " ORDER BY pt.score DESC, pt.passage_id"
+    )
+    for theme, doc_id in rows:
+        passages[theme] = passages.get(theme, 0) + 1
+        documents.setdefault(theme, {})[doc_id] = None
+    found = [
+        ThemeCount(theme, label, description, passages.get(theme, 0), tuple(documents.get(theme, ())))
+        for theme, label, description in db.execute("SELECT id, label, description FROM themes ORDER BY seq")
+    ]
+    return sorted(found, key=lambda t: (-len(t.documents), -t.passages))
+
+
+def agency_spread(db: sqlite3.Connection) -> dict[str, tuple[int, int]]:
+    """Agency id → (passages, documents) addressing it."""
+    passages: dict[str, int] = {}
+    documents: dict[str, set[str]] = {}
+    for doc_id, listed in db.execute("SELECT doc_id, agencies FROM passages"):
+        for agency in filter(None, listed.split(",")):
+            passages[agency] = passages.get(agency, 0) + 1
+            documents.setdefault(agency, set()).add(doc_id)
+    return {agency: (passages[agency], len(documents[agency])) for agency in sorted(passages)}
+
+
+def strongest(rows: Sequence[tuple[int, str]], per_document: int | None, limit: int | None) -> list[int]:
+    """The passage ids of ``rows`` (strongest first): at most ``per_document`` from each document
+    and ``limit`` in all."""
+    taken: dict[str, int] = {}
+    ids: list[int] = []
+    for passage_id, doc_id in rows:
+        if limit is not None and len(ids) >= limit:
+            break
+        if per_document is None or taken.get(doc_id, 0) < per_document:
+            taken[doc_id] = taken.get(doc_id, 0) + 1
+            ids.append(passage_id)
+    return ids
 
 
 def review_themes(db: sqlite3.Connection) -> list[ReviewThemes]:

@@ -18,6 +18,7 @@ from assistant.ui import chart_table, pack_session, render, reviews_view, state,
 CHOICE = "theme-choice"
 SHOWN = 20  # passages listed for a chosen theme
 RECURRING_SHOWN = 10  # reviews quoted for each recurring theme
+RECURRING_KEY = "recurring"  # + theme id: the state of a recurring theme's expander (open or not)
 
 
 def _chosen_bar(event: object) -> str | None:
@@ -47,10 +48,19 @@ def _recurring() -> None:
     if not recurring:
         st.info(f"No learning theme appears in {RECURRING} or more reviews yet.")
         return
-    st.caption(f"Themes found in {RECURRING} or more reviews, most widespread first; one passage from each.")
+    st.caption(
+        f"Themes found in {RECURRING} or more reviews, most widespread first; open one for a passage "
+        "from each review."
+    )
     for theme in recurring:
         label = render.escape(theme.label)
-        with st.expander(f"{label}: {len(theme.documents)} reviews, {_count(theme.passages, 'passage')}"):
+        # on_change="rerun": a closed theme draws nothing (dozens of cards were drawn unseen)
+        with st.expander(
+            f"{label}: {len(theme.documents)} reviews, {_count(theme.passages, 'passage')}",
+            key=f"{RECURRING_KEY}-{theme.theme}", on_change="rerun",
+        ) as box:  # fmt: skip
+            if not box.open:
+                continue
             st.caption(render.escape(theme.description))
             quoted = library.theme_passages(theme.theme, per_document=1, limit=RECURRING_SHOWN)
             _passage_cards(quoted, f"recurring-{theme.theme}")
@@ -71,7 +81,7 @@ def page() -> None:
     labels = {t.theme: t.label for t in themes}
     st.caption(
         f"Every passage is tagged with the themes it is about. {len(themes)} themes appear in "
-        f"{len(library.documents())} documents. Choose a bar to see its passages."
+        f"{library.document_count} documents. Choose a bar to see its passages."
     )
     table = pd.DataFrame(
         [
