@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -24,7 +21,6 @@ from assistant.settings import DEFAULT_MODEL, Encoder
 
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 ONE_THREAD_UP_TO = 4  # texts: a query or two is encoded on one thread (see SentenceEmbedder.encode)
-_threads_lock = threading.Lock()
 
 
 class Embedder(Protocol):
@@ -74,17 +70,20 @@ class SentenceEmbedder:
             raise ModelUnavailable(f"the embedding model {model!r} does not say its dimension")
         self.dimension = int(dimension)
         self.batch_size = batch_size
+        import torch
+
+        self.threads = torch.get_num_threads()  # what batches are encoded with
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """A query (up to :data:`ONE_THREAD_UP_TO` texts) is encoded on one thread: torch's thread
         pool costs a short text more than it gives, and on a busy machine its threads wait for each
         other (measured on this 2-core machine under load: 107-132 ms a query on two threads, 15-17 ms
-        on one). Batches of passages keep every thread."""
+        on one; quiet, the same 13 ms). Batches of passages get every thread. The count is set by
+        each call for its own thread (torch copies a new thread's count from whatever was set last),
+        so a query in one session never leaves another thread's batches on one thread."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        if len(texts) <= ONE_THREAD_UP_TO:
-            with _one_torch_thread():
-                return self._encode(texts, progress)
+        _use_torch_threads(1 if len(texts) <= ONE_THREAD_UP_TO else self.threads)
         return self._encode(texts, progress)
 
     def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
@@ -98,19 +97,10 @@ class SentenceEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-@contextmanager
-def _one_torch_thread() -> Iterator[None]:
-    """torch's intra-op thread count is one per process: set it to 1 and back, one caller at a
-    time (a batch encoded meanwhile by another thread only runs on fewer threads for a moment)."""
+def _use_torch_threads(count: int) -> None:
     import torch
 
-    with _threads_lock:
-        before = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            yield
-        finally:
-            torch.set_num_threads(before)
+    torch.set_num_threads(count)
 
 
 @lru_cache(maxsize=2)
