@@ -207,3 +207,15 @@ def test_scripts_start_migrates_an_old_library_and_starts_the_app(old_library, t
     assert "Migrating the library" in done.stdout and "Rebuilding" not in done.stdout
     library = Library.open(index)
     assert library.manifest["schema_version"] == store.SCHEMA_VERSION and library.generation == 2
+
+
+def test_scripts_start_rebuilds_an_old_library_that_cannot_be_migrated(old_library, tmp_path):
+    index, folder, _ = old_library
+    vectors = folder / "vectors.faiss"
+    vectors.write_bytes(vectors.read_bytes()[:-8] + b"damaged!")  # its checksum no longer holds
+    done, started = run_scripts_start(tmp_path, index)
+    assert done.returncode == 0 and started, done.stderr
+    assert "Migrating the library" in done.stdout and "Rebuilding the library" in done.stdout
+    library = Library.open(index)  # the rebuilt generation, from the kept originals
+    assert library.manifest["schema_version"] == store.SCHEMA_VERSION
+    assert len(library.documents()) == 2 and library.passage_count > 0
