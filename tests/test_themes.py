@@ -106,6 +106,7 @@ keywords = ["housing"]
         (GOOD.replace('id = "housing"', 'id = "water_safety"'), "theme 2 repeats the id 'water_safety'"),
         (GOOD.replace('keywords = ["housing"]', "keywords = []"), "(housing) needs at least one keyword"),
         (GOOD.replace('keywords = ["housing"]', ""), "(housing): keywords must be a list"),
+        (GOOD.replace('keywords = ["housing"]', 'keywords = ["(CSE)"]'), "'(CSE)' must start with a letter"),
         (GOOD.replace('keywords = ["housing"]', 'keywords = "housing"'), "keywords must be a list"),
         (GOOD.replace('id = "housing"', 'id = "Housing-Arrears"'), "must be snake_case"),
         (GOOD.replace('pfd_themes = ["ahce_trainline"]', "pfd_themes = [1]"), "pfd_themes must be"),
@@ -432,4 +433,6 @@ def test_evidence_tried_at_word_starts_equals_scanning_every_passage(taxonomy, f
         texts += [full[at : at + 800] for at in range(0, len(full), 800)]
     found = [tagger.evidence(text) for text in texts]
     assert found == [tagger.evidence_by_scanning(text) for text in texts]
-    assert sum(len(keywords) for themes in found for keywords in themes) > 50  # it found things (seeds alone: 106)
+    assert (
+        sum(len(keywords) for themes in found for keywords in themes) > 50
+    )  # it found things (seeds alone: 106)

@@ -133,6 +133,8 @@ def _theme(table: object, where: str) -> Theme:
         lists[key] = tuple(dict.fromkeys(v.strip() for v in value))
     if not lists["keywords"]:
         raise AssistantError(f"{where} needs at least one keyword")
+    if odd := [k for k in lists["keywords"] if not re.match(r"\w", k)]:  # evidence is tried at word starts
+        raise AssistantError(f"{where}: the keyword {odd[0]!r} must start with a letter or digit")
     if unknown := set(lists["ages"]) - set(AGES):
         raise AssistantError(f"{where}: unknown age group {sorted(unknown)[0]!r} (use {', '.join(AGES)})")
     unless_children = table.get("unless_children", False)
