@@ -37,3 +37,17 @@ def test_a_query_is_encoded_on_one_thread_and_batches_on_every_thread(real_embed
     real_embedder.encode(TEXTS * ONE_THREAD_UP_TO)  # and this thread's next batch
     assert seen == [every, 1, 1, every, every]
     assert np.allclose(alone, batch[: len(TEXTS)], atol=1e-5)
+
+
+def test_a_model_folder_is_named_with_its_weights_checksum(tmp_path):
+    from assistant.embedding import DEFAULT_MODEL, DEFAULT_MODEL_NAME, torch_name
+
+    names = []
+    for version in ("v1", "v2"):
+        folder = tmp_path / version / "model"
+        folder.mkdir(parents=True)
+        (folder / "model.safetensors").write_bytes(f"weights of {version}".encode())
+        names.append(torch_name(str(folder)))
+    assert names[0].startswith("model@") and names[1].startswith("model@")
+    assert names[0] != names[1]  # same folder name, other weights: another model
+    assert torch_name(DEFAULT_MODEL) == DEFAULT_MODEL_NAME  # libraries built before keep theirs

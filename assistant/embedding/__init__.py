@@ -48,9 +48,23 @@ def resolve(model: str) -> tuple[str, str]:
     return model, model
 
 
+def torch_name(model: str) -> str:
+    """The name a library records for vectors made by ``model`` on torch. A model given by folder
+    carries its weights' checksum (``<folder>@<sha12>``): two folders of the same name are not taken
+    for one model, so a library is never searched, or its vectors reused by a rebuild, across
+    them. The packaged default keeps its plain name, as libraries have always recorded it."""
+    name, target = resolve(model)
+    if model != DEFAULT_MODEL and Path(target).is_dir():
+        from assistant.embedding.onnx_encoder import source_checksum
+
+        return f"{name}@{source_checksum(Path(target))[:12]}"
+    return name
+
+
 class SentenceEmbedder:
     def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32):
-        self.name, target = resolve(model)
+        _, target = resolve(model)
+        self.name = torch_name(model)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub at run time
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
