@@ -16,9 +16,10 @@ PAGE_SIZE = 10
 MAX_PASSAGES = 200  # "more results" stops here: past it, the reviews view is the better tool
 DECISION_NOTE = (
     "A review is counted when its strongest passage is close enough in meaning to your words: a line"
-    " measured on labelled reports for precision first (about 9 in 10 counted reviews are about the"
-    " topic). A topic naming an age group also needs the review to be about someone of that age."
-    " Near misses fall just below the line and are not counted."
+    " measured on labelled reports for precision first. On reports held out from that measuring,"
+    " about 3 in 4 counted reviews were about the topic, and many reviews about it fell below the"
+    " line: read the count as a start, not a census. A topic naming an age group also needs the"
+    " review to be about someone of that age. Near misses fall just below the line and are not counted."
 )
 
 
