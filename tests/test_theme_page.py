@@ -19,16 +19,21 @@ from tests.support import plain_theme_passages
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-@pytest.fixture
-def themes_page(seeds_library, fake_embedder, monkeypatch):
-    monkeypatch.setattr(state, "SETTINGS", seeds_library)
-    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+def _open_themes_page(settings, embedder, monkeypatch) -> AppTest:
+    """The app over ``settings``' library, switched to the Themes page, which ran without error."""
+    monkeypatch.setattr(state, "SETTINGS", settings)
+    monkeypatch.setattr(state, "embedder", lambda: embedder)
     monkeypatch.setattr(state, "server_address", lambda: "localhost")
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.switch_page("assistant/ui/themes_page.py").run()
     assert not at.exception
     return at
+
+
+@pytest.fixture
+def themes_page(seeds_library, fake_embedder, monkeypatch):
+    return _open_themes_page(seeds_library, fake_embedder, monkeypatch)
 
 
 def test_a_grid_cell_opens_the_passages_of_its_reviews(themes_page, seeds_library):
@@ -78,13 +83,7 @@ def test_a_recurring_theme_draws_its_passages_only_when_opened(tmp_path, fake_em
     widest = recurring[0]
     expected = plain_theme_passages(library, widest.theme, per_document=1, limit=10)  # RECURRING_SHOWN
     library.close()
-    monkeypatch.setattr(state, "SETTINGS", settings)
-    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
-    monkeypatch.setattr(state, "server_address", lambda: "localhost")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("assistant/ui/themes_page.py").run()
-    assert not at.exception
+    at = _open_themes_page(settings, fake_embedder, monkeypatch)
 
     def shown() -> list[str]:
         return [str(b.key) for b in at.button if str(b.key).startswith("doc-recurring-")]
