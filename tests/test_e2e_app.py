@@ -31,6 +31,14 @@ def _browser(playwright):  # type: ignore[no-untyped-def]
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
+def _open(browser, url: str):  # type: ignore[no-untyped-def]
+    """A desktop-sized page of the app at ``url``, waiting up to WAIT_MS for anything."""
+    page = browser.new_page(viewport=DESKTOP)
+    page.set_default_timeout(WAIT_MS)
+    page.goto(url)
+    return page
+
+
 def _search(page, words: str) -> None:  # type: ignore[no-untyped-def]
     box = page.get_by_label("Search for learning")
     box.fill(words)
@@ -43,9 +51,7 @@ def test_show_in_document_more_like_this_and_topics(app_url: str) -> None:  # no
     with sync_api.sync_playwright() as playwright:
         browser = _browser(playwright)
         try:
-            page = browser.new_page(viewport=DESKTOP)
-            page.set_default_timeout(WAIT_MS)
-            page.goto(app_url)
+            page = _open(browser, app_url)
             # the module's first visit loads the model: the page says so while it waits
             expect(page.get_by_text("Loading the library and the language model...")).to_be_visible()
             page.get_by_role("heading", name="Search the reviews").wait_for()
@@ -202,9 +208,7 @@ def test_tab_moves_through_the_search_page_in_reading_order_with_a_visible_focus
     with sync_api.sync_playwright() as playwright:
         browser = _browser(playwright)
         try:
-            page = browser.new_page(viewport=DESKTOP)
-            page.set_default_timeout(WAIT_MS)
-            page.goto(app_url)
+            page = _open(browser, app_url)
             _search(page, "bath safety")
             page.get_by_role("button", name="More results").wait_for()
             page.wait_for_function(SETTLED)
@@ -237,9 +241,7 @@ def test_the_library_speaks_plainly_and_remove_asks_first(app_url: str) -> None:
     with sync_api.sync_playwright() as playwright:
         browser = _browser(playwright)
         try:
-            page = browser.new_page(viewport=DESKTOP)
-            page.set_default_timeout(WAIT_MS)
-            page.goto(f"{app_url}/library_page")
+            page = _open(browser, f"{app_url}/library_page")
             page.get_by_role("heading", name="Documents").wait_for()
             page.wait_for_timeout(1000)
             text = page.locator("section.main, [data-testid=stMain]").first.inner_text()
