@@ -115,7 +115,6 @@ class Searcher:
         self.rare_budget = rare_budget
         self.full_below = full_below
         self._expansions: dict[str, Expansion] = {}
-        self._documents: dict[str, Document] = {}
 
     def query_note(self, query: str) -> str | None:
         """What a person should be told about their query before it is searched: that it was cut."""
@@ -241,9 +240,8 @@ class Searcher:
         return sorted(fused, key=lambda pair: pair[0] in other)
 
     def document(self, doc_id: str) -> Document:
-        if doc_id not in self._documents:
-            self._documents[doc_id] = self.library.document(doc_id)
-        return self._documents[doc_id]
+        """The document of a result; the library keeps it for its generation (a bounded memo)."""
+        return self.library.document(doc_id)
 
     def _hits(
         self, ranked: list[tuple[int, float]], expansion: Expansion, vector: np.ndarray | None
