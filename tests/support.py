@@ -26,6 +26,7 @@ class FakeEmbedder:
 
     name = "fake-hash-embedder"
     dimension = 64
+    encoder = "fake"
 
     def __init__(self) -> None:
         self.calls = 0

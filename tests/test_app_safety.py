@@ -296,7 +296,7 @@ class _NavigatesAway:
 
     def __init__(self, inner, page_hash: str) -> None:
         self.inner, self.page_hash = inner, page_hash
-        self.name, self.dimension = inner.name, inner.dimension
+        self.name, self.dimension, self.encoder = inner.name, inner.dimension, inner.encoder
         self.ctx = None
         self.moved = False
 

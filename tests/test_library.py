@@ -46,7 +46,7 @@ def test_ingest_publishes_a_verified_generation(seeds_library):
     lib = Library.open(seeds_library.index_dir)
     assert lib.generation == 1
     assert lib.manifest["counts"] == {"documents": 2, "failed": 0, "passages": 12, "vectors": 12}
-    assert lib.manifest["model"] == {"name": "fake-hash-embedder", "dimension": 64}
+    assert lib.manifest["model"] == {"name": "fake-hash-embedder", "dimension": 64, "encoders": ["fake"]}
     assert set(lib.manifest["files"]) == {"library.sqlite", "vectors.faiss"}
     assert {"faiss", "sqlite", "pypdf"} <= set(lib.manifest["versions"])
     assert lib.check() == []

@@ -1,4 +1,5 @@
-"""The ONNX Runtime encoder: a local export of the packaged model, never mixed with torch vectors."""
+"""The ONNX Runtime encoder: a local export of the packaged model. fp32 (the default) makes torch's
+vectors and shares torch's libraries; int8's vectors are never mixed with them."""
 
 from __future__ import annotations
 
@@ -24,28 +25,63 @@ def onnx_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("onnx")
 
 
+@pytest.fixture(scope="module")
+def torch_embedder():
+    return load(encoder="torch")
+
+
 @pytest.mark.parametrize(("encoder", "least"), [("onnx-fp32", 0.999), ("onnx-int8", 0.98)])
-def test_onnx_vectors_match_torch(real_embedder, onnx_dir, encoder, least):
+def test_onnx_vectors_match_torch(torch_embedder, onnx_dir, encoder, least):
     onnx = load(encoder=encoder, onnx_dir=onnx_dir)
-    torch_vectors = real_embedder.encode(TEXTS)
+    torch_vectors = torch_embedder.encode(TEXTS)
     vectors = onnx.encode(TEXTS)
     assert vectors.shape == torch_vectors.shape and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
     assert (vectors * torch_vectors).sum(axis=1).min() >= least
-    assert onnx.name.startswith(f"{real_embedder.name}+{encoder}@")  # backend, quantisation, source
+    assert onnx.encoder.startswith(f"{encoder}@") and len(onnx.encoder) == len(encoder) + 13  # + source
+    if encoder == "onnx-fp32":  # the same vectors: the same identity
+        assert onnx.name == torch_embedder.name
+    else:
+        assert onnx.name == f"{torch_embedder.name}+{onnx.encoder}"
 
 
-def test_a_library_built_with_torch_refuses_the_int8_encoder(real_embedder, onnx_dir, tmp_path):
+def test_the_default_encoder_is_onnx_fp32(real_embedder):
+    assert real_embedder.encoder.startswith("onnx-fp32@")
+
+
+def _library_of(embedder, folder, doc_id="d", text=TEXTS[0]):
+    """A library at ``folder`` (made, or added to) with one document of one passage."""
     from assistant.records import Document, Passage
 
-    with library.writer(tmp_path, real_embedder.name, real_embedder.dimension) as w:
-        passage = Passage("d", "d", "Section", None, None, None, 0, len(TEXTS[0]), TEXTS[0])
+    with library.writer(folder, embedder.name, embedder.dimension, encoders=[embedder.encoder]) as w:
+        passage = Passage(doc_id, doc_id, "Section", None, None, None, 0, len(text), text)
         w.put(
-            Document("d", "d", "d.md", "markdown", "d", "indexed"),
+            Document(doc_id, doc_id, f"{doc_id}.md", "markdown", doc_id, "indexed"),
             "",
             [passage],
-            real_embedder.encode(TEXTS[:1]),
+            embedder.encode([text]),
         )
+
+
+def test_a_library_built_with_torch_is_shared_with_fp32_and_refuses_int8(torch_embedder, onnx_dir, tmp_path):
+    _library_of(torch_embedder, tmp_path)
+    assert library.Library.open(tmp_path).encoders == ["torch"]
+    fp32 = load(encoder="onnx-fp32", onnx_dir=onnx_dir)
+    library.Library.open(tmp_path, fp32.name, fp32.dimension).close()  # searched as it is
+    _library_of(fp32, tmp_path, "e", TEXTS[1])  # added to with fp32: the manifest lists both
+    assert library.Library.open(tmp_path).encoders == sorted([fp32.encoder, "torch"])
     int8 = load(encoder="onnx-int8", onnx_dir=onnx_dir)
     with pytest.raises(ModelMismatch, match="rebuild"):
         library.Library.open(tmp_path, int8.name, int8.dimension)
+
+
+def test_a_library_built_with_int8_refuses_torch(torch_embedder, onnx_dir, tmp_path):
+    int8 = load(encoder="onnx-int8", onnx_dir=onnx_dir)
+    _library_of(int8, tmp_path)
+    assert library.Library.open(tmp_path).model == {
+        "name": int8.name,
+        "dimension": int8.dimension,
+        "encoders": [int8.encoder],
+    }
+    with pytest.raises(ModelMismatch, match="rebuild"):
+        library.Library.open(tmp_path, torch_embedder.name, torch_embedder.dimension)

@@ -17,15 +17,16 @@ from typing import Protocol
 import numpy as np
 
 from assistant.errors import ModelUnavailable
-from assistant.settings import DEFAULT_MODEL, Encoder
+from assistant.settings import DEFAULT_ENCODER, DEFAULT_MODEL, Encoder
 
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 ONE_THREAD_UP_TO = 4  # texts: a query or two is encoded on one thread (see SentenceEmbedder.encode)
 
 
 class Embedder(Protocol):
-    name: str
+    name: str  # the vectors' identity: what a library records and is searched with (see load)
     dimension: int
+    encoder: str  # what made them: 'torch', or 'onnx-fp32@<sha12>' / 'onnx-int8@<sha12>'
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """float32 array of shape (len(texts), dimension), rows of unit length."""
@@ -84,6 +85,7 @@ class SentenceEmbedder:
             raise ModelUnavailable(f"the embedding model {model!r} does not say its dimension")
         self.dimension = int(dimension)
         self.batch_size = batch_size
+        self.encoder = "torch"
         import torch
 
         self.threads = torch.get_num_threads()  # what batches are encoded with
@@ -119,15 +121,22 @@ def _use_torch_threads(count: int) -> None:
 
 @lru_cache(maxsize=2)
 def load(
-    model: str = DEFAULT_MODEL, batch_size: int = 32, encoder: Encoder = "torch", onnx_dir: Path | None = None
+    model: str = DEFAULT_MODEL,
+    batch_size: int = 32,
+    encoder: Encoder = DEFAULT_ENCODER,
+    onnx_dir: Path | None = None,
 ) -> Embedder:
     """One loaded model per process and configuration.
 
-    ``encoder`` 'onnx-fp32' or 'onnx-int8' runs an ONNX export of the same model
-    (:mod:`assistant.embedding.onnx_encoder`); its name says so and names the source weights' checksum
-    (``<model>+onnx-int8@<sha12>``), so the library's manifest records backend, quantisation and
-    source, and a library built with one encoder is never searched with another (ModelMismatch;
-    ``rebuild`` re-embeds)."""
+    ``encoder`` 'onnx-fp32' (the default) or 'onnx-int8' runs an ONNX export of the same model
+    (:mod:`assistant.embedding.onnx_encoder`); 'torch' runs it with sentence-transformers. An
+    embedder's ``name`` is the identity of its vectors, which a library records and is searched
+    with: onnx-fp32 makes torch's vectors (cosine 1.0000, README "Encoder backends"), so it
+    shares torch's name and either searches or extends a library the other built; int8's vectors
+    move, so its name says so and names the source weights' checksum
+    (``<model>+onnx-int8@<sha12>``) and a library built with it is never searched with another
+    (ModelMismatch; ``rebuild`` re-embeds). ``encoder`` says what made the vectors, with the
+    source checksum, and the manifest records it."""
     if encoder == "torch":
         return SentenceEmbedder(model, batch_size)
     from assistant.embedding.onnx_encoder import OnnxEmbedder, source_checksum
@@ -137,6 +146,7 @@ def load(
     if not folder.is_dir():
         raise ModelUnavailable(f"the {encoder} encoder needs a model folder, not {model!r}")
     quantisation = encoder.removeprefix("onnx-")
-    label = f"{name}+{encoder}@{source_checksum(folder)[:12]}"
+    label = f"{encoder}@{source_checksum(folder)[:12]}"
+    vectors = torch_name(model) if quantisation == "fp32" else f"{name}+{label}"
     onnx_dir = onnx_dir or Path.home() / ".cache" / "assistant-onnx"
-    return OnnxEmbedder(label, folder, onnx_dir, quantisation, batch_size)
+    return OnnxEmbedder(vectors, label, folder, onnx_dir, quantisation, batch_size)

@@ -32,7 +32,12 @@ Waiting = Callable[[str], None]  # told at once when another process is changing
 
 
 def _writer(
-    settings: Settings, model: str, dimension: int, fresh: bool = False, on_wait: Waiting | None = None
+    settings: Settings,
+    model: str,
+    dimension: int,
+    fresh: bool = False,
+    on_wait: Waiting | None = None,
+    encoders: Iterable[str] = (),
 ) -> Any:
     return library.writer(
         settings.index_dir,
@@ -43,6 +48,7 @@ def _writer(
         fresh=fresh,
         approximate_above=settings.approximate_above,
         on_wait=on_wait,
+        encoders=encoders,
     )
 
 
@@ -77,7 +83,8 @@ def ingest(
     current = None  # vectors stored already are reused by text hash, from the writer's copy...
     if fresh:  # ...or, as a rebuild's copy starts empty, from the current generation
         current = StoredVectors.of_current(settings.index_dir, embedder.name, embedder.dimension)
-    with ahead, _writer(settings, embedder.name, embedder.dimension, fresh, on_wait) as writer:
+    encoders = [embedder.encoder, *(current.encoders if current else [])]
+    with ahead, _writer(settings, embedder.name, embedder.dimension, fresh, on_wait, encoders) as writer:
         stored = current or StoredVectors.of_writer(writer)
         writer.tag_with(tagger)
         ids = DocIds(writer.source_of)

@@ -94,7 +94,7 @@ class Counted:
 
     def __init__(self, inner: Any, meter: Meter):
         self.inner, self.meter = inner, meter
-        self.name, self.dimension = inner.name, inner.dimension
+        self.name, self.dimension, self.encoder = inner.name, inner.dimension, inner.encoder
 
     def encode(self, texts: list[str], progress: bool = False) -> Any:
         vectors = self.inner.encode(texts, progress)

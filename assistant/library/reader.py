@@ -151,6 +151,16 @@ class Library(ThemeQueries, PassageQueries):
     def model(self) -> dict[str, Any] | None:
         return self.manifest.get("model")
 
+    @property
+    def encoders(self) -> list[str]:
+        """What made the library's vectors (``Embedder.encoder``; torch and onnx-fp32 make the
+        same ones). Manifests written before encoders were recorded hold torch's vectors unless
+        the model's name says ONNX."""
+        model = self.model or {}
+        if recorded := model.get("encoders"):
+            return list(recorded)
+        return [] if not model or "+onnx-" in model.get("name", "") else ["torch"]
+
     # -- reading ------------------------------------------------------------------------------
 
     def documents(self) -> list[Document]:

@@ -35,6 +35,7 @@ class StoredVectors:
 
     def __init__(self, lookup: Lookup):
         self.lookup = lookup
+        self.encoders: list[str] = []  # what made the vectors found (Library.encoders), for the manifest
         self.reused = 0  # passages whose vector was found, not encoded
         self.encoded = 0
 
@@ -58,9 +59,12 @@ class StoredVectors:
                 return cls(lambda _sha: None)
             rows = library.db.execute("SELECT text_sha256, id FROM passages WHERE text_sha256 != ''")
             ids = {sha: int(i) for sha, i in rows}  # one id of each text is enough
+            encoders = library.encoders
         finally:
             library.close()
-        return cls(lambda sha: index.reconstruct(ids[sha]) if sha in ids else None)
+        stored = cls(lambda sha: index.reconstruct(ids[sha]) if sha in ids else None)
+        stored.encoders = encoders
+        return stored
 
     def encode(self, embedder: Embedder, texts: list[str]) -> np.ndarray:
         """One vector a text, in order: stored ones where the text is known, the rest encoded."""

@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -208,12 +208,15 @@ def writer(
     fresh: bool = False,
     approximate_above: int = 50_000,
     on_wait: Callable[[str], None] | None = None,
+    encoders: Iterable[str] = (),
 ) -> Iterator[Writer]:
     """The one writer of a library. Changes are published when the block ends without error.
 
     ``fresh`` starts from an empty library instead of the current one (a rebuild). When another
     process is changing the library, ``on_wait`` is told at once, then the writer waits up to
-    ``timeout`` seconds (0: not at all) before :class:`LibraryBusy`.
+    ``timeout`` seconds (0: not at all) before :class:`LibraryBusy`. ``encoders`` name what
+    makes the vectors added (``Embedder.encoder``); the manifest's ``model.encoders`` lists every
+    encoder whose vectors the library holds (torch and onnx-fp32 make the same ones).
     """
     index_dir = Path(index_dir)
     lock = take_lock(index_dir, timeout, on_wait)
@@ -228,7 +231,8 @@ def writer(
             base.check_model(model, dimension)
         folder = Path(tempfile.mkdtemp(prefix="tmp-", dir=index_dir))
         try:
-            model_info = {"name": model, "dimension": dimension}
+            kept = [] if fresh else base.encoders
+            model_info = {"name": model, "dimension": dimension, "encoders": sorted({*kept, *encoders})}
             w = Writer(index_dir, folder, base, model_info, approximate_above)
             base.close()
             try:
