@@ -236,7 +236,7 @@ class Searcher:
     def age_first(self, fused: list[tuple[int, float]], groups: tuple[str, ...]) -> list[tuple[int, float]]:
         """Passages of documents known to be about other ages move after the rest; a document
         whose ages are not known is not moved (no evidence against it)."""
-        other = self.library.other_ages(groups)
+        other = self.library.other_ages(groups, [pid for pid, _ in fused])
         return sorted(fused, key=lambda pair: pair[0] in other)
 
     def document(self, doc_id: str) -> Document:
