@@ -1,12 +1,13 @@
 """Ingest speed on the PFD reports, next to the speed of the encoder alone on the same passages.
 
-    python benchmarks/ingest_bench.py [--pfd DIR] [--limit N] [--json]
+    python benchmarks/ingest_bench.py [--pfd DIR] [--limit N] [--encoders torch,onnx-fp32] [--json]
 
 Every report (or the first N) is written as Markdown into a temporary folder and ingested with
 the real default model into a temporary library, timing the whole ``ingest`` call (the model is
 loaded and warmed up first). Then the encoder alone encodes exactly the passages the library now
 holds, in the same process. Overhead is the share of the pipeline's time not spent encoding:
-(pipeline - encoder) / pipeline. The aim is under 15% (issue 17).
+(pipeline - encoder) / pipeline. The aim is under 15% (issue 17). With several ``--encoders``
+each is run in turn on the same reports, and their throughputs are compared in the same run.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
 from assistant import embedding
 from assistant.library import Library, ingest
 from assistant.quality import pfd
-from assistant.settings import Settings
+from assistant.settings import DEFAULT_ENCODER, Encoder, Settings
 
 AIM = 0.15
 
@@ -36,6 +37,7 @@ class _Timed:
 
     def __init__(self, inner: embedding.Embedder):
         self.inner, self.name, self.dimension = inner, inner.name, inner.dimension
+        self.encoder = inner.encoder
         self.seconds, self.calls = 0.0, []
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
@@ -46,12 +48,12 @@ class _Timed:
         return vectors
 
 
-def run(folder: Path, limit: int | None = None) -> dict[str, Any]:
+def run(folder: Path, limit: int | None = None, encoder: Encoder = DEFAULT_ENCODER) -> dict[str, Any]:
     started, load_before = time.perf_counter(), os.getloadavg()[0]
     reports = list(pfd.load(folder))[:limit]
     if not reports:
         raise SystemExit(f"no PFD reports in {folder}")
-    embedder = embedding.load()
+    embedder = embedding.load(encoder=encoder)
     sample = [text[:1200] for report in reports[:40] for text in report.sections.values() if text]
     embedder.encode(sample[:64])  # warm up on passage-sized texts: the first batches run slower
     with tempfile.TemporaryDirectory(prefix="ingest-bench-") as tmp:
@@ -81,6 +83,7 @@ def run(folder: Path, limit: int | None = None) -> dict[str, Any]:
         "passages": len(texts),
         "mean_passage_chars": round(statistics.mean(map(len, texts)), 1) if texts else 0,
         "model": embedder.name,
+        "encoder": embedder.encoder,
         "batch_size": embedder.batch_size,
         "pipeline_s": round(pipeline_s, 2),
         "pipeline_passages_per_s": round(len(texts) / pipeline_s, 1),
@@ -102,11 +105,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pfd", type=Path, default=Settings().pfd_dir, help="folder of the PFD CSV files")
     parser.add_argument("--limit", type=int, default=None, help="ingest only the first N reports")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--encoders", default=DEFAULT_ENCODER, help="comma-separated, e.g. torch,onnx-fp32: each in turn"
+    )
     args = parser.parse_args(argv)
-    result = run(args.pfd, args.limit)
+    encoders = [e.strip() for e in args.encoders.split(",") if e.strip()]
+    if unknown := [e for e in encoders if e not in get_args(Encoder)]:
+        parser.error(f"unknown encoder {unknown[0]!r}: one of {', '.join(get_args(Encoder))}")
+    results = [run(args.pfd, args.limit, encoder) for encoder in encoders]
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps(results[0] if len(results) == 1 else results))
         return 0
+    for result in results:
+        _show(result)
+    first = results[0]
+    for result in results[1:]:
+        ratio = result["pipeline_passages_per_s"] / first["pipeline_passages_per_s"]
+        print(f"{result['encoder']} ingests {ratio:.2f}x as many passages a second as {first['encoder']}")
+    return 0
+
+
+def _show(result: dict[str, Any]) -> None:
     print(
         f"corpus    {result['documents']} documents, {result['passages']} passages, "
         f"mean {result['mean_passage_chars']:.0f} characters a passage"
@@ -121,10 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     verdict = "within" if result["overhead_pct"] < result["aim_pct"] else "ABOVE"
     print(f"overhead  {result['overhead_pct']:.1f}% ({verdict} the {result['aim_pct']}% aim)")
-    print(f"wall      {result['wall_s']:.1f} s, model {result['model']}, batch {result['batch_size']}")
+    print(f"wall      {result['wall_s']:.1f} s, encoder {result['encoder']}, batch {result['batch_size']}")
     before, after = result["load_average"]
     print(f"machine   {result['cpus']} CPUs, load average {before:.1f} before, {after:.1f} after")
-    return 0
 
 
 if __name__ == "__main__":
