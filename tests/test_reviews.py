@@ -74,7 +74,7 @@ def test_near_misses_come_after_every_match_and_are_not_counted(seeds):
     assert flags == sorted(flags, reverse=True)  # never mixed in above them
     assert result.near_misses and not any(r.match for r in result.near_misses)
     text = "\n".join(lines(result))
-    assert text.startswith("1 review match 'bath safety'") and "near misses" in text
+    assert text.startswith("1 review matches 'bath safety'") and "near misses" in text
 
 
 def test_filters_change_the_count(seeds):

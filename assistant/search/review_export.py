@@ -58,7 +58,8 @@ def lines(result: ReviewList) -> list[str]:
     if not result.count:
         out = [f"no reviews match {printable(result.query)!r}"]
     else:
-        out = [f"{result.count} review{'s' if result.count != 1 else ''} match {printable(result.query)!r}"]
+        matches = "review matches" if result.count == 1 else "reviews match"
+        out = [f"{result.count} {matches} {printable(result.query)!r}"]
     for n, review in enumerate(result.reviews):
         if not review.match and (n == 0 or result.reviews[n - 1].match):
             out.append("")

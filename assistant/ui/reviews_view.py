@@ -49,7 +49,7 @@ def reviews(query: str, filters: Filters) -> None:
     if not found.count:
         st.info("No reviews match. Try other words, or fewer filters.")
     else:
-        st.header(f"{found.count} review{'s' if found.count != 1 else ''} match", anchor=False)
+        st.header(f"{found.count} {'review matches' if found.count == 1 else 'reviews match'}", anchor=False)
     st.caption(DECISION_NOTE)
     st.download_button(
         "Download as CSV", to_csv(found), file_name="reviews.csv", mime="text/csv", key="reviews-csv"
