@@ -85,3 +85,12 @@ def test_a_library_built_with_int8_refuses_torch(torch_embedder, onnx_dir, tmp_p
     }
     with pytest.raises(ModelMismatch, match="rebuild"):
         library.Library.open(tmp_path, torch_embedder.name, torch_embedder.dimension)
+
+
+def test_an_export_folder_that_cannot_be_written_is_a_clear_error(tmp_path):
+    from assistant.errors import ModelUnavailable
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    with pytest.raises(ModelUnavailable, match="ASSISTANT_ONNX_DIR"):
+        load(encoder="onnx-int8", onnx_dir=blocked / "exports")

@@ -172,7 +172,15 @@ class OnnxEmbedder:
                 "the onnx encoder needs onnxruntime, which scripts/setup installs"
                 " (or set ASSISTANT_ENCODER=torch)"
             ) from exc
-        folder = export(model_dir, onnx_dir, quantisation)
+        try:
+            folder = export(model_dir, onnx_dir, quantisation)
+        except ModelUnavailable:
+            raise
+        except Exception as exc:  # a folder that cannot be written, an exporter that fails
+            raise ModelUnavailable(
+                f"cannot make the ONNX export of the model in {onnx_dir} ({type(exc).__name__}: {exc})."
+                " Set ASSISTANT_ONNX_DIR to a folder that can be written, or ASSISTANT_ENCODER=torch."
+            ) from exc
         info = json.loads((folder / EXPORT_FILE).read_text(encoding="utf-8"))
         self.name = name
         self.encoder = encoder
