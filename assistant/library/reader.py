@@ -111,11 +111,13 @@ class Library(ThemeQueries, PassageQueries):
         if not built or model is None:
             return
         if built["name"] != model or (dimension is not None and built["dimension"] != dimension):
+            encoders = ", ".join(e.partition("@")[0] for e in self.encoders) or "not recorded"
             raise ModelMismatch(
                 f"The library at {self.index_dir} was built with {built['name']} "
-                f"({built['dimension']} dimensions), not {model}"
-                f"{f' ({dimension} dimensions)' if dimension else ''}. "
-                f"{rebuild_hint(self.index_dir)} --model {model}"
+                f"({built['dimension']} dimensions, encoder {encoders}), not {model}"
+                f"{f' ({dimension} dimensions)' if dimension else ''}. Search it with the model and"
+                " encoder it was built with (ASSISTANT_MODEL, ASSISTANT_ENCODER), or re-embed it for"
+                f" these: {rebuild_hint(self.index_dir)}"
             )
 
     def verify_counts(self) -> None:
@@ -154,12 +156,15 @@ class Library(ThemeQueries, PassageQueries):
     @property
     def encoders(self) -> list[str]:
         """What made the library's vectors (``Embedder.encoder``; torch and onnx-fp32 make the
-        same ones). Manifests written before encoders were recorded hold torch's vectors unless
-        the model's name says ONNX."""
+        same ones for the packaged model). Manifests written before encoders were recorded hold
+        torch's vectors unless the model's name names an ONNX encoder."""
         model = self.model or {}
-        if recorded := model.get("encoders"):
-            return list(recorded)
-        return [] if not model or "+onnx-" in model.get("name", "") else ["torch"]
+        if "encoders" in model:
+            return list(model["encoders"])
+        if not model:
+            return []
+        _, onnx, encoder = model.get("name", "").partition("+")  # '<model>+onnx-int8@<sha12>'
+        return [encoder] if onnx else ["torch"]
 
     # -- reading ------------------------------------------------------------------------------
 

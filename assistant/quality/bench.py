@@ -66,7 +66,9 @@ def build(
 ) -> None:
     """A library of ``size`` synthetic passages, with an exact vector index."""
     sentences, vectors = pool
-    with library.writer(index_dir, model["name"], model["dimension"], approximate_above=10**12) as w:
+    with library.writer(
+        index_dir, model["name"], model["dimension"], approximate_above=10**12, encoders=model["encoders"]
+    ) as w:
         for d in range(0, size, PASSAGES_PER_DOCUMENT):
             doc_id = f"synthetic-{d // PASSAGES_PER_DOCUMENT:05d}"
             passages, rows = [], []
@@ -87,7 +89,7 @@ def run(
     rng = random.Random(42)
     queries = [q["text"] for q in load_queries()]
     pool = sentence_pool(embedder, rng)
-    model = {"name": embedder.name, "dimension": embedder.dimension}
+    model = {"name": embedder.name, "dimension": embedder.dimension, "encoders": [embedder.encoder]}
     encode_ms = _percentiles(_timed(lambda q: embedder.encode([q]), queries, rounds))
     results: list[dict[str, Any]] = []
     report: dict[str, Any] = {

@@ -34,7 +34,9 @@ def build(
     index_dir: Path, documents: int, pool: tuple[list[str], np.ndarray], model: dict, rng: random.Random
 ) -> None:
     sentences, vectors = pool
-    with library.writer(index_dir, model["name"], model["dimension"], approximate_above=10**12) as w:
+    with library.writer(
+        index_dir, model["name"], model["dimension"], approximate_above=10**12, encoders=model["encoders"]
+    ) as w:
         for d in range(documents):
             doc_id = f"synthetic-{d:05d}"
             passages, rows = [], []
@@ -60,7 +62,7 @@ def queries() -> list[str]:
 def run(embedder: Embedder, documents: int = DOCUMENTS, rounds: int = 3) -> dict[str, Any]:
     rng = random.Random(11)
     pool = sentence_pool(embedder, rng)
-    model = {"name": embedder.name, "dimension": embedder.dimension}
+    model = {"name": embedder.name, "dimension": embedder.dimension, "encoders": [embedder.encoder]}
     texts = queries()
     with tempfile.TemporaryDirectory(prefix="reviews-bench-") as tmp:
         build(Path(tmp), documents, pool, model, rng)

@@ -160,7 +160,7 @@ def main(index_dir: Path, out: Path, themes_file: Path | None = None) -> dict[st
     library = Library.open(index_dir)
     try:
         settings = Settings.from_env()
-        embedder = load(settings.model, settings.batch_size)
+        embedder = load(settings.model, settings.batch_size, settings.encoder, settings.onnx_dir)
         library.check_model(embedder.name, embedder.dimension)
         tagger = KeywordTagger(taxonomy, embedder)
         labels = load_theme_labels(settings.eval_dir / "themes.toml", set(taxonomy.ids))

@@ -42,7 +42,9 @@ AIM_PAGE_S, AIM_THEME_S = 2.0, 1.0
 def build(index_dir: Path, embedder: Embedder, documents: int, rng: random.Random) -> None:
     sentences, vectors = sentence_pool(embedder, rng)
     tagger = Tagger(Taxonomy.load(), embedder, ThemeWeights.load(DEFAULT_WEIGHTS))
-    with library.writer(index_dir, embedder.name, embedder.dimension, approximate_above=10**12) as w:
+    with library.writer(
+        index_dir, embedder.name, embedder.dimension, approximate_above=10**12, encoders=[embedder.encoder]
+    ) as w:
         w.tag_with(tagger)
         for d in range(documents):
             doc_id = f"synthetic-{d:05d}"
