@@ -247,14 +247,16 @@ class Searcher:
         self, ranked: list[tuple[int, float]], expansion: Expansion, vector: np.ndarray | None
     ) -> list[Hit]:
         passages = {p.id: p for p in self.library.passages([pid for pid, _ in ranked])}
+        held = [pid for pid, _ in ranked if pid in passages]
+        similarities: dict[int, float] = {}
+        if held and vector is not None and self.library.vectors is not None:
+            similarities = dict(zip(held, (self.library.vectors_of(held) @ vector[0]).tolist(), strict=True))
         hits: list[Hit] = []
         for pid, score in ranked:
             passage: Passage | None = passages.get(pid)
             if passage is None:
                 continue
-            similarity = None
-            if vector is not None and self.library.vectors is not None:
-                similarity = float(self.library.vectors_of([pid])[0] @ vector[0])
+            similarity = similarities.get(pid)
             hits.append(
                 Hit(len(hits) + 1, score, passage, self.document(passage.doc_id),
                     highlight(passage.text, expansion), similarity)

@@ -8,6 +8,7 @@ thread gets its own.
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import Stemmer
 
@@ -15,9 +16,11 @@ ALGORITHM = "porter"
 _local = threading.local()
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """The Porter stem of ``word``, lower-cased, without surrounding apostrophes:
-    'managed' and 'management' → 'manag', 'safety' → 'safeti'."""
+    'managed' and 'management' → 'manag', 'safety' → 'safeti'. Remembered (bounded): a search
+    highlights ten passages, stemming every word of each (~800 words, ~2 ms a search uncached)."""
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
         stemmer = _local.stemmer = Stemmer.Stemmer(ALGORITHM)
