@@ -42,6 +42,21 @@ def state(index_dir: Path) -> dict[str, int]:
         lib.close()
 
 
+@pytest.mark.parametrize(
+    ("model", "encoders"),
+    [
+        ({"name": "sentence-transformers/all-MiniLM-L6-v2", "dimension": 384}, ["torch"]),
+        ({"name": "m+onnx-int8@53aa51172d14", "dimension": 384}, ["onnx-int8@53aa51172d14"]),
+        ({"name": "m", "dimension": 384, "encoders": ["onnx-fp32@53aa51172d14", "torch"]}, None),
+        (None, []),
+    ],
+)
+def test_a_library_says_which_encoders_made_its_vectors(tmp_path, model, encoders):
+    """Manifests written before encoders were recorded: torch's vectors, unless the name says ONNX."""
+    lib = Library(tmp_path, None, {"model": model} if model else {})
+    assert lib.encoders == (model["encoders"] if encoders is None else encoders)
+
+
 def test_ingest_publishes_a_verified_generation(seeds_library):
     lib = Library.open(seeds_library.index_dir)
     assert lib.generation == 1
