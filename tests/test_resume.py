@@ -49,7 +49,14 @@ def finish(index: Path, folder: Path, monkeypatch) -> None:
 
 
 def child(index: Path, folder: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "ASSISTANT_CHECKPOINT_FILES": "1"}
+    # each encoding call waits 0.2 s: 120 reports take long enough for a signal to find the
+    # ingest running (without it the SIGINT test could skip, the ingest over before it arrived)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "ASSISTANT_CHECKPOINT_FILES": "1",
+        "WRITER_ENCODE_PAUSE_S": "0.2",
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "tests.writer_child", str(index), str(folder), "--json"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
