@@ -22,7 +22,7 @@ Switch = Literal["on", "off"]
 UploadSetting = Literal["auto", "on", "off", "signed-in"]  # auto: on only when served to this computer
 PacksSetting = Literal["like-uploads", "on", "signed-in", "off"]
 Encoder = Literal["torch", "onnx-fp32", "onnx-int8"]  # how the embedding model runs
-DEFAULT_ENCODER: Encoder = "onnx-fp32"  # torch's vectors in a fifth of the time (README, "Encoder backends")
+DEFAULT_ENCODER: Encoder = "onnx-fp32"  # torch's vectors, a query in a fifth of the time (README)
 SWITCH: tuple[Switch, ...] = get_args(Switch)
 UPLOAD_MODES: tuple[UploadSetting, ...] = get_args(UploadSetting)
 RENAMED = {"pdf_timeout_s": "read_timeout_s", "pdf_memory_mb": "read_memory_mb"}  # old → new
@@ -188,9 +188,10 @@ class Settings:
     encoder: Encoder = _setting(
         DEFAULT_ENCODER,
         "How the embedding model runs: ONNX Runtime with an export of the model made on this"
-        " machine, 'onnx-fp32' (the default) or 'onnx-int8' (quantised), or 'torch'. onnx-fp32 and"
-        " torch make the same vectors and share libraries; a library built with int8 is searched"
-        " only with int8, and `rebuild` re-embeds a library for another encoder.",
+        " machine, 'onnx-fp32' (the default) or 'onnx-int8' (quantised), or 'torch'. For the packaged"
+        " model onnx-fp32 and torch make the same vectors and share libraries; a library built with"
+        " int8, or another model's ONNX export, is searched only with that encoder; `rebuild`"
+        " re-embeds a library for another encoder.",
         choices=get_args(Encoder),
     )
     onnx_dir: Path = _setting(

@@ -45,7 +45,7 @@ def sentences() -> list[str]:
 
 def build(index: Path, texts: list[str], n: int, embedder: FakeEmbedder) -> None:
     per_doc = 100
-    with library.writer(index, embedder.name, embedder.dimension) as w:
+    with library.writer(index, embedder.name, embedder.dimension, encoders=[embedder.encoder]) as w:
         for start in range(0, n, per_doc):
             chunk = [texts[(start + i) % len(texts)] for i in range(min(per_doc, n - start))]
             doc_id = f"doc-{start // per_doc}"

@@ -1,5 +1,6 @@
-"""Both encoders: a query is encoded on one thread, to the same vector, and batches get every
-thread, in any thread (the app's sessions and its upload worker are threads of one process)."""
+"""Both encoders: a query is encoded on its own few threads (torch: one; ONNX: a session of two that
+do not spin), to the same vector, and batches get every thread, in any thread (the app's sessions
+and its upload worker are threads of one process)."""
 
 from __future__ import annotations
 

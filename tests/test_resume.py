@@ -49,13 +49,15 @@ def finish(index: Path, folder: Path, monkeypatch) -> None:
 
 
 def child(index: Path, folder: Path) -> subprocess.Popen[str]:
-    # each encoding call waits 0.2 s: 120 reports take long enough for a signal to find the
-    # ingest running (without it the SIGINT test could skip, the ingest over before it arrived)
+    # passages encoded 16 at a time (a checkpoint is checked after each batch), each call waiting
+    # 0.1 s: after the first checkpoint dozens of calls are left, so a signal finds the ingest
+    # running (the SIGINT test skipped once on CI: the ingest was over before it arrived)
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "ASSISTANT_CHECKPOINT_FILES": "1",
-        "WRITER_ENCODE_PAUSE_S": "0.2",
+        "WRITER_ENCODE_BATCH": "16",
+        "WRITER_ENCODE_PAUSE_S": "0.1",
     }
     return subprocess.Popen(
         [sys.executable, "-m", "tests.writer_child", str(index), str(folder), "--json"],

@@ -2,8 +2,9 @@
 
 Runs ``assistant ingest`` with the fake embedder, so tests can kill it at any moment of a save.
 With ``WRITER_FILE_LIMIT=BYTES`` no file it writes may grow past that size (RLIMIT_FSIZE): the
-write fails as it would on a full disk. With ``WRITER_ENCODE_PAUSE_S=SECONDS`` each encoding call
-waits that long first, so an ingest is still running when a test's signal arrives.
+write fails as it would on a full disk. With ``WRITER_ENCODE_BATCH=N`` passages are encoded N at a
+time and with ``WRITER_ENCODE_PAUSE_S=SECONDS`` each encoding call waits that long first, so an
+ingest is still running when a test's signal arrives.
 """
 
 import os
@@ -13,12 +14,15 @@ import sys
 import time
 
 from assistant.cli import main as cli
+from assistant.library import ingest
 from tests.support import FakeEmbedder
 
 if __name__ == "__main__":
     if limit := os.environ.get("WRITER_FILE_LIMIT"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a refused write, not a killed process
         resource.setrlimit(resource.RLIMIT_FSIZE, (int(limit), int(limit)))
+    if batch := os.environ.get("WRITER_ENCODE_BATCH"):
+        ingest.ENCODE_BATCH = int(batch)
     embedder = FakeEmbedder()
     if pause := float(os.environ.get("WRITER_ENCODE_PAUSE_S", "0")):
         encode = embedder.encode

@@ -164,8 +164,8 @@ class Library(ThemeQueries, PassageQueries):
             return list(model["encoders"])
         if not model:
             return []
-        _, onnx, encoder = model.get("name", "").partition("+")  # '<model>+onnx-int8@<sha12>'
-        return [encoder] if onnx else ["torch"]
+        _, onnx, encoder = model.get("name", "").rpartition("+onnx-")  # '<model>+onnx-int8@<sha12>'
+        return [f"onnx-{encoder}"] if onnx else ["torch"]
 
     # -- reading ------------------------------------------------------------------------------
 
