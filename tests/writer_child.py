@@ -18,6 +18,9 @@ from assistant.library import ingest
 from tests.support import FakeEmbedder
 
 if __name__ == "__main__":
+    # Ctrl-C raises KeyboardInterrupt even when this was started with SIGINT ignored, as a
+    # non-interactive shell starts its background jobs (CI): a SIGINT test must reach the ingest.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if limit := os.environ.get("WRITER_FILE_LIMIT"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a refused write, not a killed process
         resource.setrlimit(resource.RLIMIT_FSIZE, (int(limit), int(limit)))
