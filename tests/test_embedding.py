@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from assistant.embedding import ONE_THREAD_UP_TO
+from assistant.embedding import QUERY_UP_TO
 
 pytestmark = pytest.mark.slow
 
@@ -30,12 +30,12 @@ def test_a_query_is_encoded_on_one_torch_thread_and_batches_on_every_thread(torc
 
     monkeypatch.setattr(torch_embedder._model, "encode", spy)
     every = torch_embedder.threads
-    batch = torch_embedder.encode(TEXTS * ONE_THREAD_UP_TO)  # more than a query: every thread
+    batch = torch_embedder.encode(TEXTS * QUERY_UP_TO)  # more than a query: every thread
     alone = np.vstack([torch_embedder.encode([text]) for text in TEXTS])
-    worker = threading.Thread(target=torch_embedder.encode, args=(TEXTS * ONE_THREAD_UP_TO,))
+    worker = threading.Thread(target=torch_embedder.encode, args=(TEXTS * QUERY_UP_TO,))
     worker.start()  # a thread whose first torch call comes after a query elsewhere
     worker.join()
-    torch_embedder.encode(TEXTS * ONE_THREAD_UP_TO)  # and this thread's next batch
+    torch_embedder.encode(TEXTS * QUERY_UP_TO)  # and this thread's next batch
     assert seen == [every, 1, 1, every, every]
     assert np.allclose(alone, batch[: len(TEXTS)], atol=1e-5)
 
@@ -51,7 +51,7 @@ def test_a_query_runs_on_its_own_onnx_session_and_batches_on_every_thread(real_e
         return inner(session, texts)
 
     monkeypatch.setattr(real_embedder, "_batch", spy)
-    batch = real_embedder.encode(TEXTS * ONE_THREAD_UP_TO)
+    batch = real_embedder.encode(TEXTS * QUERY_UP_TO)
     alone = np.vstack([real_embedder.encode([text]) for text in TEXTS])
     query = real_embedder._query_session
     assert sessions == [real_embedder._session, query, query]

@@ -21,7 +21,7 @@ from assistant.errors import ModelUnavailable
 from assistant.settings import DEFAULT_ENCODER, DEFAULT_MODEL, Encoder
 
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
-ONE_THREAD_UP_TO = 4  # texts: a query or two is encoded on one thread (see SentenceEmbedder.encode)
+QUERY_UP_TO = 4  # texts: up to this many are a query, encoded on a few threads (see the encoders)
 
 
 class Embedder(Protocol):
@@ -92,7 +92,7 @@ class SentenceEmbedder:
         self.threads = torch.get_num_threads()  # what batches are encoded with
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        """A query (up to :data:`ONE_THREAD_UP_TO` texts) is encoded on one thread: torch's thread
+        """A query (up to :data:`QUERY_UP_TO` texts) is encoded on one thread: torch's thread
         pool costs a short text more than it gives, and on a busy machine its threads wait for each
         other (measured on this 2-core machine under load: 107-132 ms a query on two threads, 15-17 ms
         on one; quiet, the same 13 ms). Batches of passages get every thread. The count is set by
@@ -100,7 +100,7 @@ class SentenceEmbedder:
         so a query in one session never leaves another thread's batches on one thread."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        _use_torch_threads(1 if len(texts) <= ONE_THREAD_UP_TO else self.threads)
+        _use_torch_threads(1 if len(texts) <= QUERY_UP_TO else self.threads)
         return self._encode(texts, progress)
 
     def _encode(self, texts: list[str], progress: bool) -> np.ndarray:

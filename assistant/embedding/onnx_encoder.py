@@ -25,15 +25,16 @@ import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from assistant.embedding import QUERY_UP_TO
 from assistant.errors import ModelUnavailable
 
 QUANTISATIONS = ("fp32", "int8")
-ONE_THREAD_UP_TO = 4  # texts: up to this many are a query, run on the query session
 QUERY_THREADS = min(2, os.cpu_count() or 1)  # a query's few tokens gain nothing from more
 EXPORT_FILE = "export.json"
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -44,12 +45,20 @@ def source_checksum(model_dir: Path) -> str:
     for name in WEIGHT_FILES:
         path = model_dir / name
         if path.is_file():
-            digest = hashlib.sha256()
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-            return digest.hexdigest()
+            stat = path.stat()
+            return _file_sha256(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     raise ModelUnavailable(f"no weights file ({', '.join(WEIGHT_FILES)}) in the model folder {model_dir}")
+
+
+@lru_cache(maxsize=8)
+def _file_sha256(path: str, _size: int, _mtime_ns: int) -> str:
+    """Hashed once a process per file as it is (size and time in the key): loading an encoder
+    names its vectors by the checksum and its export checks it, ~90 MB each time otherwise."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 RECIPE = 2  # bump when the export changes; an older export is made again, never reused
@@ -217,7 +226,7 @@ class OnnxEmbedder:
         return onnxruntime.InferenceSession(self._model_file, options, providers=["CPUExecutionProvider"])
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        """A query (up to ``ONE_THREAD_UP_TO`` texts) runs on its own session of ``QUERY_THREADS``
+        """A query (up to ``QUERY_UP_TO`` texts) runs on its own session of ``QUERY_THREADS``
         threads that sleep rather than spin while they wait. Measured on this 2-core machine, a
         query's p50 quiet / with one core busy / with both busy: one thread 7.1 / 5.6 / 13.7 ms,
         two spinning threads (ONNX Runtime's default) 3.9 / 9.4 / 20.0 ms, two that do not spin
@@ -225,7 +234,7 @@ class OnnxEmbedder:
         if not texts:
             return np.zeros((0, getattr(self, "dimension", 0)), dtype=np.float32)
         session = self._session
-        if len(texts) <= ONE_THREAD_UP_TO:
+        if len(texts) <= QUERY_UP_TO:
             with self._making:  # the app's sessions are threads: one query session for all
                 if self._query_session is None:
                     self._query_session = self._new_session(QUERY_THREADS, spin=False)

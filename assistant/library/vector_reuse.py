@@ -13,7 +13,7 @@ looks in the current generation, opened read-only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,9 +33,9 @@ Lookup = Callable[[str], "np.ndarray | None"]  # text hash → the stored vector
 class StoredVectors:
     """Vectors already stored, by text hash; :meth:`encode` embeds only the texts they lack."""
 
-    def __init__(self, lookup: Lookup):
+    def __init__(self, lookup: Lookup, encoders: Sequence[str] = ()):
         self.lookup = lookup
-        self.encoders: list[str] = []  # what made the vectors found (Library.encoders), for the manifest
+        self.encoders = list(encoders)  # what made the vectors found (Library.encoders), for the manifest
         self.reused = 0  # passages whose vector was found, not encoded
         self.encoded = 0
 
@@ -62,9 +62,7 @@ class StoredVectors:
             encoders = library.encoders
         finally:
             library.close()
-        stored = cls(lambda sha: index.reconstruct(ids[sha]) if sha in ids else None)
-        stored.encoders = encoders
-        return stored
+        return cls(lambda sha: index.reconstruct(ids[sha]) if sha in ids else None, encoders)
 
     def encode(self, embedder: Embedder, texts: list[str]) -> np.ndarray:
         """One vector a text, in order: stored ones where the text is known, the rest encoded."""
