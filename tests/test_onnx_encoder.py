@@ -44,6 +44,16 @@ def test_the_default_encoder_is_onnx_fp32(real_embedder):
     assert real_embedder.encoder.startswith("onnx-fp32@")
 
 
+def test_a_batch_gives_each_text_its_own_vector_in_order(real_embedder):
+    """Texts are sorted by token count and padded a batch at a time: neither the order nor the
+    padding may change a text's vector (one longer than the model's 256 tokens is cut as alone)."""
+    texts = [TEXTS[i % 3] * (1 + (7 * i) % 5) for i in range(40)] + [" ".join(TEXTS) * 12, "GP"]
+    together = real_embedder.encode(texts)
+    alone = np.vstack([real_embedder.encode([text]) for text in texts])
+    assert together.shape == (len(texts), real_embedder.dimension)
+    assert (together * alone).sum(axis=1).min() > 0.99999
+
+
 def _library_of(embedder, folder, doc_id="d", text=TEXTS[0]):
     """A library at ``folder`` (made, or added to) with one document of one passage."""
     from assistant.records import Document, Passage

