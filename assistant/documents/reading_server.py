@@ -99,6 +99,10 @@ def main(requests: BinaryIO = sys.stdin.buffer, replies: BinaryIO = sys.stdout.b
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     for module in PRELOAD:
         importlib.import_module(module)
+    for module in WORKERS:  # what a first reading sets up, done once here instead of in each child
+        warm = getattr(importlib.import_module(module), "warm", None)
+        if warm is not None:
+            warm()
     replies.write(b'{"ready": true}\n')
     replies.flush()
     for line in requests:
