@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,9 +28,10 @@ from assistant.errors import (
 )
 from assistant.field.themes import Taxonomy
 from assistant.library import Library, store
+from assistant.library import ingest as ingest_module
 from assistant.library.ingest import ingest, rebuild, remove
 
-from .support import CORPUS, ROOT
+from .support import CORPUS, ROOT, FakeEmbedder
 
 
 def state(index_dir: Path) -> dict[str, int]:
@@ -82,6 +84,55 @@ def test_unchanged_file_is_skipped_without_embedding(seeds_library, fake_embedde
     assert [r.status for r in reports] == ["unchanged", "unchanged"]
     assert fake_embedder.encoded == before
     assert Library.open(seeds_library.index_dir).generation == 1  # nothing was rewritten
+
+
+def test_files_are_read_ahead_on_their_own_thread_and_reported_in_order(
+    settings, fake_embedder, tmp_path, monkeypatch
+):
+    from assistant.documents import readers
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    text = (CORPUS / "child-i-hscb.md").read_text(encoding="utf-8")
+    (folder / "a.md").write_text(text, encoding="utf-8")
+    (folder / "b.md").write_text(text, encoding="utf-8")  # the same bytes as a.md
+    (folder / "c.txt").write_text("", encoding="utf-8")
+    (folder / "d.txt").write_text("The school nurse shared the plan with the GP.", encoding="utf-8")
+    threads = []
+    real = readers.read
+
+    def watched(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(readers, "read", watched)
+    reports = ingest([folder], settings, fake_embedder)
+    outcomes = {r.name: (r.status, r.reason) for r in reports}
+    assert outcomes == {
+        "a.md": ("added", None),
+        "b.md": ("unchanged", "the same content as a, earlier in this batch"),
+        "c.txt": ("failed", "empty file"),
+        "d.txt": ("added", None),
+    }
+    assert len(threads) == 3 and all(name.startswith("read-ahead") for name in threads)
+    assert not [t for t in threading.enumerate() if t.name.startswith("read-ahead")]  # ended with the call
+
+
+def test_an_interrupted_ingest_leaves_no_reading_behind(settings, tmp_path, monkeypatch):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for n in range(40):
+        (folder / f"{n:02}.txt").write_text(f"Report {n}: the GP did not share the plan.", encoding="utf-8")
+
+    class Interrupted(FakeEmbedder):
+        def encode(self, texts, progress=False):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest_module, "ENCODE_BATCH", 4)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([folder], settings, Interrupted())
+    assert not [t for t in threading.enumerate() if t.name.startswith("read-ahead")]
+    assert state(settings.index_dir) == {}  # nothing published: no checkpoint came before the interruption
 
 
 def test_changed_file_replaces_only_its_own_passages(seeds_library, fake_embedder, tmp_path):

@@ -7,7 +7,10 @@ published together as one new library generation.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +22,27 @@ from assistant.errors import AssistantError, IngestError, NotFound
 from assistant.field.theme_tagger import tagger_for
 from assistant.library.checkpoints import CheckpointPolicy
 from assistant.library.originals import originals
-from assistant.library.preparing import Prepared, collect, prepare, sha256_of
+from assistant.library.preparing import Prepared, ReadAhead, collect, prepare, sha256_of
 from assistant.library.vector_reuse import StoredVectors
-from assistant.records import Document, FileReport, IngestOutcome
+from assistant.records import Document, FileReport, IngestOutcome, SourceText
 from assistant.settings import Settings
 
 __all__ = ["collect", "ingest", "originals", "prepare", "rebuild", "remove", "retag"]
 
-ENCODE_BATCH = 256  # passages gathered across files before they are embedded together
+ENCODE_BATCH = 512  # passages gathered across files before they are embedded together (256 padded ~4% more)
+READ_AHEAD = 32  # files whose reading is begun before their turn (preparing.ReadAhead)
 Progress = Callable[[int, int, str], None]  # (files done, files in all, current file name)
 Waiting = Callable[[str], None]  # told at once when another process is changing the library
+
+
+@dataclass
+class _Reading:
+    """A file to be added: its identity, and its reading under way (:class:`ReadAhead`)."""
+
+    path: Path
+    sha: str
+    doc_id: str
+    source: Future[SourceText]
 
 
 def _writer(
@@ -84,7 +98,11 @@ def ingest(
     if fresh:  # ...or, as a rebuild's copy starts empty, from the current generation
         current = StoredVectors.of_current(settings.index_dir, embedder.name, embedder.dimension)
     encoders = [embedder.encoder, *(current.encoders if current else [])]
-    with ahead, _writer(settings, embedder.name, embedder.dimension, fresh, on_wait, encoders) as writer:
+    with (
+        ahead,
+        _writer(settings, embedder.name, embedder.dimension, fresh, on_wait, encoders) as writer,
+        ReadAhead(settings) as reads,
+    ):
         stored = current or StoredVectors.of_writer(writer)
         writer.tag_with(tagger)
         ids = DocIds(writer.source_of)
@@ -114,40 +132,56 @@ def ingest(
                 if on_checkpoint:
                     on_checkpoint(generation)
 
-        for done, path in enumerate(files):
-            name = fit_bytes(printable(names.get(path, path.name)))
-            if progress:
-                progress(done, len(files), name)
+        def decide(path: Path, name: str) -> FileReport | _Reading:
+            """What to do with a file, in turn: a report now (unchanged, cannot be opened), or
+            its reading, begun ahead of its turn."""
             try:
                 sha = sha256_of(path)
             except OSError as exc:
-                reports.append(FileReport(name, "failed", reason=f"cannot be opened ({exc.strerror})"))
-                continue
+                return FileReport(name, "failed", reason=f"cannot be opened ({exc.strerror})")
             if sha in batch:
                 earlier = f"the same content as {batch[sha]}, earlier in this batch"
-                reports.append(FileReport(name, "unchanged", batch[sha], reason=earlier))
-                continue
+                return FileReport(name, "unchanged", batch[sha], reason=earlier)
             if same := writer.find_by_sha(sha):
                 batch[sha] = same.doc_id
                 same_id = same.doc_id == metadata.doc_id_for(name, sha)
                 note = None if same_id else f"already in the library as {same.doc_id}"
-                reports.append(FileReport(name, "unchanged", same.doc_id, reason=note))
-                continue
+                return FileReport(name, "unchanged", same.doc_id, reason=note)
             doc_id = batch[sha] = ids.assign(metadata.doc_id_for(name, sha), name, sha)
+            return _Reading(path, sha, doc_id, reads.read(path, name))
+
+        def finish(done: int, name: str, outcome: FileReport | _Reading) -> None:
+            """Take one file's outcome, in file order: cut a file read, embed when enough wait."""
+            if progress:
+                progress(done, len(files), name)
+            if isinstance(outcome, FileReport):
+                reports.append(outcome)
+                return
             try:
+                url = (urls or {}).get(outcome.path, "")
+                source = outcome.source.result()
                 document, text, passages = prepare(
-                    path, sha, settings, name, doc_id, (urls or {}).get(path, "")
+                    outcome.path, outcome.sha, settings, name, outcome.doc_id, url, source
                 )
             except IngestError as exc:
                 kind = Path(name).suffix.lstrip(".").lower()
-                failed = Document(doc_id, name, name, kind, sha, "failed", exc.reason)
+                failed = Document(outcome.doc_id, name, name, kind, outcome.sha, "failed", exc.reason)
                 writer.record_failure(failed)
-                reports.append(FileReport(name, "failed", doc_id, reason=exc.reason))
-                continue
-            replacing = writer.status_of(doc_id) == "indexed"
-            pending.append(Prepared(path, document, text, passages, replacing))
+                reports.append(FileReport(name, "failed", outcome.doc_id, reason=exc.reason))
+                return
+            replacing = writer.status_of(outcome.doc_id) == "indexed"
+            pending.append(Prepared(outcome.path, document, text, passages, replacing))
             if sum(len(item.passages) for item in pending) >= ENCODE_BATCH:
                 flush()
+
+        window: deque[tuple[int, str, FileReport | _Reading]] = deque()
+        for done, path in enumerate(files):
+            name = fit_bytes(printable(names.get(path, path.name)))
+            window.append((done, name, decide(path, name)))
+            if len(window) > READ_AHEAD:
+                finish(*window.popleft())
+        while window:
+            finish(*window.popleft())
         if pending:
             flush()
         if progress:
