@@ -86,7 +86,7 @@ def test_unchanged_file_is_skipped_without_embedding(seeds_library, fake_embedde
     assert Library.open(seeds_library.index_dir).generation == 1  # nothing was rewritten
 
 
-def test_files_are_read_ahead_on_their_own_thread_and_reported_in_order(
+def test_files_are_read_ahead_on_their_own_thread_and_each_reported(
     settings, fake_embedder, tmp_path, monkeypatch
 ):
     from assistant.documents import readers

@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+from assistant.documents import stopping
 from assistant.errors import IngestError
 from assistant.settings import Settings
 
@@ -71,14 +72,14 @@ class _ReadingServer:
                     self._stop()
                     if attempt == 2:
                         raise
-                except BaseException:  # Ctrl-C while waiting: its answer would answer the next file
+                except BaseException:  # Ctrl-C or Stopped while waiting: its answer would go to the next file
                     self._stop()
                     raise
         raise AssertionError("unreachable")
 
 
 def _reply(stdout: IO[bytes], wait_s: float) -> tuple[dict[str, Any], bytes]:
-    if not select.select([stdout], [], [], wait_s)[0]:
+    if not any(select.select([stdout], [], [], left)[0] for left in stopping.slices(wait_s)):
         raise OSError("the reading server did not answer")
     header = json.loads(stdout.readline())
     data = stdout.read(header["length"]) if header["length"] else b""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from assistant.documents import stopping
 from assistant.settings import Settings
 
 PACKAGES = "tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd"
@@ -87,11 +88,16 @@ def _run(args: list[str], settings: Settings) -> dict[str, object]:
         env=env,
     )
     try:
-        out, err = child.communicate(timeout=settings.ocr_page_timeout_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.communicate()
-        return too_long
+        for left in stopping.slices(settings.ocr_page_timeout_s):
+            try:  # waiting again after a timeout loses none of the output
+                out, err = child.communicate(timeout=left)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        else:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()
+            return too_long
     finally:
         if child.poll() is None:  # interrupted: leave nothing running
             os.killpg(child.pid, signal.SIGKILL)

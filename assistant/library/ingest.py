@@ -22,7 +22,8 @@ from assistant.errors import AssistantError, IngestError, NotFound
 from assistant.field.theme_tagger import tagger_for
 from assistant.library.checkpoints import CheckpointPolicy
 from assistant.library.originals import originals
-from assistant.library.preparing import Prepared, ReadAhead, collect, prepare, sha256_of
+from assistant.library.preparing import Prepared, collect, prepare, sha256_of
+from assistant.library.read_ahead import ReadAhead
 from assistant.library.vector_reuse import StoredVectors
 from assistant.records import Document, FileReport, IngestOutcome, SourceText
 from assistant.settings import Settings
@@ -30,7 +31,8 @@ from assistant.settings import Settings
 __all__ = ["collect", "ingest", "originals", "prepare", "rebuild", "remove", "retag"]
 
 ENCODE_BATCH = 512  # passages gathered across files before they are embedded together (256 padded ~4% more)
-READ_AHEAD = 32  # files whose reading is begun before their turn (preparing.ReadAhead)
+READ_AHEAD = 32  # files whose reading is begun before their turn (read_ahead.ReadAhead)...
+READ_AHEAD_BYTES = 64 * 1024 * 1024  # ...while their files hold at most this much
 Progress = Callable[[int, int, str], None]  # (files done, files in all, current file name)
 Waiting = Callable[[str], None]  # told at once when another process is changing the library
 
@@ -42,6 +44,7 @@ class _Reading:
     path: Path
     sha: str
     doc_id: str
+    size: int  # bytes on disk
     source: Future[SourceText]
 
 
@@ -136,7 +139,7 @@ def ingest(
             """What to do with a file, in turn: a report now (unchanged, cannot be opened), or
             its reading, begun ahead of its turn."""
             try:
-                sha = sha256_of(path)
+                sha, size = sha256_of(path), path.stat().st_size
             except OSError as exc:
                 return FileReport(name, "failed", reason=f"cannot be opened ({exc.strerror})")
             if sha in batch:
@@ -148,7 +151,7 @@ def ingest(
                 note = None if same_id else f"already in the library as {same.doc_id}"
                 return FileReport(name, "unchanged", same.doc_id, reason=note)
             doc_id = batch[sha] = ids.assign(metadata.doc_id_for(name, sha), name, sha)
-            return _Reading(path, sha, doc_id, reads.read(path, name))
+            return _Reading(path, sha, doc_id, size, reads.read(path, name))
 
         def finish(done: int, name: str, outcome: FileReport | _Reading) -> None:
             """Take one file's outcome, in file order: cut a file read, embed when enough wait."""
@@ -175,13 +178,23 @@ def ingest(
                 flush()
 
         window: deque[tuple[int, str, FileReport | _Reading]] = deque()
+        held = 0  # bytes of the files in the window whose reading is begun
+
+        def take() -> None:
+            nonlocal held
+            done, name, outcome = window.popleft()
+            held -= outcome.size if isinstance(outcome, _Reading) else 0
+            finish(done, name, outcome)
+
         for done, path in enumerate(files):
             name = fit_bytes(printable(names.get(path, path.name)))
-            window.append((done, name, decide(path, name)))
-            if len(window) > READ_AHEAD:
-                finish(*window.popleft())
+            outcome = decide(path, name)
+            window.append((done, name, outcome))
+            held += outcome.size if isinstance(outcome, _Reading) else 0
+            while len(window) > READ_AHEAD or (held > READ_AHEAD_BYTES and len(window) > 1):
+                take()
         while window:
-            finish(*window.popleft())
+            take()
         if pending:
             flush()
         if progress:

@@ -7,13 +7,10 @@ used raises :class:`IngestError` with the reason, for its report.
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from assistant.documents import doc_metadata, metadata, readers, scanned
 from assistant.documents.cleaning import clean_pages
@@ -77,7 +74,8 @@ def prepare(
     """Read (unless ``source`` is what was read) and cut one file; raises :class:`IngestError`
     with the reason it cannot be used."""
     name = name or path.name
-    source = source or readers.read(path, settings, name)
+    if source is None:
+        source = readers.read(path, settings, name)
     pages = clean_pages(source.pages)
     about, notes = doc_metadata.describe(name, source.kind, source.meta, "\n".join(p.text for p in pages))
     about = edits.apply(about, edits.load(settings.index_dir).get(sha256, {}))  # corrections kept
@@ -96,33 +94,3 @@ def prepare(
         warnings=(*source.warnings, *notes), url=url, ocr_pages=len(source.ocr_pages), **about,
     )  # fmt: skip
     return document, text, passages
-
-
-class ReadAhead:
-    """Files read a few ahead of their turn, on one thread, while the caller cuts, embeds and
-    stores the ones before: the reading itself is done by the reading server's children (another
-    process), so the thread only waits for them and the two run side by side.
-
-    Measured on 300 PFD reports written as Markdown: reading was ~9 ms a report of the ~20 ms an
-    ingest spends on a report besides encoding. The caller bounds how many it asks for before
-    taking them (each holds at most ``max_chars_per_file`` characters). Use as a context manager:
-    leaving it cancels the reads not begun and waits for the one under way (within
-    ``read_timeout_s``).
-    """
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="read-ahead")
-
-    def read(self, path: Path, name: str) -> Future[SourceText]:
-        """The file's reading, begun in turn; its ``result()`` raises the file's IngestError."""
-        context = contextvars.copy_context()  # the OCR read before (scanned.read_ahead) is in it
-        return self._pool.submit(context.run, readers.read, path, self.settings, name)
-
-    def __enter__(self) -> ReadAhead:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
