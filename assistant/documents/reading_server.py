@@ -101,8 +101,11 @@ def main(requests: BinaryIO = sys.stdin.buffer, replies: BinaryIO = sys.stdout.b
         importlib.import_module(module)
     for module in WORKERS:  # what a first reading sets up, done once here instead of in each child
         warm = getattr(importlib.import_module(module), "warm", None)
-        if warm is not None:
-            warm()
+        try:
+            if warm is not None:
+                warm()
+        except Exception:  # only a saving of time: each child sets up what it needs anyway
+            pass
     replies.write(b'{"ready": true}\n')
     replies.flush()
     for line in requests:
