@@ -55,3 +55,14 @@ def test_leaving_on_an_interruption_stops_the_reading_under_way(tmp_path, monkey
     assert time.monotonic() - started < 3
     assert isinstance(reading.exception(), stopping.Stopped)
     assert queued.cancelled()
+
+
+def test_no_reading_begins_while_paused(tmp_path, monkeypatch):
+    """The ingest pauses reading while it encodes (the encoder keeps every core busy)."""
+    begun = threading.Event()
+    monkeypatch.setattr(readers, "read", lambda path, settings, name=None: begun.set() or name)
+    with ReadAhead(Settings(index_dir=tmp_path)) as reads:
+        with reads.paused():
+            reading = reads.read(tmp_path / "a.md", "a.md")
+            assert not begun.wait(0.5)
+        assert reading.result(timeout=5) == "a.md" and begun.is_set()

@@ -113,7 +113,8 @@ def ingest(
 
         def flush() -> None:
             texts = [p.text for item in pending for p in item.passages]
-            vectors = stored.encode(embedder, texts)
+            with reads.paused():
+                vectors = stored.encode(embedder, texts)
             offset = 0
             for item in pending:
                 n = len(item.passages)

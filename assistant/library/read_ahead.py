@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextvars
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -30,6 +32,8 @@ class ReadAhead:
         self.settings = settings
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="read-ahead")
         self._stop = threading.Event()
+        self._open = threading.Event()  # cleared while the caller encodes (:meth:`paused`)
+        self._open.set()
 
     def read(self, path: Path, name: str) -> Future[SourceText]:
         """The file's reading; its ``result()`` raises the file's IngestError."""
@@ -38,7 +42,21 @@ class ReadAhead:
 
     def _read(self, path: Path, name: str) -> SourceText:
         with stopping.stop_when(self._stop):
+            for left in stopping.slices(float("inf")):  # raises Stopped when stopped while paused
+                if self._open.wait(left):
+                    break
             return readers.read(path, self.settings, name)
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No reading begins in this block (one under way finishes). The encoder keeps every core
+        busy: measured on 300 PFD reports, reading beside it slowed the encoding by as much as it
+        saved (inside the encoder 37.3 -> 41.3 s, outside 6.7 -> 4.9 s)."""
+        self._open.clear()
+        try:
+            yield
+        finally:
+            self._open.set()
 
     def __enter__(self) -> ReadAhead:
         return self
