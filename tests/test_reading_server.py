@@ -1,11 +1,13 @@
-"""The reading server: one process forks a limited child per file, survives its children's
-failures, and is started again if it ends."""
+"""The reading server: one process forks limited children (one per file, or one kept for many
+Markdown files), survives their failures, and is started again if it ends."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import time
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +85,84 @@ def test_a_reader_that_crashes_or_runs_out_of_memory_is_a_named_error(tmp_path, 
     with pytest.raises(IngestError, match="needed more memory than the limit allows"):
         readers.read_markdown(big, "big.md", settings.replace(read_memory_mb=16))
     assert "Text." in readers.read_markdown(path, "x.md", settings).pages[0].text
+
+
+def _request(path, reuse: bool = True, timeout_s: float = 30, memory_bytes: int = 1 << 30, kind="markdown"):
+    return {"module": "assistant.documents.text_worker", "args": [kind, str(path), "1000000"],
+            "memory_bytes": memory_bytes, "cpu_s": 5, "timeout_s": timeout_s, "largest": 10_000_000,
+            "reuse": reuse}  # fmt: skip
+
+
+def _text(data: bytes) -> str:
+    """The text read, without the report's heading."""
+    return json.loads(data)["pages"][0][1].split("\n")[-1]
+
+
+def _ended(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_a_kept_child_reads_markdown_one_file_after_another_and_pdfs_get_their_own(tmp_path):
+    files = [markdown(tmp_path, f"{n}.md", f"# Report {n}\n\nText {n}.") for n in range(3)]
+    server = reading_server.Server()
+    try:
+        texts, pids = [], []
+        for path in files:
+            header, data = server.serve(_request(path))
+            assert header == {"exit": 0, "timed_out": False, "too_big": False, "length": len(data)}
+            texts.append(_text(data))
+            assert server.kept is not None
+            pids.append(server.kept.pid)
+        assert texts == [f"Text {n}." for n in range(3)] and len(set(pids)) == 1
+        kept = server.kept
+
+        header, data = server.serve(_request(files[0], reuse=False))  # not asked: a child of its own
+        assert _text(data) == "Text 0." and server.kept is kept
+        header, data = server.serve(_request(files[1], memory_bytes=1 << 29))  # other limits: a new child
+        assert _text(data) == "Text 1." and server.kept is not None and server.kept.pid != kept.pid
+        assert _ended(kept.pid)
+        last = server.kept.pid
+    finally:
+        server.close()
+    assert server.kept is None and _ended(last)
+
+
+def test_a_kept_child_ends_after_its_files_and_one_that_fails_costs_only_its_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(reading_server, "KEEP_FILES", 2)
+    files = [markdown(tmp_path, f"{n}.md", f"# Report {n}\n\nText {n}.") for n in range(4)]
+    server = reading_server.Server()
+    try:
+        server.serve(_request(files[0]))
+        first = server.kept.pid
+        server.serve(_request(files[1]))
+        assert server.kept is None and _ended(first)  # its second file was its last
+        server.serve(_request(files[2]))
+        second = server.kept.pid
+
+        header, data = server.serve(_request(files[3], kind="nonsense"))  # the reader raises: the child ends
+        assert header["exit"] == reading_server.EXIT_READER_FAILED and data == b"" and _ended(second)
+        header, data = server.serve(_request(files[3], timeout_s=0.0))  # over its time: killed
+        assert header["timed_out"] and data == b"" and server.kept is None
+        header, data = server.serve(_request(files[3]))
+        assert header["exit"] == 0 and _text(data) == "Text 3."
+    finally:
+        server.close()
+
+
+def test_a_kept_child_ended_from_outside_is_replaced(tmp_path):
+    files = [markdown(tmp_path, f"{n}.md", f"# Report {n}\n\nText {n}.") for n in range(2)]
+    server = reading_server.Server()
+    try:
+        server.serve(_request(files[0]))
+        os.kill(server.kept.pid, signal.SIGKILL)
+        stat = Path(f"/proc/{server.kept.pid}/stat")
+        while stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":  # dead, not yet waited for
+            time.sleep(0.01)
+        header, data = server.serve(_request(files[1]))
+        assert _text(data) == "Text 1."
+    finally:
+        server.close()

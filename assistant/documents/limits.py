@@ -6,7 +6,8 @@ after ``read_timeout_s`` seconds, may use at most ``read_memory_mb``, and gives 
 ``max_chars_per_file`` characters. Whatever goes wrong becomes the file's :class:`IngestError`.
 
 The children are forked by one reading server per process (:mod:`assistant.documents.reading_server`),
-started at the first file and restarted if it ever ends; files are read one at a time.
+started at the first file and restarted if it ever ends; files are read one at a time, Markdown and
+plain text by a child that may have read others before (it ends within bounds the server keeps).
 """
 
 from __future__ import annotations
@@ -91,10 +92,14 @@ def _reply(stdout: IO[bytes], wait_s: float) -> tuple[dict[str, Any], bytes]:
 _server = _ReadingServer()
 
 
-def run(module: str, args: list[str], settings: Settings, name: str, kind: str) -> dict[str, Any]:
+def run(
+    module: str, args: list[str], settings: Settings, name: str, kind: str, reuse: bool = False
+) -> dict[str, Any]:
     """``module.run(args)`` in a limited child; its JSON result, or the file's IngestError.
 
-    ``kind`` names the file in the reason when the child dies ("corrupt PDF (...)").
+    ``kind`` names the file in the reason when the child dies ("corrupt PDF (...)"). ``reuse``: the
+    child may be one that has read other files before, one at a time (the reading server keeps
+    it within bounds); asked for the cheap readers, whose reading costs less than a fork.
     """
     too_long = f"took too long (over {settings.read_timeout_s:g} s)"
     request = {
@@ -104,6 +109,7 @@ def run(module: str, args: list[str], settings: Settings, name: str, kind: str) 
         "cpu_s": int(settings.read_timeout_s) + 1,
         "timeout_s": settings.read_timeout_s,
         "largest": 8 * settings.max_chars_per_file + 1_000_000,  # JSON: at most ~6 bytes a character
+        "reuse": reuse,
     }
     try:
         header, data = _server.ask(request)

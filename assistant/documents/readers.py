@@ -83,7 +83,8 @@ def read_pdf(path: Path, name: str, settings: Settings) -> SourceText:
 
 def _read_in_child(kind: FileKind, path: Path, name: str, settings: Settings) -> SourceText:
     args = [kind, str(path), str(settings.max_chars_per_file)]
-    result = limits.run("assistant.documents.text_worker", args, settings, name, KINDS[kind])
+    cheap = kind in ("markdown", "text")  # a child kept for many files: its fork costs more than the reading
+    result = limits.run("assistant.documents.text_worker", args, settings, name, KINDS[kind], reuse=cheap)
     pages = [Page(number, text) for number, text in result["pages"]]
     return SourceText(name, kind, pages, result["meta"], result["warnings"])
 
