@@ -428,6 +428,7 @@ def test_evidence_tried_at_word_starts_equals_scanning_every_passage(taxonomy, f
         "GP records; gp. A&E and the ED, x-rays: Parents\u2019 mental health, parent's drinking.",
         "Children's social care-and CAMHS; \u00dfafe sleep SAFE SLEEPING co-sleeping water-safety",
         "baths bath-time. Bathing",
+        "\u0130nformation sharing, \u0131nformation sharing; co-\u017flept",  # IGNORECASE's four odd letters
     ]
     for full in itertools.islice(seed_and_pfd_texts(), 60):
         texts += [full[at : at + 800] for at in range(0, len(full), 800)]
