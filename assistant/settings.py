@@ -166,7 +166,7 @@ class Settings:
         max=1_000_000,
     )
     checkpoint_s: float = _setting(
-        60.0,
+        45.0,
         "A long ingest publishes what it has finished at least this often, in seconds (0: not by time).",
         min=0,
         max=86_400,

@@ -30,7 +30,11 @@ from assistant.settings import Settings
 
 __all__ = ["collect", "ingest", "originals", "prepare", "rebuild", "remove", "retag"]
 
-ENCODE_BATCH = 512  # passages gathered across files before they are embedded together (256 padded ~4% more)
+# Passages gathered across files before they are embedded together, sorted by length. The fewer,
+# the more each batch of 32 is padded: on the PFD passages, 512 gave 4.3% more tokens than one sort
+# of all (attention 6.6% more work), 1,024 1.9% (2.8%). Checkpoints are due after a gathering is
+# stored, every ~25 s here: with checkpoint_s an interrupted ingest loses about a minute at most.
+ENCODE_BATCH = 1024
 READ_AHEAD = 32  # files whose reading is begun before their turn (read_ahead.ReadAhead)...
 READ_AHEAD_BYTES = 64 * 1024 * 1024  # ...while their files hold at most this much
 Progress = Callable[[int, int, str], None]  # (files done, files in all, current file name)
