@@ -166,3 +166,42 @@ def test_a_kept_child_ended_from_outside_is_replaced(tmp_path):
         assert _text(data) == "Text 1."
     finally:
         server.close()
+
+
+_READ_BEFORE: list[str] = []
+
+
+def run(args: list[str]) -> dict:
+    """A reader for the test below (the server's children import this module): it fails in a
+    child that has read a file before, as leftovers of earlier files might make it fail."""
+    if _READ_BEFORE:
+        if args[1] == "crash":
+            os._exit(3)
+        raise MemoryError
+    _READ_BEFORE.append(args[0])
+    return {"pages": [[None, args[0]]]}
+
+
+@pytest.mark.parametrize("failure", ["crash", "memory"])
+def test_a_file_a_kept_child_fails_is_read_again_by_a_new_child(monkeypatch, failure):
+    monkeypatch.setattr(reading_server, "WORKERS", (*reading_server.WORKERS, __name__))
+    request = {"module": __name__, "memory_bytes": 1 << 30, "cpu_s": 5, "timeout_s": 30,
+               "largest": 10_000, "reuse": True}  # fmt: skip
+    server = reading_server.Server()
+    try:
+        header, data = server.serve({**request, "args": ["first", failure]})
+        assert header["exit"] == 0 and _text(data) == "first" and server.kept is not None
+        kept = server.kept.pid
+        header, data = server.serve({**request, "args": ["second", failure]})  # the kept child fails it
+        assert header["exit"] == 0 and _text(data) == "second" and _ended(kept)
+    finally:
+        server.close()
+    assert _READ_BEFORE == []  # the test process itself read nothing
+
+
+def test_a_result_over_the_limit_is_named_so_whatever_the_killed_child_exited_with(monkeypatch, settings):
+    for code in (-9, 1):  # killed at once, or ended by the closed pipe first
+        header = {"exit": code, "timed_out": False, "too_big": True, "length": 0}
+        monkeypatch.setattr(limits._server, "ask", lambda request, header=header: (header, b""))
+        with pytest.raises(IngestError, match=r"corrupt Markdown file \(the reader gave no usable result\)"):
+            limits.run("assistant.documents.text_worker", [], settings, "x.md", "Markdown file")

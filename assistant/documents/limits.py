@@ -115,11 +115,12 @@ def run(
         header, data = _server.ask(request)
     except (OSError, ValueError) as exc:
         raise IngestError(name, f"could not be read (the reading process failed: {exc})") from exc
+    if header["too_big"]:  # killed for it: its exit code says nothing more
+        raise IngestError(name, f"corrupt {kind} (the reader gave no usable result)")
     if header["timed_out"] or header["exit"] in (-9, -24):  # its time, or its CPU time (SIGXCPU)
         raise IngestError(name, too_long)
-    if header["too_big"] or not data:
-        reason = "gave no usable result" if header["too_big"] else f"stopped with code {header['exit']}"
-        raise IngestError(name, f"corrupt {kind} (the reader {reason})")
+    if not data:
+        raise IngestError(name, f"corrupt {kind} (the reader stopped with code {header['exit']})")
     try:
         result = json.loads(data)
     except (ValueError, RecursionError) as exc:

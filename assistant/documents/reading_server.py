@@ -20,7 +20,8 @@ the first touch of each page the parent shares, the exit), ~1 ms in a child that
 before. A kept child reads one file at a time, so a file that hangs or crashes it still costs only
 that file; it ends after :data:`KEEP_FILES` files, :data:`KEEP_CPU_S` of CPU time or
 :data:`KEEP_GROWTH` bytes more memory, so every file keeps its whole CPU budget and a file cannot
-leave much behind for the next. PDFs and Word documents, read by C libraries from binary formats,
+leave much behind for the next; and a file a kept child fails is read again by a new child, whose
+answer stands. PDFs and Word documents, read by C libraries from binary formats,
 get a new child each.
 """
 
@@ -37,6 +38,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO
 
 WORKERS = ("assistant.documents.pdf_worker", "assistant.documents.text_worker")
@@ -45,7 +47,7 @@ MEMORY_ERROR = json.dumps({"error": "needed more memory than the limit allows"})
 EXIT_READER_FAILED = 1
 KEEP_FILES = 64  # a kept child reads at most this many files...
 KEEP_CPU_S = 1.0  # ...and ends once it has used this much CPU time...
-KEEP_GROWTH = 64 * 1024 * 1024  # ...or grown by this many bytes (its largest resident size)
+KEEP_GROWTH = 64 * 1024 * 1024  # ...or its address space has grown by this much (or 1/8 of its limit)
 HEADER_MAX = 200  # bytes of a child's header line
 
 
@@ -64,9 +66,14 @@ def _write(fd: int, data: bytes) -> None:
 
 
 def _spent() -> tuple[float, int]:
-    """This process's CPU seconds and largest resident size in bytes."""
+    """This process's CPU seconds and address space in bytes (what RLIMIT_AS counts)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        size = pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):  # no /proc: the largest resident size instead
+        size = usage.ru_maxrss * 1024
+    return usage.ru_utime + usage.ru_stime, size
 
 
 def child(request: dict[str, Any], inbox: int, out: int) -> None:
@@ -85,6 +92,7 @@ def child(request: dict[str, Any], inbox: int, out: int) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         requests = os.fdopen(inbox, "rb")
         _, size_at_start = _spent()
+        growth = min(KEEP_GROWTH, memory // 8)
         for served in itertools.count(1):
             try:
                 payload = json.dumps(importlib.import_module(request["module"]).run(request["args"])).encode()
@@ -93,7 +101,7 @@ def child(request: dict[str, Any], inbox: int, out: int) -> None:
                 break
             seconds, size = _spent()
             last = not request.get("reuse") or served >= KEEP_FILES
-            last = last or seconds >= KEEP_CPU_S or size - size_at_start >= KEEP_GROWTH
+            last = last or seconds >= KEEP_CPU_S or size - size_at_start >= growth
             _write(out, _header(len(payload), last) + payload)
             line = b"" if last else requests.readline()
             if not line:  # the last one, or the server has gone
@@ -172,33 +180,41 @@ class Server:
     def __init__(self) -> None:
         self.kept: _Child | None = None
 
-    def _child_for(self, request: dict[str, Any]) -> _Child:
-        """The kept child when the request may use it and has its limits, else a new one. A
-        request that may not leaves the kept child for the next that may."""
+    def _child_for(self, request: dict[str, Any]) -> tuple[_Child, bool]:
+        """The kept child when the request may use it and has its limits (True), else a new one
+        (False). A request that may not leaves the kept child for the next that may."""
         kept = self.kept
         if kept is None or not request.get("reuse"):
-            return _fork(request, (kept.inbox, kept.replies) if kept else ())
+            return _fork(request, (kept.inbox, kept.replies) if kept else ()), False
         self.kept = None
         if kept.limits == (int(request["memory_bytes"]), int(request["cpu_s"])):
             try:
                 _write(kept.inbox, json.dumps(request).encode() + b"\n")
-                return kept
+                return kept, True
             except OSError:  # it was ended from outside
                 pass
         kept.end(kill=True)
-        return _fork(request)
+        return _fork(request), False
 
     def serve(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-        """Read one request's file within its time limit; the answer's header and bytes."""
+        """Read one request's file within its time limit; the answer's header and bytes.
+
+        When a kept child fails a file (it ends without a reply, or runs out of memory), the file
+        is read again by a new child, whose answer stands: what earlier files left in the kept
+        one must not be blamed on this file."""
         if request.get("module") not in WORKERS:
             return {"exit": EXIT_READER_FAILED, "timed_out": False, "too_big": False, "length": 0}, b""
-        child = self._child_for(request)
-        deadline = time.monotonic() + float(request["timeout_s"])
-        outcome, header, data = _reply(child.replies, deadline, int(request["largest"]))
-        if outcome == "ok" and not header["last"]:
-            self.kept, code = child, 0  # it waits for the next request (a PDF's child never does)
-        else:
+        child, kept = self._child_for(request)
+        while True:
+            deadline = time.monotonic() + float(request["timeout_s"])
+            outcome, header, data = _reply(child.replies, deadline, int(request["largest"]))
+            if outcome == "ok" and not header["last"]:
+                self.kept, code = child, 0  # it waits for the next request (a PDF's child never does)
+                break
             code = child.end(kill=outcome != "ok")
+            if not (kept and (outcome == "ended" or data == MEMORY_ERROR)):
+                break
+            child, kept = _fork(request), False
         answer = {"exit": code, "timed_out": outcome == "timed_out", "too_big": outcome == "too_big"}
         return {**answer, "length": len(data)}, data
 
