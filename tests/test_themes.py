@@ -437,3 +437,15 @@ def test_evidence_tried_at_word_starts_equals_scanning_every_passage(taxonomy, f
     assert (
         sum(len(keywords) for themes in found for keywords in themes) > 50
     )  # it found things (seeds alone: 106)
+
+
+def test_evidence_for_keywords_beyond_ascii_equals_scanning(fake_embedder):
+    """IGNORECASE matches a Greek iota to U+0345, which is not a word character: a theme with such
+    keywords is scanned whole, and still finds what scanning finds."""
+    greek = Theme("greek", "Greek", "Greek words.", ("ιδιωτικό", "ab\u0345c care"))
+    plain = Theme("plain", "Plain", "Plain words.", ("bath", "water safety"))
+    tagger = KeywordTagger(Taxonomy((greek, plain), checksum="test"), fake_embedder)
+    texts = ["a \u0345διωτικό b", "x ABΙC care y; bath time and water-safety", "nothing here"]
+    found = [tagger.evidence(text) for text in texts]
+    assert found == [tagger.evidence_by_scanning(text) for text in texts]
+    assert found[0] == [("ιδιωτικό",), ()] and found[1] == [("ab\u0345c care",), ("bath", "water safety")]

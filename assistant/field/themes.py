@@ -225,9 +225,12 @@ class KeywordTagger:
         self.high, self.low, self.limit = high, low, limit
         self._vectors: np.ndarray | None = None
         self._patterns = [_alternatives(t.keywords) for t in taxonomy]
+        # A theme with a keyword beyond ASCII is scanned whole: IGNORECASE joins letters to marks
+        # that are not word characters there (U+0345 to iota), so its matches need not start a word.
+        self._scanned = {i for i, t in enumerate(taxonomy) if not all(k.isascii() for k in t.keywords)}
         self._themes_of: dict[str, set[int]] = {}  # a keyword's first word (_head) → its themes
         for i, theme in enumerate(taxonomy):
-            for keyword in theme.keywords:
+            for keyword in theme.keywords if i not in self._scanned else ():
                 self._themes_of.setdefault(_head(keyword), set()).add(i)
 
     @property
@@ -250,7 +253,8 @@ class KeywordTagger:
         keyword), so each theme's pattern is tried only at such words, in order, as a scan would
         meet them: ~0.2 ms a PFD passage (every pattern over the whole passage: ~11 ms; at words
         starting with a keyword's first two letters: ~1 ms). The matches are the same, as
-        :meth:`evidence_by_scanning` checks in the tests."""
+        :meth:`evidence_by_scanning` checks in the tests; a theme with a keyword beyond ASCII is
+        scanned whole."""
         places: dict[int, list[int]] = {}  # theme → where a word starts that one of its keywords may
         for m in WORD.finditer(text.translate(_AS_ASCII)):  # one letter for one: the places hold
             word = m.group().casefold()
@@ -261,7 +265,11 @@ class KeywordTagger:
                 places.setdefault(n, []).append(m.start())
         found: list[tuple[str, ...]] = []
         for i, (theme, pattern) in enumerate(zip(self.taxonomy, self._patterns, strict=True)):
-            hits: set[int] = set()
+            if i in self._scanned:
+                hits = {int(m.lastgroup[1:]) for m in pattern.finditer(text) if m.lastgroup}
+                found.append(tuple(theme.keywords[k] for k in sorted(hits)))
+                continue
+            hits = set()
             end = -1
             for at in places.get(i, ()):
                 if at < end:
