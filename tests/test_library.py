@@ -118,6 +118,31 @@ def test_files_are_read_ahead_on_their_own_thread_and_each_reported(
     assert not [t for t in threading.enumerate() if t.name.startswith("read-ahead")]  # ended with the call
 
 
+def test_a_copy_of_content_another_file_replaces_in_the_same_call_is_kept(settings, fake_embedder, tmp_path):
+    old, new = "Old text: the GP did not share the plan.", "New text: the school shared the plan."
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "report.txt").write_text(old, encoding="utf-8")
+    ingest([first], settings, fake_embedder)
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "a-copy.txt").write_text(old, encoding="utf-8")  # decided before report.txt replaces it
+    (second / "report.txt").write_text(new, encoding="utf-8")
+    (second / "z-copy.txt").write_text(old, encoding="utf-8")  # decided before the replacement is stored
+    reports = ingest([second], settings, fake_embedder)
+    outcomes = {r.name: (r.status, r.doc_id, r.reason) for r in reports}
+    assert outcomes == {
+        "a-copy.txt": ("added", "a-copy", None),
+        "report.txt": ("replaced", "report", None),
+        "z-copy.txt": ("unchanged", "a-copy", "the same content as a-copy, earlier in this batch"),
+    }
+    library = Library.open(settings.index_dir)
+    texts = {
+        doc_id: " ".join(p.text for p in library.passages(doc_id=doc_id)) for doc_id in ("a-copy", "report")
+    }
+    assert "Old text" in texts["a-copy"] and "New text" in texts["report"]
+
+
 def test_an_interrupted_ingest_leaves_no_reading_behind(settings, tmp_path, monkeypatch):
     folder = tmp_path / "files"
     folder.mkdir()

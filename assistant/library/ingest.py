@@ -114,6 +114,7 @@ def ingest(
         writer.tag_with(tagger)
         ids = DocIds(writer.source_of)
         batch: dict[str, str] = {}  # content hash → doc id, for files read in this call
+        unchanged: list[tuple[int, Path, str, str, FileReport]] = []  # (done, path, name, hash, report)
 
         def flush() -> None:
             texts = [p.text for item in pending for p in item.passages]
@@ -140,7 +141,7 @@ def ingest(
                 if on_checkpoint:
                     on_checkpoint(generation)
 
-        def decide(path: Path, name: str) -> FileReport | _Reading:
+        def decide(done: int, path: Path, name: str) -> FileReport | _Reading:
             """What to do with a file, in turn: a report now (unchanged, cannot be opened), or
             its reading, begun ahead of its turn."""
             try:
@@ -149,14 +150,17 @@ def ingest(
                 return FileReport(name, "failed", reason=f"cannot be opened ({exc.strerror})")
             if sha in batch:
                 earlier = f"the same content as {batch[sha]}, earlier in this batch"
-                return FileReport(name, "unchanged", batch[sha], reason=earlier)
-            if same := writer.find_by_sha(sha):
+                report = FileReport(name, "unchanged", batch[sha], reason=earlier)
+            elif same := writer.find_by_sha(sha):
                 batch[sha] = same.doc_id
                 same_id = same.doc_id == metadata.doc_id_for(name, sha)
                 note = None if same_id else f"already in the library as {same.doc_id}"
-                return FileReport(name, "unchanged", same.doc_id, reason=note)
-            doc_id = batch[sha] = ids.assign(metadata.doc_id_for(name, sha), name, sha)
-            return _Reading(path, sha, doc_id, size, reads.read(path, name))
+                report = FileReport(name, "unchanged", same.doc_id, reason=note)
+            else:
+                doc_id = batch[sha] = ids.assign(metadata.doc_id_for(name, sha), name, sha)
+                return _Reading(path, sha, doc_id, size, reads.read(path, name))
+            unchanged.append((done, path, name, sha, report))
+            return report
 
         def finish(done: int, name: str, outcome: FileReport | _Reading) -> None:
             """Take one file's outcome, in file order: cut a file read, embed when enough wait."""
@@ -193,7 +197,7 @@ def ingest(
 
         for done, path in enumerate(files):
             name = fit_bytes(printable(names.get(path, path.name)))
-            outcome = decide(path, name)
+            outcome = decide(done, path, name)
             window.append((done, name, outcome))
             held += outcome.size if isinstance(outcome, _Reading) else 0
             while len(window) > READ_AHEAD or (held > READ_AHEAD_BYTES and len(window) > 1):
@@ -202,6 +206,18 @@ def ingest(
             take()
         if pending:
             flush()
+        # A file found unchanged as a copy of a document that another file of this call then
+        # replaced (or of one that failed to read) holds content the library no longer has: read it.
+        gone = {sha for *_, sha, _ in unchanged if writer.find_by_sha(sha) is None}
+        again = [(done, path, name, report) for done, path, name, sha, report in unchanged if sha in gone]
+        if again:
+            reports[:] = [r for r in reports if not any(r is report for *_, report in again)]
+            for sha in gone:
+                batch.pop(sha, None)
+            for done, path, name, _ in again:
+                finish(done, name, decide(done, path, name))
+            if pending:
+                flush()
         if progress:
             progress(len(files), len(files), "")
     return reports
