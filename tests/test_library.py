@@ -143,6 +143,63 @@ def test_a_copy_of_content_another_file_replaces_in_the_same_call_is_kept(settin
     assert "Old text" in texts["a-copy"] and "New text" in texts["report"]
 
 
+def _counting_reads(monkeypatch) -> list[str]:
+    from assistant.documents import readers
+
+    names, real = [], readers.read
+
+    def counted(path, settings, name=None):
+        names.append(name or path.name)
+        return real(path, settings, name)
+
+    monkeypatch.setattr(readers, "read", counted)
+    return names
+
+
+def test_copies_are_kept_when_replacements_rotate_and_each_file_is_read_once(
+    settings, fake_embedder, tmp_path, monkeypatch
+):
+    first = tmp_path / "first"
+    first.mkdir()
+    versions = {n: f"Version {n}: the GP shared the plan with the school nurse." for n in (1, 2, 3)}
+    (first / "latest.txt").write_text(versions[2], encoding="utf-8")
+    (first / "previous.txt").write_text(versions[1], encoding="utf-8")
+    ingest([first], settings, fake_embedder)
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "archive-v1.txt").write_text(versions[1], encoding="utf-8")  # as previous holds it now
+    (second / "latest.txt").write_text(versions[3], encoding="utf-8")
+    (second / "previous.txt").write_text(versions[2], encoding="utf-8")  # as latest holds it now
+    reads = _counting_reads(monkeypatch)
+    reports = ingest([second], settings, fake_embedder)
+    assert {r.name: (r.status, r.doc_id) for r in reports} == {
+        "archive-v1.txt": ("added", "archive-v1"),
+        "latest.txt": ("replaced", "latest"),
+        "previous.txt": ("replaced", "previous"),
+    }
+    assert sorted(reads) == ["archive-v1.txt", "latest.txt", "previous.txt"]
+    library = Library.open(settings.index_dir)
+    held = {d.doc_id: library.passages(doc_id=d.doc_id)[0].text for d in library.documents()}
+    assert {doc_id: text.split(":")[0] for doc_id, text in held.items()} == {
+        "archive-v1": "Version 1", "latest": "Version 3", "previous": "Version 2"
+    }  # fmt: skip
+
+
+def test_copies_of_a_file_that_failed_fail_with_its_reason_unless_read_another_way(
+    settings, fake_embedder, tmp_path, monkeypatch
+):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.md", "d.txt"):
+        (folder / name).write_bytes(b"")  # the same (empty) content
+    reads = _counting_reads(monkeypatch)
+    reports = ingest([folder], settings, fake_embedder)
+    assert {r.name: (r.status, r.reason) for r in reports} == {
+        name: ("failed", "empty file") for name in ("a.txt", "b.txt", "c.md", "d.txt")
+    }
+    assert sorted(reads) == ["a.txt", "c.md"]  # a Markdown name is read another way: read again
+
+
 def test_an_interrupted_ingest_leaves_no_reading_behind(settings, tmp_path, monkeypatch):
     folder = tmp_path / "files"
     folder.mkdir()

@@ -115,6 +115,7 @@ def ingest(
         ids = DocIds(writer.source_of)
         batch: dict[str, str] = {}  # content hash → doc id, for files read in this call
         unchanged: list[tuple[int, Path, str, str, FileReport]] = []  # (done, path, name, hash, report)
+        failures: dict[tuple[str, str], str] = {}  # (content hash, name's suffix) → why it failed
 
         def flush() -> None:
             texts = [p.text for item in pending for p in item.passages]
@@ -179,6 +180,7 @@ def ingest(
                 kind = Path(name).suffix.lstrip(".").lower()
                 failed = Document(outcome.doc_id, name, name, kind, outcome.sha, "failed", exc.reason)
                 writer.record_failure(failed)
+                failures[outcome.sha, Path(name).suffix.lower()] = exc.reason
                 reports.append(FileReport(name, "failed", outcome.doc_id, reason=exc.reason))
                 return
             replacing = writer.status_of(outcome.doc_id) == "indexed"
@@ -204,20 +206,27 @@ def ingest(
                 take()
         while window:
             take()
-        if pending:
-            flush()
-        # A file found unchanged as a copy of a document that another file of this call then
-        # replaced (or of one that failed to read) holds content the library no longer has: read it.
-        gone = {sha for *_, sha, _ in unchanged if writer.find_by_sha(sha) is None}
-        again = [(done, path, name, report) for done, path, name, sha, report in unchanged if sha in gone]
-        if again:
-            reports[:] = [r for r in reports if not any(r is report for *_, report in again)]
-            for sha in gone:
-                batch.pop(sha, None)
-            for done, path, name, _ in again:
-                finish(done, name, decide(done, path, name))
+        # A file found unchanged as a copy of content the library no longer holds (another file
+        # of this call replaced its document, or it failed to read) is read after all, round after
+        # round: a file read now may replace a document too. Each round reads or settles a file.
+        while True:
             if pending:
                 flush()
+            gone = {sha for *_, sha, _ in unchanged if writer.find_by_sha(sha) is None}
+            again = [entry for entry in unchanged if entry[3] in gone]
+            if not again:
+                break
+            taken = {id(report) for *_, report in again}
+            reports[:] = [r for r in reports if id(r) not in taken]
+            unchanged[:] = [entry for entry in unchanged if entry[3] not in gone]
+            for sha in gone:
+                batch.pop(sha, None)
+            for _, path, name, sha, _ in again:
+                failure = failures.get((sha, Path(name).suffix.lower()))  # the same bytes, read the same way
+                if sha not in batch and failure is not None:
+                    reports.append(FileReport(name, "failed", reason=failure))
+                else:
+                    finish(len(files), name, decide(len(files), path, name))
         if progress:
             progress(len(files), len(files), "")
     return reports
