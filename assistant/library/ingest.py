@@ -33,12 +33,22 @@ __all__ = ["collect", "ingest", "originals", "prepare", "rebuild", "remove", "re
 # Passages gathered across files before they are embedded together, sorted by length. The fewer,
 # the more each batch of 32 is padded: on the PFD passages, 512 gave 4.3% more tokens than one sort
 # of all (attention 6.6% more work), 1,024 1.9% (2.8%). Checkpoints are due after a gathering is
-# stored, every ~25 s here: with checkpoint_s an interrupted ingest loses about a minute at most.
+# stored, every ~25 s here: an interrupted ingest loses about checkpoint_s plus that, ~70 s.
 ENCODE_BATCH = 1024
 READ_AHEAD = 32  # files whose reading is begun before their turn (read_ahead.ReadAhead)...
 READ_AHEAD_BYTES = 64 * 1024 * 1024  # ...while their files hold at most this much
 Progress = Callable[[int, int, str], None]  # (files done, files in all, current file name)
 Waiting = Callable[[str], None]  # told at once when another process is changing the library
+
+
+@dataclass(frozen=True)
+class _Unchanged:
+    """A file reported unchanged: the same content as a document held or read before it."""
+
+    path: Path
+    name: str
+    sha: str
+    report: FileReport
 
 
 @dataclass
@@ -114,8 +124,7 @@ def ingest(
         writer.tag_with(tagger)
         ids = DocIds(writer.source_of)
         batch: dict[str, str] = {}  # content hash → doc id, for files read in this call
-        unchanged: list[tuple[int, Path, str, str, FileReport]] = []  # (done, path, name, hash, report)
-        failures: dict[tuple[str, str], str] = {}  # (content hash, name's suffix) → why it failed
+        unchanged: list[_Unchanged] = []  # files reported unchanged, checked again at the end
 
         def flush() -> None:
             texts = [p.text for item in pending for p in item.passages]
@@ -142,7 +151,7 @@ def ingest(
                 if on_checkpoint:
                     on_checkpoint(generation)
 
-        def decide(done: int, path: Path, name: str) -> FileReport | _Reading:
+        def decide(path: Path, name: str) -> FileReport | _Reading:
             """What to do with a file, in turn: a report now (unchanged, cannot be opened), or
             its reading, begun ahead of its turn."""
             try:
@@ -160,7 +169,7 @@ def ingest(
             else:
                 doc_id = batch[sha] = ids.assign(metadata.doc_id_for(name, sha), name, sha)
                 return _Reading(path, sha, doc_id, size, reads.read(path, name))
-            unchanged.append((done, path, name, sha, report))
+            unchanged.append(_Unchanged(path, name, sha, report))
             return report
 
         def finish(done: int, name: str, outcome: FileReport | _Reading) -> None:
@@ -180,7 +189,6 @@ def ingest(
                 kind = Path(name).suffix.lstrip(".").lower()
                 failed = Document(outcome.doc_id, name, name, kind, outcome.sha, "failed", exc.reason)
                 writer.record_failure(failed)
-                failures[outcome.sha, Path(name).suffix.lower()] = exc.reason
                 reports.append(FileReport(name, "failed", outcome.doc_id, reason=exc.reason))
                 return
             replacing = writer.status_of(outcome.doc_id) == "indexed"
@@ -199,7 +207,7 @@ def ingest(
 
         for done, path in enumerate(files):
             name = fit_bytes(printable(names.get(path, path.name)))
-            outcome = decide(done, path, name)
+            outcome = decide(path, name)
             window.append((done, name, outcome))
             held += outcome.size if isinstance(outcome, _Reading) else 0
             while len(window) > READ_AHEAD or (held > READ_AHEAD_BYTES and len(window) > 1):
@@ -208,25 +216,22 @@ def ingest(
             take()
         # A file found unchanged as a copy of content the library no longer holds (another file
         # of this call replaced its document, or it failed to read) is read after all, round after
-        # round: a file read now may replace a document too. Each round reads or settles a file.
+        # round: a file read now may replace a document too. Each round reads a file at least,
+        # and none twice (a file read is never found unchanged again).
         while True:
             if pending:
                 flush()
-            gone = {sha for *_, sha, _ in unchanged if writer.find_by_sha(sha) is None}
-            again = [entry for entry in unchanged if entry[3] in gone]
+            gone = {copy.sha for copy in unchanged if writer.find_by_sha(copy.sha) is None}
+            again = [copy for copy in unchanged if copy.sha in gone]
             if not again:
                 break
-            taken = {id(report) for *_, report in again}
+            taken = {id(copy.report) for copy in again}
             reports[:] = [r for r in reports if id(r) not in taken]
-            unchanged[:] = [entry for entry in unchanged if entry[3] not in gone]
+            unchanged[:] = [copy for copy in unchanged if copy.sha not in gone]
             for sha in gone:
                 batch.pop(sha, None)
-            for _, path, name, sha, _ in again:
-                failure = failures.get((sha, Path(name).suffix.lower()))  # the same bytes, read the same way
-                if sha not in batch and failure is not None:
-                    reports.append(FileReport(name, "failed", reason=failure))
-                else:
-                    finish(len(files), name, decide(len(files), path, name))
+            for copy in again:
+                finish(max(len(files) - 1, 0), copy.name, decide(copy.path, copy.name))
         if progress:
             progress(len(files), len(files), "")
     return reports
