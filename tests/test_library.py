@@ -114,6 +114,12 @@ def test_files_are_read_ahead_on_their_own_thread_and_each_reported(
         "c.txt": ("failed", "empty file"),
         "d.txt": ("added", None),
     }
+    assert [r.name for r in reports] == [
+        "a.md",
+        "b.md",
+        "c.txt",
+        "d.txt",
+    ]  # in file order, though added at the end
     assert len(threads) == 3 and all(name.startswith("read-ahead") for name in threads)
     assert not [t for t in threading.enumerate() if t.name.startswith("read-ahead")]  # ended with the call
 

@@ -45,6 +45,7 @@ Waiting = Callable[[str], None]  # told at once when another process is changing
 class _Unchanged:
     """A file reported unchanged: the same content as a document held or read before it."""
 
+    done: int  # its place among the files
     path: Path
     name: str
     sha: str
@@ -125,6 +126,8 @@ def ingest(
         ids = DocIds(writer.source_of)
         batch: dict[str, str] = {}  # content hash → doc id, for files read in this call
         unchanged: list[_Unchanged] = []  # files reported unchanged, checked again at the end
+        place: dict[int, int] = {}  # id of a report → its file's place: reports come out in file order
+        order: dict[Path, int] = {}  # a file → its place
 
         def flush() -> None:
             texts = [p.text for item in pending for p in item.passages]
@@ -137,11 +140,11 @@ def ingest(
                 writer.keep_source(item.path, item.document.sha256, item.document.source)
                 offset += n
                 status: IngestOutcome = "replaced" if item.replacing else "added"
-                reports.append(
-                    FileReport(
-                        item.document.source, status, item.document.doc_id, n, None, item.document.warnings
-                    )
+                report = FileReport(
+                    item.document.source, status, item.document.doc_id, n, None, item.document.warnings
                 )
+                reports.append(report)
+                place[id(report)] = order[item.path]
                 if policy is not None:
                     policy.file_stored()
             pending.clear()
@@ -151,7 +154,7 @@ def ingest(
                 if on_checkpoint:
                     on_checkpoint(generation)
 
-        def decide(path: Path, name: str) -> FileReport | _Reading:
+        def decide(done: int, path: Path, name: str) -> FileReport | _Reading:
             """What to do with a file, in turn: a report now (unchanged, cannot be opened), or
             its reading, begun ahead of its turn."""
             try:
@@ -169,15 +172,17 @@ def ingest(
             else:
                 doc_id = batch[sha] = ids.assign(metadata.doc_id_for(name, sha), name, sha)
                 return _Reading(path, sha, doc_id, size, reads.read(path, name))
-            unchanged.append(_Unchanged(path, name, sha, report))
+            unchanged.append(_Unchanged(done, path, name, sha, report))
             return report
 
-        def finish(done: int, name: str, outcome: FileReport | _Reading) -> None:
-            """Take one file's outcome, in file order: cut a file read, embed when enough wait."""
+        def finish(done: int, name: str, outcome: FileReport | _Reading, at: int | None = None) -> None:
+            """Take one file's outcome, in file order: cut a file read, embed when enough wait.
+            ``done`` is shown as progress; ``at`` is the file's place when that is not it."""
             if progress:
                 progress(done, len(files), name)
             if isinstance(outcome, FileReport):
                 reports.append(outcome)
+                place[id(outcome)] = done if at is None else at
                 return
             try:
                 url = (urls or {}).get(outcome.path, "")
@@ -189,7 +194,9 @@ def ingest(
                 kind = Path(name).suffix.lstrip(".").lower()
                 failed = Document(outcome.doc_id, name, name, kind, outcome.sha, "failed", exc.reason)
                 writer.record_failure(failed)
-                reports.append(FileReport(name, "failed", outcome.doc_id, reason=exc.reason))
+                report = FileReport(name, "failed", outcome.doc_id, reason=exc.reason)
+                reports.append(report)
+                place[id(report)] = done if at is None else at
                 return
             replacing = writer.status_of(outcome.doc_id) == "indexed"
             pending.append(Prepared(outcome.path, document, text, passages, replacing))
@@ -207,7 +214,8 @@ def ingest(
 
         for done, path in enumerate(files):
             name = fit_bytes(printable(names.get(path, path.name)))
-            outcome = decide(path, name)
+            order[path] = done
+            outcome = decide(done, path, name)
             window.append((done, name, outcome))
             held += outcome.size if isinstance(outcome, _Reading) else 0
             while len(window) > READ_AHEAD or (held > READ_AHEAD_BYTES and len(window) > 1):
@@ -231,9 +239,11 @@ def ingest(
             for sha in gone:
                 batch.pop(sha, None)
             for copy in again:
-                finish(max(len(files) - 1, 0), copy.name, decide(copy.path, copy.name))
+                outcome = decide(copy.done, copy.path, copy.name)
+                finish(max(len(files) - 1, 0), copy.name, outcome, at=copy.done)
         if progress:
             progress(len(files), len(files), "")
+    reports.sort(key=lambda report: place.get(id(report), -1))  # those of collect() first, as they came
     return reports
 
 
