@@ -136,6 +136,7 @@ def test_a_copy_of_content_another_file_replaces_in_the_same_call_is_kept(settin
     (second / "report.txt").write_text(new, encoding="utf-8")
     (second / "z-copy.txt").write_text(old, encoding="utf-8")  # decided before the replacement is stored
     reports = ingest([second], settings, fake_embedder)
+    assert [r.name for r in reports] == ["a-copy.txt", "report.txt", "z-copy.txt"]  # a-copy read at the end
     outcomes = {r.name: (r.status, r.doc_id, r.reason) for r in reports}
     assert outcomes == {
         "a-copy.txt": ("added", "a-copy", None),
@@ -177,7 +178,12 @@ def test_copies_are_kept_when_replacements_rotate_and_each_file_is_read_once(
     (second / "latest.txt").write_text(versions[3], encoding="utf-8")
     (second / "previous.txt").write_text(versions[2], encoding="utf-8")  # as latest holds it now
     reads = _counting_reads(monkeypatch)
-    reports = ingest([second], settings, fake_embedder)
+    reports = ingest([second, second / "latest.txt"], settings, fake_embedder)  # latest.txt given twice
+    assert [(r.name, r.status) for r in reports] == [
+        ("archive-v1.txt", "added"), ("latest.txt", "replaced"), ("previous.txt", "replaced"),
+        ("latest.txt", "unchanged"),
+    ]  # fmt: skip
+    reports = reports[:3]
     assert {r.name: (r.status, r.doc_id) for r in reports} == {
         "archive-v1.txt": ("added", "archive-v1"),
         "latest.txt": ("replaced", "latest"),

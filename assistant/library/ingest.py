@@ -95,7 +95,8 @@ def ingest(
     urls: dict[Path, str] | None = None,
     on_checkpoint: Callable[[int], None] | None = None,
 ) -> list[FileReport]:
-    """Ingest files and folders into ``settings.index_dir``; one report per file.
+    """Ingest files and folders into ``settings.index_dir``; one report per file, in file order
+    (those of paths that could not be collected first).
 
     ``names`` gives the name to show and store for a path (uploads arrive under temporary
     names). Every ``checkpoint_files`` files or ``checkpoint_s`` seconds what is finished is
@@ -214,7 +215,7 @@ def ingest(
 
         for done, path in enumerate(files):
             name = fit_bytes(printable(names.get(path, path.name)))
-            order[path] = done
+            order.setdefault(path, done)  # a path given twice is read at its first place
             outcome = decide(done, path, name)
             window.append((done, name, outcome))
             held += outcome.size if isinstance(outcome, _Reading) else 0
@@ -225,7 +226,8 @@ def ingest(
         # A file found unchanged as a copy of content the library no longer holds (another file
         # of this call replaced its document, or it failed to read) is read after all, round after
         # round: a file read now may replace a document too. Each round reads a file at least,
-        # and none twice (a file read is never found unchanged again).
+        # and none twice (a file read is never found unchanged again); n copies of a file that
+        # fails are read one a round, so they may take n times its time limit (rare).
         while True:
             if pending:
                 flush()
