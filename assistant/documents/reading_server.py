@@ -131,6 +131,11 @@ class _Child:
         return os.waitstatus_to_exitcode(status)
 
 
+def _limits(request: dict[str, Any]) -> tuple[int, int]:
+    """The limits a child is given for this request: (memory_bytes, cpu_s)."""
+    return int(request["memory_bytes"]), int(request["cpu_s"])
+
+
 def _fork(request: dict[str, Any], others: tuple[int, ...] = ()) -> _Child:
     """A new child for this request; ``others``: the server's pipes to a kept child, closed in it."""
     inbox_read, inbox = os.pipe()
@@ -142,7 +147,7 @@ def _fork(request: dict[str, Any], others: tuple[int, ...] = ()) -> _Child:
         child(request, inbox_read, out)
     os.close(inbox_read)
     os.close(out)
-    return _Child(pid, inbox, replies, (int(request["memory_bytes"]), int(request["cpu_s"])))
+    return _Child(pid, inbox, replies, _limits(request))
 
 
 def _reply(fd: int, deadline: float, largest: int) -> tuple[str, dict[str, Any], bytes]:
@@ -187,7 +192,7 @@ class Server:
         if kept is None or not request.get("reuse"):
             return _fork(request, (kept.inbox, kept.replies) if kept else ()), False
         self.kept = None
-        if kept.limits == (int(request["memory_bytes"]), int(request["cpu_s"])):
+        if kept.limits == _limits(request):
             try:
                 _write(kept.inbox, json.dumps(request).encode() + b"\n")
                 return kept, True
@@ -237,13 +242,6 @@ def main(requests: BinaryIO = sys.stdin.buffer, replies: BinaryIO = sys.stdout.b
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     for module in PRELOAD:
         importlib.import_module(module)
-    for module in WORKERS:  # what a first reading sets up, done once here instead of in each child
-        warm = getattr(importlib.import_module(module), "warm", None)
-        try:
-            if warm is not None:
-                warm()
-        except Exception:  # only a saving of time: each child sets up what it needs anyway
-            pass
     gc.freeze()  # the children share these objects' pages: a collection in a child would copy them all
     replies.write(b'{"ready": true}\n')
     replies.flush()

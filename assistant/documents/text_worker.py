@@ -75,21 +75,6 @@ def read(kind: str, path: str, max_chars: int) -> dict[str, Any]:
         return {"error": f"corrupt {label} ({type(exc).__name__}: {detail})"}
 
 
-WARM_UP = (
-    b"---\ntitle: Warm-up\nyear: 2020\n---\n<!-- page 1 -->\n# A heading\n\nSome *emphasis*, a"
-    b" [link](x), `code`<sup>1</sup> and a note[^1].\n\n- a list\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
-    b"\n---\n[^1]: The note.\n<!-- page 2 -->\nMore text.<br/>\n"
-)
-
-
-def warm() -> None:
-    """Read :data:`WARM_UP` (a small Markdown text held here, not a file) once, so the reading
-    server's children inherit what a first reading sets up (compiled patterns, the YAML parser's
-    tables). Measured: a fork that reads a PFD report takes ~6 ms after this, ~10 ms without."""
-    for kind in ("markdown", "text"):
-        read_text(WARM_UP, kind, 10_000)
-
-
 def run(argv: list[str]) -> dict[str, Any]:
     """The reading for these command-line arguments (``KIND FILE MAX_CHARS``)."""
     return read(argv[0], argv[1], int(argv[2]))
