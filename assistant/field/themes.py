@@ -179,6 +179,11 @@ def _head(keyword: str) -> str:
     return _fold(first.group())
 
 
+def _scan(pattern: re.Pattern[str], text: str) -> set[int]:
+    """The keywords (their numbers in the theme) a theme's pattern finds scanning the whole text."""
+    return {int(m.lastgroup[1:]) for m in pattern.finditer(text) if m.lastgroup}
+
+
 def combine(similarity: float, evidence: int) -> float:
     """A theme's score: similarity in meaning, plus a little for each keyword found."""
     return float(similarity) + KEYWORD_WEIGHT * min(evidence, KEYWORD_CAP)
@@ -266,10 +271,9 @@ class KeywordTagger:
         found: list[tuple[str, ...]] = []
         for i, (theme, pattern) in enumerate(zip(self.taxonomy, self._patterns, strict=True)):
             if i in self._scanned:
-                hits = {int(m.lastgroup[1:]) for m in pattern.finditer(text) if m.lastgroup}
-                found.append(tuple(theme.keywords[k] for k in sorted(hits)))
+                found.append(tuple(theme.keywords[k] for k in sorted(_scan(pattern, text))))
                 continue
-            hits = set()
+            hits: set[int] = set()
             end = -1
             for at in places.get(i, ()):
                 if at < end:
@@ -285,8 +289,7 @@ class KeywordTagger:
         """:meth:`evidence` the plain way, every pattern over the whole text (for the tests)."""
         found = []
         for theme, pattern in zip(self.taxonomy, self._patterns, strict=True):
-            hits = {int(m.lastgroup[1:]) for m in pattern.finditer(text) if m.lastgroup}
-            found.append(tuple(theme.keywords[i] for i in sorted(hits)))
+            found.append(tuple(theme.keywords[i] for i in sorted(_scan(pattern, text))))
         return found
 
     def tag(self, texts: list[str], vectors: np.ndarray) -> list[list[ThemeTag]]:
