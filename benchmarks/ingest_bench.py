@@ -10,8 +10,8 @@ holds, in the same process. Overhead is the share of the pipeline's time not spe
 (pipeline - encoder) / pipeline. The aim is under 15% (issue 17). This machine's speed drifts by
 5-10% from one minute to the next, so ``--repeat N`` runs the ingest and the encoder alone N
 times in turn: the overhead is the median of the turns' own overheads, the speeds the medians.
-With several ``--encoders`` each is run in turn on the same
-reports, and their throughputs are compared in the same run.
+With several ``--encoders`` each is run in turn on the same reports, and their throughputs are
+compared in the same run.
 """
 
 from __future__ import annotations

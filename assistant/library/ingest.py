@@ -127,8 +127,11 @@ def ingest(
         ids = DocIds(writer.source_of)
         batch: dict[str, str] = {}  # content hash → doc id, for files read in this call
         unchanged: list[_Unchanged] = []  # files reported unchanged, checked again at the end
-        place: dict[int, int] = {}  # id of a report → its file's place: reports come out in file order
+        placed: list[tuple[int, FileReport]] = []  # (its file's place, report): returned in file order
         order: dict[Path, int] = {}  # a file → its place
+
+        def record(report: FileReport, at: int) -> None:
+            placed.append((at, report))
 
         def flush() -> None:
             texts = [p.text for item in pending for p in item.passages]
@@ -144,8 +147,7 @@ def ingest(
                 report = FileReport(
                     item.document.source, status, item.document.doc_id, n, None, item.document.warnings
                 )
-                reports.append(report)
-                place[id(report)] = order[item.path]
+                record(report, order[item.path])
                 if policy is not None:
                     policy.file_stored()
             pending.clear()
@@ -182,8 +184,7 @@ def ingest(
             if progress:
                 progress(done, len(files), name)
             if isinstance(outcome, FileReport):
-                reports.append(outcome)
-                place[id(outcome)] = done if at is None else at
+                record(outcome, done if at is None else at)
                 return
             try:
                 url = (urls or {}).get(outcome.path, "")
@@ -195,9 +196,9 @@ def ingest(
                 kind = Path(name).suffix.lstrip(".").lower()
                 failed = Document(outcome.doc_id, name, name, kind, outcome.sha, "failed", exc.reason)
                 writer.record_failure(failed)
-                report = FileReport(name, "failed", outcome.doc_id, reason=exc.reason)
-                reports.append(report)
-                place[id(report)] = done if at is None else at
+                record(
+                    FileReport(name, "failed", outcome.doc_id, reason=exc.reason), done if at is None else at
+                )
                 return
             replacing = writer.status_of(outcome.doc_id) == "indexed"
             pending.append(Prepared(outcome.path, document, text, passages, replacing))
@@ -236,7 +237,7 @@ def ingest(
             if not again:
                 break
             taken = {id(copy.report) for copy in again}
-            reports[:] = [r for r in reports if id(r) not in taken]
+            placed[:] = [(at, report) for at, report in placed if id(report) not in taken]
             unchanged[:] = [copy for copy in unchanged if copy.sha not in gone]
             for sha in gone:
                 batch.pop(sha, None)
@@ -245,8 +246,8 @@ def ingest(
                 finish(max(len(files) - 1, 0), copy.name, outcome, at=copy.done)
         if progress:
             progress(len(files), len(files), "")
-    reports.sort(key=lambda report: place.get(id(report), -1))  # those of collect() first, as they came
-    return reports
+    placed.sort(key=lambda pair: pair[0])  # stable: a path given twice keeps its turns' order
+    return reports + [report for _, report in placed]  # those of collect() first, as they came
 
 
 def _indexed(settings: Settings) -> set[str]:
