@@ -107,6 +107,40 @@ def test_a_topic_with_an_age_group_needs_both(cases):
     assert babies.count >= 1
 
 
+CROSSING = {
+    "railway.md": "# Review of the death of Sam\n\n## Concerns\n\nThe level of risk was not known; the level"
+    " of support was low.\n\n## Circumstances\n\nSam, aged 15, had been known to mental health services"
+    " for a year and had missed two appointments. On the night he died he walked onto the railway at"
+    " one of the level crossings near his home.",
+    "adult.txt": "Review of the death of Ann\n\nAnn, aged 40, was struck by a train at a level crossing.",
+    "apart.txt": "Review of the death of Tom\n\nTom, aged 15, was crossing the road. The level of"
+    " supervision was low.",
+}
+
+
+@pytest.fixture
+def crossings(tmp_path, settings, fake_embedder):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in CROSSING.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assert {r.status for r in ingest([folder], settings, fake_embedder)} == {"added"}
+    library = Library.open(settings.index_dir)
+    yield ReviewFinder(Searcher(library, fake_embedder), threshold=0.99)  # nothing matches by meaning
+    library.close()
+
+
+def test_a_review_naming_the_topic_in_the_querys_words_matches(crossings):
+    found = crossings.find("level crossing")
+    assert sorted(r.document.doc_id for r in found.matches) == ["adult", "railway"]  # not "apart"
+    railway = next(r for r in found.matches if r.document.doc_id == "railway")
+    assert "level crossings" in railway.evidence[0].passage.text  # the passage naming it comes first
+    assert railway.matching_passages >= 1
+    teenagers = crossings.find("level crossings and teenagers")  # age words aside: the phrase
+    assert [r.document.doc_id for r in teenagers.matches] == ["railway"]  # and the age must hold
+    assert crossings.find("crossing").count == 0  # one word does not name a topic
+
+
 def test_csv_has_one_row_per_review_and_formulas_are_inert(seeds):
     result = seeds.find("bath safety")
     rows = list(csv.reader(io.StringIO(to_csv(result))))

@@ -6,9 +6,12 @@ similarity to the query (exact, every vector) and its BM25 score (every keyword 
 scores by its best passage; its strongest passages are its evidence.
 
 The decision ``match`` (the review is about the topic) is a line on the review's best similarity,
-measured for precision first on labelled PFD queries (README, ``eval/reviews.toml``); reviews below
-it are near misses, listed after the matches and never counted. A topic that names an age group
-("child suicide", "teenagers who ...") also needs the review to be about someone of that age.
+measured for precision first on labelled PFD queries (README, ``eval/reviews.toml``), with most of
+the query's words in the review; or the review names the topic in the query's own words (a phrase
+of two to six words: "level crossing" in a report whose passages are about the person who died
+there). Reviews below it are near misses, listed after the matches and never counted. A topic
+that names an age group ("child suicide", "teenagers who ...") also needs the review to be about
+someone of that age.
 Documents of one case (a review and its response) count once: the best of them stands for it.
 """
 
@@ -24,12 +27,13 @@ from assistant.library import store
 from assistant.library.review_rows import PassageOwners, passages_containing
 from assistant.records import Document, Filters, Hit
 from assistant.search.review_ranking import Ranking, ranking
-from assistant.search.searcher import Searcher, content_words, highlight
+from assistant.search.searcher import Searcher, content_words, highlight, words
 
 MATCH_THRESHOLD = 0.35  # best passage similarity a matching review reaches (measured: README)
 PASSAGE_THRESHOLD = MATCH_THRESHOLD  # similarity from which a passage counts as one that matches
 COVERAGE = 0.7  # share of the query's words (weighted by rarity) a matching review must hold
 KEYWORD_WEIGHT = 0.3  # share of the (query-normalised) BM25 score in a review's ranking score
+PHRASE_WORDS = (2, 6)  # a topic this many words long names itself: a review holding it is about it
 NEAR_MISSES = 20
 NEAR_MISS_MARGIN = 0.15  # a near miss is at most this far below the line (nonsense gets none)
 EVIDENCE = 3
@@ -173,12 +177,34 @@ class ReviewFinder:
         known = np.array([self.owners.doc_ids[o] in self.documents for o in found.owner], dtype=bool)
         listed = first_of_case & known
         about_words = self.coverage(query)[found.owner] >= COVERAGE
-        match = (
-            listed & (found.similarity >= self.threshold) & about_ages & about_words & (found.matching > 0)
-        )
+        by_meaning = (found.similarity >= self.threshold) & about_words & (found.matching > 0)
+        naming = self.naming(query, found)
+        names_topic = np.bincount(self.owners.owner[naming], minlength=len(self.owners.doc_ids))
+        match = listed & about_ages & (by_meaning | (names_topic[found.owner] > 0))
         near = listed & ~match & (found.similarity >= self.threshold - NEAR_MISS_MARGIN)
         rows = [*np.flatnonzero(match), *np.flatnonzero(near)[: self.near_miss_limit]]
-        return self._reviews(query, found, rows, int(match.sum()))
+        return self._reviews(query, found, rows, int(match.sum()), naming)
+
+    def naming(self, query: str, found: Ranking) -> np.ndarray:
+        """The passage rows, among those ranked, that hold the topic in the query's own words: the
+        query without its age words, from its first content word to its last, when that is
+        :data:`PHRASE_WORDS` long (Porter-stemmed, as the keyword index matches)."""
+        text = self.searcher.bounded(query)
+        for pattern, _ in QUERY_WORDS:
+            text = pattern.sub(" ", text)
+        said, meaningful = words(text), set(content_words(text))
+        content = [n for n, w in enumerate(said) if w in meaningful]
+        if len(content) < 2:
+            return np.zeros(0, dtype=np.int64)
+        phrase = said[content[0] : content[-1] + 1]
+        if not PHRASE_WORDS[0] <= len(phrase) <= PHRASE_WORDS[1]:
+            return np.zeros(0, dtype=np.int64)
+        holding = passages_containing(self.library, " ".join(phrase), len(self.owners))
+        position = self.owners.position
+        rows = np.array([position[p] for p in holding if p in position], dtype=np.int64)
+        ranked = np.zeros(len(self.owners), dtype=bool)
+        ranked[found.order] = True  # the passages the filters allow
+        return np.sort(rows[ranked[rows]])
 
     def coverage(self, query: str) -> np.ndarray:
         """Per document: the share of the query's words it holds, each word weighted by its rarity
@@ -202,9 +228,12 @@ class ReviewFinder:
             total += weight
         return held / total if total else np.ones(documents)
 
-    def _reviews(self, query: str, found: Ranking, rows: list[int], matches: int) -> ReviewList:
+    def _reviews(
+        self, query: str, found: Ranking, rows: list[int], matches: int, naming: np.ndarray
+    ) -> ReviewList:
         expansion = self.searcher.vocabulary.expand(self.searcher.bounded(query))
-        chosen = [self._evidence(found, row) for row in rows]
+        named = set(naming.tolist())
+        chosen = [self._evidence(found, row, named) for row in rows]
         wanted = [pid for ids in chosen for pid, _ in ids]
         passages = {
             p.id: p for at in range(0, len(wanted), 900) for p in self.library.passages(wanted[at : at + 900])
@@ -217,17 +246,21 @@ class ReviewFinder:
                 for k, (pid, s) in enumerate(ids, start=1)
                 if pid in passages
             )
+            below_line = sum(
+                1 for r in found.passages(row, len(self.owners)) if r in named
+                and found.passage_similarity[r] < self.passage_threshold
+            )  # fmt: skip
             reviews.append(
                 Review(n, document, float(found.score[row]), float(found.similarity[row]), n <= matches,
-                       int(found.matching[row]), evidence)
+                       int(found.matching[row]) + below_line, evidence)
             )  # fmt: skip
         return ReviewList(query, tuple(reviews), self.searcher.query_note(query))
 
-    def _evidence(self, found: Ranking, row: int) -> list[tuple[int, float]]:
-        """Its strongest passages that reach the passage line (its best one when none does)."""
-        top = [
-            (int(self.owners.ids[r]), float(found.passage_similarity[r]))
-            for r in found.passages(row, 2 * EVIDENCE)
-        ]
+    def _evidence(self, found: Ranking, row: int, named: set[int]) -> list[tuple[int, float]]:
+        """Its strongest passages that reach the passage line, else those that name the topic,
+        else its best one."""
+        rows = found.passages(row, len(self.owners))
+        top = [(int(self.owners.ids[r]), float(found.passage_similarity[r])) for r in rows[: 2 * EVIDENCE]]
         strong = [(pid, s) for pid, s in top if s >= self.passage_threshold]
-        return (strong or top)[:EVIDENCE]
+        naming = [(int(self.owners.ids[r]), float(found.passage_similarity[r])) for r in rows if r in named]
+        return (strong or naming or top)[:EVIDENCE]
