@@ -117,6 +117,13 @@ def test_ages_to_groups():
     assert ages.age_groups("for 10 years she worked there") == ()
     assert ages.query_groups("self-harm in young people") == ("baby", "young-child", "teenager")
     assert ages.query_groups("falls in older adults") == ("older",)
+    for says_an_age in ("a vulnerable teenager", "an adolescent girl", "studying for her GCSEs",
+                        "at sixth form college", "two weeks before his 18th birthday"):  # fmt: skip
+        assert ages.age_groups(says_an_age) == ("teenager",), says_an_age
+    assert ages.age_groups("moved to an adult ward the day after her 18th birthday") == ("adult",)
+    for a_service in ("Child and Adolescent Mental Health Services (CAMHS)", "an adolescent unit",
+                      "children and adolescent psychiatry", "the adolescent mental health team"):  # fmt: skip
+        assert ages.age_groups(a_service) == (), a_service
     for not_an_age in ("child protection plans", "What happened to Child J?", "adult social care",
                        "Safeguarding Adults Board", "children's services"):  # fmt: skip
         assert ages.query_groups(not_an_age) == (), not_an_age
