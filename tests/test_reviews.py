@@ -10,13 +10,20 @@ import pytest
 
 from assistant.library import Library
 from assistant.library.ingest import ingest
-from assistant.quality.review_eval import kappa, passage_metrics, review_metrics
-from assistant.quality.review_labels import Judged
+from assistant.library.review_rows import document_texts
+from assistant.quality import review_labels
+from assistant.quality.baselines import NaiveChunks
+from assistant.quality.evaluation import pfd_reports
+from assistant.quality.review_eval import kappa, passage_metrics, review_metrics, run
+from assistant.quality.review_eval import lines as review_eval_lines
+from assistant.quality.review_labels import HAND, Judged
 from assistant.records import Filters
 from assistant.search.review_export import CSV_COLUMNS, inert, lines, to_csv
 from assistant.search.reviews import ReviewFinder
 from assistant.search.searcher import Searcher
+from assistant.settings import Settings
 
+from .support import require_shared
 from .test_ages_and_cases import RESPONSE, REVIEW, TEEN
 
 # The fake embedder's similarities are not the real model's: these tests set their own lines.
@@ -159,6 +166,38 @@ def test_metrics_for_review_and_passage_level():
     assert passage_metrics(["a", "a", "c"], query)["p@10"] == 0.2
     assert kappa({"a", "b"}, {"a", "b"}, {"a", "b", "c", "x"}) == 1.0
     assert kappa({"a"}, {"b"}, {"a", "b"}) < 0
+
+
+def test_queries_judged_by_hand_over_a_pool_are_measured_apart(seeds, fake_embedder):
+    seeds.threshold = 0.44  # only Child 'I' reaches it for "bath safety"
+    everything = frozenset({"child-i-hscb", "child-j-hscp-2019"})
+    theme = Judged("bath safety", "tuning", "water_safety", frozenset({"child-j-hscp-2019"}), everything)
+    hand = Judged("bath safety", "tuning", HAND, frozenset({"child-i-hscb"}), everything, pooled=True)
+    texts = document_texts(seeds.library)
+    report = run(seeds, [theme, hand], texts, NaiveChunks(texts, fake_embedder))["tuning"]
+    by_hand = report["by_hand"]
+    assert report["queries"] == 1 and by_hand["queries"] == 1  # the pooled label is not in the first
+    assert report["decision"]["per_query"]["bath safety"] == {
+        "label": "water_safety", "matched": 1, "correct": 0, "relevant": 1,
+    }  # fmt: skip
+    assert by_hand["decision"]["per_query"]["bath safety"]["correct"] == 1
+    assert (report["decision"]["precision"], by_hand["decision"]["precision"]) == (0.0, 1.0)
+    assert (report["review_level"]["reviews"]["mrr"], by_hand["review_level"]["reviews"]["mrr"]) == (0.5, 1.0)
+    assert "tuning, hand labels only: 1 queries" in review_eval_lines({"tuning": report})
+
+
+def test_the_labelled_queries_load_and_a_pool_label_needs_its_theme_label(tmp_path):
+    folder = require_shared(Settings.from_env().pfd_dir)
+    reports = pfd_reports(folder)
+    queries = review_labels.load(reports, folder=folder)
+    pooled = [q for q in queries if q.pooled]
+    assert pooled and all(q.label == HAND and q.relevant <= q.universe for q in pooled)
+    themed = {q.text for q in queries if q.label not in (HAND, review_labels.SCREEN)}
+    assert {q.text for q in pooled} <= themed
+    alone = tmp_path / "reviews.toml"
+    alone.write_text('[[query]]\ntext = "level crossing"\nrelevant = ["2017-0266"]\njudged = 5\n')
+    with pytest.raises(ValueError, match="the same text labelled by a theme column"):
+        review_labels.load(reports, alone, folder)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,10 @@ passages (or chunks), each relevant when its report is; P@10 is their share, nDC
 relevant. Every ranking is first cut to the reports the query's label speaks for
 (:mod:`.review_labels`). The decision: precision and recall of ``match`` over the theme and hand
 labels, and Cohen's kappa against the published child-suicide screen, per phrasing.
+
+Everything is measured twice per split: on the labels as first written (theme columns, "level
+crossing" by hand, the screen), and on the hand labels alone ("level crossing" and the queries
+judged by hand over a pool of reports, which the theme columns label noisily).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 
 from assistant.quality.baselines import NaiveChunks, WholeReportBM25
 from assistant.quality.metrics import ndcg_at, recall_at, reciprocal_rank, unique
-from assistant.quality.review_labels import SCREEN, Judged
+from assistant.quality.review_labels import HAND, SCREEN, Judged
 from assistant.search.reviews import ReviewFinder
 from assistant.search.searcher import Mode, Searcher
 
@@ -74,9 +78,7 @@ def run(
     def passage_search(mode: Mode) -> Callable[[str, int], list[str]]:
         return lambda text, k: [h.passage.doc_id for h in searcher.search(text, k=k, mode=mode)]
 
-    report: dict[str, Any] = {}
-    for split in ("tuning", "held-out"):
-        part = [q for q in queries if q.split == split]
+    def block(part: list[Judged]) -> dict[str, Any]:
         ranked = [q for q in part if q.relevant & q.universe]
         review: dict[str, list[dict[str, float]]] = {}
         passage: dict[str, list[dict[str, float]]] = {}
@@ -93,11 +95,19 @@ def run(
             passage.setdefault("naive chunks", []).append(
                 passage_metrics(chunks.passages(query.text, 5 * K), query)
             )
-        report[split] = {
+        return {
             "queries": len(ranked),
             "review_level": {mode: _mean(rows) for mode, rows in review.items()},
             "passage_level": {mode: _mean(rows) for mode, rows in passage.items()},
             **decision(finder, part),
+        }
+
+    report: dict[str, Any] = {}
+    for split in ("tuning", "held-out"):
+        part = [q for q in queries if q.split == split]
+        report[split] = {
+            **block([q for q in part if not q.pooled]),
+            "by_hand": block([q for q in part if q.label == HAND]),
         }
     return report
 
@@ -158,8 +168,15 @@ def cache_dir(index_dir: Any) -> Any:
 
 def lines(report: dict[str, Any]) -> list[str]:
     out = []
-    for split, part in report.items():
-        out.append(f"{split}: {part['queries']} queries")
+    for split, whole in report.items():
+        for name, part in ((split, whole), (f"{split}, hand labels only", whole["by_hand"])):
+            out += _block_lines(name, part)
+    return out
+
+
+def _block_lines(name: str, part: dict[str, Any]) -> list[str]:
+    out = [f"{name}: {part['queries']} queries"]
+    if part["queries"]:
         for level in ("review_level", "passage_level"):
             out.append(f"  {level.replace('_', ' '):<14} {'mode':<20} {'P@10':>6} {'MRR':>6} {'nDCG@10':>8}")
             for mode, m in part[level].items():

@@ -3,7 +3,9 @@
 A query labelled by a PFD theme column is judged only on the reports of the files that have the
 column (the others were never labelled on it); ``positive_cases`` is the child-suicide screen of
 ``dataset_for_annotation.csv``; a hand-labelled query (``relevant``: PFD ids) is judged on every
-PFD report.
+PFD report. A query may be labelled twice, by its theme column and by hand (``judged``: the size
+of the pool of reports read to label it; the rest of the library counts as not relevant): the
+second label is *pooled* and measured apart (:mod:`.review_eval`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from assistant.settings import Settings
 
 SCREEN_FILE = "dataset_for_annotation.csv"
 SCREEN = "positive_cases"
+HAND = "hand"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Judged:
     label: str  # the theme column, or "hand" for a hand-labelled query
     relevant: frozenset[str]  # doc ids
     universe: frozenset[str]  # doc ids the label speaks for
+    pooled: bool = False  # labelled by hand over a pool, for a query a theme column labels too
 
 
 def doc_id(report: pfd.PfdReport) -> str:
@@ -50,7 +54,7 @@ def load(reports: list[pfd.PfdReport], path: Path | None = None, folder: Path | 
     files = pfd.columns(folder)
     verdicts = screen(folder) if (folder / SCREEN_FILE).is_file() else {}
     by_pfd_id = {r.id: doc_id(r) for r in reports}
-    judged = []
+    judged: list[Judged] = []
     for n, query in enumerate(tomllib.loads(path.read_text(encoding="utf-8"))["query"], start=1):
         text = query.get("text")
         if not text or not (query.get("theme") or query.get("relevant")):
@@ -70,5 +74,9 @@ def load(reports: list[pfd.PfdReport], path: Path | None = None, folder: Path | 
                 raise ValueError(f"{path}: query {n} names PFD reports not in the corpus: {missing}")
             universe = set(by_pfd_id.values())
             relevant = {by_pfd_id[i] for i in query["relevant"]}
-        judged.append(Judged(text, split, theme or "hand", frozenset(relevant), frozenset(universe)))
+        pooled = "judged" in query
+        if pooled and (theme or not any(j.text == text and j.label != HAND for j in judged)):
+            raise ValueError(f"{path}: query {n} is judged by hand over a pool: it needs `relevant` and"
+                             " the same text labelled by a theme column before it")  # fmt: skip
+        judged.append(Judged(text, split, theme or HAND, frozenset(relevant), frozenset(universe), pooled))
     return judged

@@ -15,11 +15,12 @@ from assistant.ui.about import about_line
 PAGE_SIZE = 10
 MAX_PASSAGES = 200  # "more results" stops here: past it, the reviews view is the better tool
 DECISION_NOTE = (
-    "A review is counted when its strongest passage is close enough in meaning to your words: a line"
-    " measured on labelled reports for precision first. On reports held out from that measuring,"
-    " about 3 in 4 counted reviews were about the topic, and many reviews about it fell below the"
-    " line: read the count as a start, not a census. A topic naming an age group also needs the"
-    " review to be about someone of that age. Near misses fall just below the line and are not counted."
+    "A review is counted when its strongest passage is close enough in meaning to your words (a line"
+    " measured on labelled reports for precision first), or when it names your topic in your own"
+    " words. On queries held out from that measuring, judged by hand, about 2 in 3 counted reviews"
+    " were about the topic, and about 2 in 3 reviews about it were not counted: read the count as a"
+    " start, not a census. A topic naming an age group also needs the review to be about someone of"
+    " that age. Near misses fall just below the line and are not counted."
 )
 
 
