@@ -122,6 +122,11 @@ CROSSING = {
     "adult.txt": "Review of the death of Ann\n\nAnn, aged 40, was struck by a train at a level crossing.",
     "apart.txt": "Review of the death of Tom\n\nTom, aged 15, was crossing the road. The level of"
     " supervision was low.",
+    **{
+        f"other-{n}.txt": f"Review of the death of P{n}\n\nP{n}, aged {40 + n}, died in hospital after a"
+        " fall; the risk assessment was not reviewed."
+        for n in range(40)
+    },
 }
 
 
@@ -146,6 +151,7 @@ def test_a_review_naming_the_topic_in_the_querys_words_matches(crossings):
     teenagers = crossings.find("level crossings and teenagers")  # age words aside: the phrase
     assert [r.document.doc_id for r in teenagers.matches] == ["railway"]  # and the age must hold
     assert crossings.find("crossing").count == 0  # one word does not name a topic
+    assert crossings.find("risk assessment").count == 0  # held by 40 of 43 reviews: everyday words
 
 
 def test_csv_has_one_row_per_review_and_formulas_are_inert(seeds):

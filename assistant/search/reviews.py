@@ -34,6 +34,7 @@ PASSAGE_THRESHOLD = MATCH_THRESHOLD  # similarity from which a passage counts as
 COVERAGE = 0.7  # share of the query's words (weighted by rarity) a matching review must hold
 KEYWORD_WEIGHT = 0.3  # share of the (query-normalised) BM25 score in a review's ranking score
 PHRASE_WORDS = (2, 6)  # a topic this many words long names itself: a review holding it is about it
+PHRASE_SHARE = 0.05  # unless more than this share of the reviews hold it: then it is everyday words
 NEAR_MISSES = 20
 NEAR_MISS_MARGIN = 0.15  # a near miss is at most this far below the line (nonsense gets none)
 EVIDENCE = 3
@@ -188,7 +189,9 @@ class ReviewFinder:
     def naming(self, query: str, found: Ranking) -> np.ndarray:
         """The passage rows, among those ranked, that hold the topic in the query's own words: the
         query without its age words, from its first content word to its last, when that is
-        :data:`PHRASE_WORDS` long (Porter-stemmed, as the keyword index matches)."""
+        :data:`PHRASE_WORDS` long (Porter-stemmed, as the keyword index matches). None when the
+        phrase is common: held by more than :data:`PHRASE_SHARE` of the library's reviews (at
+        least one), as "mental health" or "risk assessment" are (a mention is not a topic)."""
         text = self.searcher.bounded(query)
         for pattern, _ in QUERY_WORDS:
             text = pattern.sub(" ", text)
@@ -202,6 +205,8 @@ class ReviewFinder:
         holding = passages_containing(self.library, " ".join(phrase), len(self.owners))
         position = self.owners.position
         rows = np.array([position[p] for p in holding if p in position], dtype=np.int64)
+        if len(np.unique(self.owners.owner[rows])) > max(1.0, PHRASE_SHARE * len(self.owners.doc_ids)):
+            return np.zeros(0, dtype=np.int64)
         ranked = np.zeros(len(self.owners), dtype=bool)
         ranked[found.order] = True  # the passages the filters allow
         return np.sort(rows[ranked[rows]])
