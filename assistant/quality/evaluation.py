@@ -112,13 +112,18 @@ def tagging_quality(
     library: Library, taxonomy: Taxonomy, reports: list[pfd.PfdReport], settings: Settings | None = None
 ) -> dict[str, Any]:
     """Precision and recall of the tags the library holds, per theme and overall, on the tuning
-    and held-out parts (:func:`assistant.quality.theme_eval.quality`), and any theme for children
-    only given to a document about adults."""
+    and held-out parts (:func:`assistant.quality.theme_eval.quality`), against the hand
+    judgements of held-out PFD reports where ``eval/themes_pfd.toml`` is there, and any theme for
+    children only given to a document about adults."""
     settings = settings or Settings.from_env()
     passages = library.passages()
     labels = load_theme_labels(settings.eval_dir / "themes.toml", set(taxonomy.ids))
     files = pfd.columns(settings.pfd_dir) if reports else {}
     report = theme_eval.quality(taxonomy, passages, reports, labels, files)
+    hand_file = settings.eval_dir / "themes_pfd.toml"
+    if reports and hand_file.exists():
+        hand = theme_eval.load_hand(hand_file, set(taxonomy.ids), reports)
+        report["pfd_by_hand"] = theme_eval.hand_quality(taxonomy, passages, reports, hand, files)
     report["children_only_on_adults"] = theme_eval.children_only_on_adults(
         taxonomy, passages, library.documents()
     )

@@ -10,7 +10,10 @@ document, section and words. The classifiers learn only from the tuning part.
 from __future__ import annotations
 
 import statistics
+import tomllib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from assistant.field.themes import Taxonomy
@@ -130,6 +133,86 @@ def quality(
     }
 
 
+@dataclass(frozen=True)
+class HandJudged:
+    """PFD reports of one part read by hand for one theme: the pool read, and those the reader
+    found to be about the theme (PFD ids, as in ``eval/themes_pfd.toml``)."""
+
+    theme: str
+    split: split.Split
+    judged: frozenset[str]
+    relevant: frozenset[str]
+
+
+def load_hand(path: Path, known: set[str], reports: Sequence[pfd.PfdReport] = ()) -> list[HandJudged]:
+    """The hand judgements of ``path``. An unknown theme or report, a relevant report outside the
+    pool, a report of the other part, or a theme read twice in one part is refused with the
+    file and the reason."""
+    ids = {r.id for r in reports}
+    found: list[HandJudged] = []
+    for n, entry in enumerate(tomllib.loads(path.read_text(encoding="utf-8")).get("theme", []), start=1):
+        theme, judged, relevant = entry.get("id"), entry.get("judged"), entry.get("relevant")
+        part = entry.get("split", split.TUNING)
+        where = f"{path}: theme {n} ({theme!r})"
+        if theme not in known:
+            raise ValueError(f"{where} is not in the taxonomy")
+        if part not in (split.TUNING, split.HELD_OUT):
+            raise ValueError(f"{where}: split must be {split.TUNING!r} or {split.HELD_OUT!r}, not {part!r}")
+        if not isinstance(judged, list) or not isinstance(relevant, list):
+            raise ValueError(f"{where} needs judged and relevant lists of PFD ids")
+        if ids and (unknown := set(judged) - ids):
+            raise ValueError(f"{where} names reports not in the PFD corpus: {sorted(unknown)}")
+        if outside := set(relevant) - set(judged):
+            raise ValueError(f"{where}: relevant but not judged: {sorted(outside)}")
+        if other := sorted(i for i in judged if split.split_of(i) != part):
+            raise ValueError(f"{where} says split = {part!r}; the shared rule puts {other} in the other part")
+        if any(h.theme == theme and h.split == part for h in found):
+            raise ValueError(f"{where} is read twice in the {part} part")
+        found.append(HandJudged(theme, part, frozenset(judged), frozenset(relevant)))
+    return found
+
+
+def hand_quality(
+    taxonomy: Taxonomy,
+    passages: Sequence[Passage],
+    reports: Sequence[pfd.PfdReport],
+    hand: Sequence[HandJudged],
+    columns: dict[str, frozenset[str]],
+) -> dict[str, Any]:
+    """Per part, the PFD tags scored against the hand judgements, and the coroners' columns
+    scored against the same judgements (how far the column labels can be trusted).
+
+    A theme is scored on the reports of a part that its columns judge, where the theme was read
+    in that part. A report outside the pool read counts as not about the theme: the pool held
+    every report the columns or the tags gave the theme when it was read, so only a later change
+    of the tags can reach outside it; such tags are counted (``unread``), for a reader to read."""
+    read = {(h.split, h.theme): h for h in hand}
+    by_doc: dict[str, set[str]] = {}
+    for passage in passages:
+        by_doc.setdefault(passage.doc_id, set()).update(passage.themes)
+    out: dict[str, Any] = {}
+    for part in (split.TUNING, split.HELD_OUT):
+        pools = {theme: h for (p, theme), h in read.items() if p == part}
+        if not pools:
+            continue
+        tags, coroners = Tally(), Tally()
+        unread = 0
+        for report in reports:
+            if split.split_of(report.id) != part:
+                continue
+            judged_on, by_columns = report_labels(taxonomy, report, columns)
+            judged = judged_on & pools.keys()
+            if not judged:
+                continue
+            actual = {t for t in judged if report.id in pools[t].relevant}
+            predicted = by_doc.get(report_doc_id(report), set()) & judged
+            unread += sum(report.id not in pools[t].judged for t in predicted)
+            tags.add(predicted, actual, judged)
+            coroners.add(by_columns & judged, actual, judged)
+        out[part] = {"tags": tags.report(), "columns": coroners.report(), "unread": unread}
+    return out
+
+
 def children_only_on_adults(
     taxonomy: Taxonomy, passages: Sequence[Passage], documents: Sequence[Document]
 ) -> list[tuple[str, str]]:
@@ -166,6 +249,21 @@ def lines(tagging: dict[str, Any]) -> list[str]:
                 f"  ({s['support']} labelled, {s['tagged']} tagged)"
                 for theme, s in t["per_theme"].items()
             ]
+    for part, hand in tagging.get("pfd_by_hand", {}).items():
+        t, c = hand["tags"], hand["columns"]
+        m, k = t["micro"], c["micro"]
+        out.append(
+            f"themes, PFD reports judged by hand ({part}, {t['items']}): precision"
+            f" {_score(m['precision'])}, recall {_score(m['recall'])}, F1 {_score(m['f1'])};"
+            f" the coroners' columns against the same: precision {_score(k['precision'])},"
+            f" recall {_score(k['recall'])}; tags outside the pool read: {hand['unread']}"
+        )
+        out += [
+            f"  {theme:<31} precision {_score(s['precision'])} recall {_score(s['recall'])}"
+            f"  ({s['support']} about it by hand, {s['tagged']} tagged; columns precision"
+            f" {_score(c['per_theme'].get(theme, {}).get('precision'))})"
+            for theme, s in t["per_theme"].items()
+        ]
     wrong = tagging.get("children_only_on_adults", [])
     out.append(f"themes for children only given to documents about adults: {len(wrong)}")
     return out
