@@ -449,3 +449,16 @@ def test_evidence_for_keywords_beyond_ascii_equals_scanning(fake_embedder):
     found = [tagger.evidence(text) for text in texts]
     assert found == [tagger.evidence_by_scanning(text) for text in texts]
     assert found[0] == [("ιδιωτικό",), ()] and found[1] == [("ab\u0345c care",), ("bath", "water safety")]
+
+
+def test_the_training_script_runs_the_training_module():
+    """scripts/train-themes re-makes the shipped weights; a module it names that has moved fails here."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    script = (root / "scripts" / "train-themes").read_text(encoding="utf-8")
+    module = re.search(r"^exec .* -m (\S+)", script, re.M).group(1)  # type: ignore[union-attr]
+    done = subprocess.run([sys.executable, "-m", module, "--help"], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "--index" in done.stdout
