@@ -49,6 +49,14 @@ def test_a_grid_cell_opens_the_passages_of_its_reviews(themes_page, seeds_librar
     library.close()
 
 
+def test_the_page_says_what_a_count_means(themes_page):
+    """A count is a floor: the page says how precise the tags were when read, and what they miss."""
+    from assistant.ui.themes_page import TAG_NOTE
+
+    assert any(TAG_NOTE in c.value for c in themes_page.caption)
+    assert "a floor, not a total" in TAG_NOTE
+
+
 def test_the_grid_downloads_as_the_grids_csv(seeds_library):
     library = Library.open(seeds_library.index_dir)
     text = to_csv(library.theme_grid("publisher"))
