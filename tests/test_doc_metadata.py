@@ -122,8 +122,14 @@ def test_ages_to_groups():
         assert ages.age_groups(says_an_age) == ("teenager",), says_an_age
     assert ages.age_groups("moved to an adult ward the day after her 18th birthday") == ("adult",)
     for a_service in ("Child and Adolescent Mental Health Services (CAMHS)", "an adolescent unit",
-                      "children and adolescent psychiatry", "the adolescent mental health team"):  # fmt: skip
+                      "children and adolescent psychiatry", "the adolescent mental health team",
+                      "her adolescent responsible clinician", "Consultant Adolescent Child Psychiatrist",
+                      "training in connection with teenagers", "a high risk situation for adolescents",
+                      "drinking since his teenage years"):  # fmt: skip
         assert ages.age_groups(a_service) == (), a_service
+    # A stated age outweighs words without a number: a builder of 38 who left school after GCSEs.
+    assert ages.age_groups("Aged 38, he had worked as a builder since leaving after his GCSEs.") == ("adult",)
+    assert ages.age_groups("a teenage girl, the daughter of the family") == ("teenager",)
     for not_an_age in ("child protection plans", "What happened to Child J?", "adult social care",
                        "Safeguarding Adults Board", "children's services"):  # fmt: skip
         assert ages.query_groups(not_an_age) == (), not_an_age

@@ -57,8 +57,8 @@ def load(reports: list[pfd.PfdReport], path: Path | None = None, folder: Path | 
     judged: list[Judged] = []
     for n, query in enumerate(tomllib.loads(path.read_text(encoding="utf-8"))["query"], start=1):
         text = query.get("text")
-        if not text or not (query.get("theme") or query.get("relevant")):
-            raise ValueError(f"{path}: query {n} needs text and either theme or relevant")
+        if not text or not (query.get("theme") or isinstance(query.get("relevant"), list)):
+            raise ValueError(f"{path}: query {n} needs text and either theme or relevant")  # [] is an answer
         split = check(path, n, text, query.get("split"))
         theme = query.get("theme")
         if theme == SCREEN:

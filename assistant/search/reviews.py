@@ -34,7 +34,8 @@ PASSAGE_THRESHOLD = MATCH_THRESHOLD  # similarity from which a passage counts as
 COVERAGE = 0.7  # share of the query's words (weighted by rarity) a matching review must hold
 KEYWORD_WEIGHT = 0.3  # share of the (query-normalised) BM25 score in a review's ranking score
 PHRASE_WORDS = (2, 6)  # a topic this many words long names itself: a review holding it is about it
-PHRASE_SHARE = 0.05  # unless more than this share of the reviews hold it: then it is everyday words
+PHRASE_SHARE = 0.05  # unless more than this share of the cases hold it: then it is everyday words
+PHRASE_FLOOR = 3  # ... and more than this many: in a small library a few cases prove nothing
 NEAR_MISSES = 20
 NEAR_MISS_MARGIN = 0.15  # a near miss is at most this far below the line (nonsense gets none)
 EVIDENCE = 3
@@ -187,25 +188,33 @@ class ReviewFinder:
         return self._reviews(query, found, rows, int(match.sum()), naming)
 
     def naming(self, query: str, found: Ranking) -> np.ndarray:
-        """The passage rows, among those ranked, that hold the topic in the query's own words: the
-        query without its age words, from its first content word to its last, when that is
-        :data:`PHRASE_WORDS` long (Porter-stemmed, as the keyword index matches). None when the
-        phrase is common: held by more than :data:`PHRASE_SHARE` of the library's reviews (at
-        least one), as "mental health" or "risk assessment" are (a mention is not a topic)."""
+        """The passage rows, among those ranked, that hold the topic in the query's own words: of
+        the stretches of the query between its age words, the one with the most content words,
+        from its first content word to its last, when that is :data:`PHRASE_WORDS` long
+        (Porter-stemmed, as the keyword index matches). None when the phrase is common: held by
+        more than :data:`PHRASE_SHARE` of the library's cases (and more than
+        :data:`PHRASE_FLOOR`), as "mental health" or "risk assessment" are (a mention is not a
+        topic); a review and its response are one case."""
         text = self.searcher.bounded(query)
         for pattern, _ in QUERY_WORDS:
-            text = pattern.sub(" ", text)
-        said, meaningful = words(text), set(content_words(text))
-        content = [n for n, w in enumerate(said) if w in meaningful]
-        if len(content) < 2:
+            text = pattern.sub("\0", text)  # each with its own flags: "Child J" is a name
+        best: list[str] = []
+        most = 1  # a topic needs two content words at least
+        for stretch in text.split("\0"):
+            said, meaningful = words(stretch), set(content_words(stretch))
+            content = [n for n, w in enumerate(said) if w in meaningful]
+            if len(content) > most:
+                best, most = said[content[0] : content[-1] + 1], len(content)
+        if not PHRASE_WORDS[0] <= len(best) <= PHRASE_WORDS[1]:
             return np.zeros(0, dtype=np.int64)
-        phrase = said[content[0] : content[-1] + 1]
-        if not PHRASE_WORDS[0] <= len(phrase) <= PHRASE_WORDS[1]:
-            return np.zeros(0, dtype=np.int64)
-        holding = passages_containing(self.library, " ".join(phrase), len(self.owners))
+        holding = passages_containing(self.library, " ".join(best), len(self.owners))
         position = self.owners.position
         rows = np.array([position[p] for p in holding if p in position], dtype=np.int64)
-        if len(np.unique(self.owners.owner[rows])) > max(1.0, PHRASE_SHARE * len(self.owners.doc_ids)):
+        holders = np.unique(self.owners.owner[rows])
+        cases = self.case[holders]
+        holding_cases = len(np.unique(cases[cases >= 0])) + int((cases < 0).sum())
+        all_cases = len(np.unique(self.case[self.case >= 0])) + int((self.case < 0).sum())
+        if holding_cases > max(PHRASE_FLOOR, PHRASE_SHARE * all_cases):
             return np.zeros(0, dtype=np.int64)
         ranked = np.zeros(len(self.owners), dtype=bool)
         ranked[found.order] = True  # the passages the filters allow

@@ -1,11 +1,12 @@
 """Who a document is about, by age: the ages it states → age groups.
 
 'aged 15', '15-year-old', '15 years old', 'six weeks old', 'aged three months', 'Year 10 pupil',
-'DOB 01/02/2005 ... DOD 03/04/2020'; and words that say an age without a number: 'a teenager',
-'adolescent' (not the name of a child and adolescent service), 'sixth form', 'GCSEs', 'the day
-after her 18th birthday'. A document may have several groups (a mother and her baby). Words such
-as 'child' or 'young people' in a *query* mean every under-18 group (see :data:`QUERY_WORDS`); in
-a document only a stated age counts ('child' there may be anyone's child).
+'DOB 01/02/2005 ... DOD 03/04/2020', 'the day after her 18th birthday'; and, only where the text
+states no age in numbers, words that say one person's age without a number: 'a teenager', 'an
+adolescent' (not a child and adolescent service or post), 'sixth form', 'GCSEs'. A document may
+have several groups (a mother and her baby). Words such as 'child' or 'young people' in a *query*
+mean every under-18 group (see :data:`QUERY_WORDS`); in a document only a stated age counts
+('child' there may be anyone's child).
 """
 
 from __future__ import annotations
@@ -47,10 +48,14 @@ PATTERNS = (
 )
 SCHOOL_YEAR = re.compile(r"\bYear\s+(\d{1,2})\s+(?:pupil|student|child)", re.I)
 TEENAGE = re.compile(
-    r"(?<!\bchild and )(?<!\bchildren and )\b(?:teenagers?|teenage|adolescents?)\b"
-    r"(?!\s+(?:and\s+)?(?:mental|psychiatr|services?|units?|wards?|in-?patients?|teams?|forensic|health))",
+    r"(?<!\bchild and )(?<!\bchildren and )\b(?:teenager|adolescent)\b"
+    r"(?!\s+(?:and\s+)?(?:child\s+)?(?:mental|psychiatr|psycholog|services?|units?|wards?|in-?patients?"
+    r"|teams?|forensic|health|clinicians?|consultants?|responsible|specialists?|medicine))"
+    r"|\bteenage\s+(?:boy|girl|son|daughter|child|pupil|student|mother|father)\b",
     re.I,
-)  # 'Child and Adolescent Mental Health Services' names a service, not a person's age
+)  # one person: 'a vulnerable teenager', 'a teenage girl'; not 'Child and Adolescent Mental Health
+#   Services' or 'her adolescent responsible clinician' (a service or a post), nor 'teenagers' or
+#   'since his teenage years' (people in general, or an adult's past)
 SCHOOL_STAGE = re.compile(r"\bsixth[- ]form\b|\bGCSEs?\b", re.I)  # 16-18; GCSEs are taken at 15-16
 BIRTHDAY = re.compile(
     r"\b(before|on|after|since)\s+(?:his|her|their)\s+(\d{1,2})(?:st|nd|rd|th)\s+birthday\b", re.I
@@ -92,13 +97,14 @@ def ages(text: str) -> list[tuple[float, str]]:
     for m in SCHOOL_YEAR.finditer(text):
         if 1 <= int(m.group(1)) <= 13:
             found.append((int(m.group(1)) + 4.5, m.group()))
-    found += [(15.5, m.group()) for pattern in (TEENAGE, SCHOOL_STAGE) for m in pattern.finditer(text)]
     for m in BIRTHDAY.finditer(text):  # the days before one's 18th birthday are at 17
         found.append((int(m.group(2)) - (0.5 if m.group(1).lower() == "before" else 0), m.group()))
     for m in DOB_DOD.finditer(text):
         born, died = dates.parse(m.group(1)), dates.parse(m.group(2))
         if len(born) == 10 and len(died) == 10 and died >= born:
             found.append(((int(died[:4]) - int(born[:4])) - (died[5:] < born[5:]), m.group()))
+    if not found:  # words without a number only where no age is stated: 'after his GCSEs' at 38
+        found += [(15.5, m.group()) for pattern in (TEENAGE, SCHOOL_STAGE) for m in pattern.finditer(text)]
     return found
 
 
