@@ -125,7 +125,9 @@ def test_ages_to_groups():
                       "children and adolescent psychiatry", "the adolescent mental health team",
                       "her adolescent responsible clinician", "Consultant Adolescent Child Psychiatrist",
                       "training in connection with teenagers", "a high risk situation for adolescents",
-                      "drinking since his teenage years"):  # fmt: skip
+                      "drinking since his teenage years", "an adolescent eating disorder service",
+                      "the adolescent secure unit", "Child and\nAdolescent Psychotherapist",
+                      "adolescent patients"):  # fmt: skip
         assert ages.age_groups(a_service) == (), a_service
     # A stated age outweighs words without a number: a builder of 38 who left school after GCSEs.
     assert ages.age_groups("Aged 38, he had worked as a builder since leaving after his GCSEs.") == ("adult",)

@@ -152,6 +152,8 @@ def test_a_review_naming_the_topic_in_the_querys_words_matches(crossings):
     assert [r.document.doc_id for r in teenagers.matches] == ["railway"]  # and the age must hold
     between = crossings.find("deaths of teenagers at level crossings")  # the stretch that names it
     assert [r.document.doc_id for r in between.matches] == ["railway"]
+    young = crossings.find("level crossings and young children")  # "young" goes with "children"
+    assert [r.document.doc_id for r in young.matches] == ["railway"]
     assert crossings.find("crossing").count == 0  # one word does not name a topic
     assert crossings.find("risk assessment").count == 0  # held by 40 of 43 reviews: everyday words
 

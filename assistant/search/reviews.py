@@ -196,11 +196,15 @@ class ReviewFinder:
         :data:`PHRASE_FLOOR`), as "mental health" or "risk assessment" are (a mention is not a
         topic); a review and its response are one case."""
         text = self.searcher.bounded(query)
-        for pattern, _ in QUERY_WORDS:
-            text = pattern.sub("\0", text)  # each with its own flags: "Child J" is a name
+        cuts = sorted((m.start(), m.end()) for pattern, _ in QUERY_WORDS for m in pattern.finditer(text))
+        stretches, start = [], 0  # each pattern on the whole query: "young children" goes whole
+        for begin, end in cuts:
+            stretches.append(text[start:begin])
+            start = max(start, end)
+        stretches.append(text[start:])
         best: list[str] = []
         most = 1  # a topic needs two content words at least
-        for stretch in text.split("\0"):
+        for stretch in stretches:
             said, meaningful = words(stretch), set(content_words(stretch))
             content = [n for n, w in enumerate(said) if w in meaningful]
             if len(content) > most:

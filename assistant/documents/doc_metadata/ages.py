@@ -49,8 +49,9 @@ PATTERNS = (
 SCHOOL_YEAR = re.compile(r"\bYear\s+(\d{1,2})\s+(?:pupil|student|child)", re.I)
 TEENAGE = re.compile(
     r"(?<!\bchild and )(?<!\bchildren and )\b(?:teenager|adolescent)\b"
-    r"(?!\s+(?:and\s+)?(?:child\s+)?(?:mental|psychiatr|psycholog|services?|units?|wards?|in-?patients?"
-    r"|teams?|forensic|health|clinicians?|consultants?|responsible|specialists?|medicine))"
+    r"(?!\s+(?:and\s+)?(?:child\s+)?(?:mental|psychiatr|psycholog|psychotherap|services?|units?|wards?"
+    r"|in-?patients?|out-?patients?|patients|teams?|forensic|health|clinic|clinicians?|consultants?"
+    r"|responsible|specialists?|medicine|eating|secure|care))"
     r"|\bteenage\s+(?:boy|girl|son|daughter|child|pupil|student|mother|father)\b",
     re.I,
 )  # one person: 'a vulnerable teenager', 'a teenage girl'; not 'Child and Adolescent Mental Health
@@ -104,7 +105,8 @@ def ages(text: str) -> list[tuple[float, str]]:
         if len(born) == 10 and len(died) == 10 and died >= born:
             found.append(((int(died[:4]) - int(born[:4])) - (died[5:] < born[5:]), m.group()))
     if not found:  # words without a number only where no age is stated: 'after his GCSEs' at 38
-        found += [(15.5, m.group()) for pattern in (TEENAGE, SCHOOL_STAGE) for m in pattern.finditer(text)]
+        spaced = " ".join(text.split())  # 'Child and\nAdolescent' is a service too
+        found += [(15.5, m.group()) for pattern in (TEENAGE, SCHOOL_STAGE) for m in pattern.finditer(spaced)]
     return found
 
 
