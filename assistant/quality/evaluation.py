@@ -112,9 +112,9 @@ def tagging_quality(
     library: Library, taxonomy: Taxonomy, reports: list[pfd.PfdReport], settings: Settings | None = None
 ) -> dict[str, Any]:
     """Precision and recall of the tags the library holds, per theme and overall, on the tuning
-    and held-out parts (:func:`assistant.quality.theme_eval.quality`), against the hand
-    judgements of held-out PFD reports where ``eval/themes_pfd.toml`` is there, and any theme for
-    children only given to a document about adults."""
+    and held-out parts (:func:`assistant.quality.theme_eval.quality`), against the PFD reports
+    read by hand in each part where ``eval/themes_pfd.toml`` is there, and any theme for children
+    only given to a document about adults."""
     settings = settings or Settings.from_env()
     passages = library.passages()
     labels = load_theme_labels(settings.eval_dir / "themes.toml", set(taxonomy.ids))

@@ -117,6 +117,7 @@ class ReviewFinder:
         case_of = {doc_id: case for case, ids in self.library.cases().items() for doc_id in ids}
         cases = sorted(set(case_of.values()))
         self.case = np.array([cases.index(case_of[d]) if d in case_of else -1 for d in self.owners.doc_ids])
+        self.case_count = self._cases_among(np.arange(len(self.owners.doc_ids)))
         self.ages = [
             set(self.documents[d].age_groups) if d in self.documents else set() for d in self.owners.doc_ids
         ]
@@ -214,15 +215,18 @@ class ReviewFinder:
         holding = passages_containing(self.library, " ".join(best), len(self.owners))
         position = self.owners.position
         rows = np.array([position[p] for p in holding if p in position], dtype=np.int64)
-        holders = np.unique(self.owners.owner[rows])
-        cases = self.case[holders]
-        holding_cases = len(np.unique(cases[cases >= 0])) + int((cases < 0).sum())
-        all_cases = len(np.unique(self.case[self.case >= 0])) + int((self.case < 0).sum())
-        if holding_cases > max(PHRASE_FLOOR, PHRASE_SHARE * all_cases):
+        naming_cases = self._cases_among(np.unique(self.owners.owner[rows]))
+        if naming_cases > max(PHRASE_FLOOR, PHRASE_SHARE * self.case_count):
             return np.zeros(0, dtype=np.int64)
         ranked = np.zeros(len(self.owners), dtype=bool)
         ranked[found.order] = True  # the passages the filters allow
         return np.sort(rows[ranked[rows]])
+
+    def _cases_among(self, owners: np.ndarray) -> int:
+        """How many cases these documents (owner indices, each once) make: a document in no case
+        is a case of its own."""
+        cases = self.case[owners]
+        return len(np.unique(cases[cases >= 0])) + int((cases < 0).sum())
 
     def coverage(self, query: str) -> np.ndarray:
         """Per document: the share of the query's words it holds, each word weighted by its rarity
