@@ -82,6 +82,7 @@ def test_tags_and_columns_are_scored_against_the_reading_per_part(taxonomy, tmp_
          'relevant = []', "read twice"),
         ('id = "camhs"\nsplit = "later"\njudged = []\nrelevant = []', "split must be"),
         ('id = "camhs"\njudged = "{t}"\nrelevant = []', "needs judged and relevant lists"),
+        ('id = "camhs"\njudged = [', "not TOML"),
     ],
 )  # fmt: skip
 def test_a_bad_hand_label_file_is_refused_by_name_with_the_reason(taxonomy, tmp_path, entry, message):

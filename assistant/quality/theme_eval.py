@@ -145,12 +145,16 @@ class HandJudged:
 
 
 def load_hand(path: Path, known: set[str], reports: Sequence[pfd.PfdReport] = ()) -> list[HandJudged]:
-    """The hand judgements of ``path``. An unknown theme or report, a relevant report outside the
-    pool, a report of the other part, or a theme read twice in one part is refused with the
-    file and the reason."""
+    """The hand judgements of ``path``. A file that is not TOML, an unknown theme or report, a
+    relevant report outside the pool, a report of the other part, or a theme read twice in one
+    part is refused with the file and the reason."""
     ids = {r.id for r in reports}
+    try:
+        entries = tomllib.loads(path.read_text(encoding="utf-8")).get("theme", [])
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not TOML: {exc}") from exc
     found: list[HandJudged] = []
-    for n, entry in enumerate(tomllib.loads(path.read_text(encoding="utf-8")).get("theme", []), start=1):
+    for n, entry in enumerate(entries, start=1):
         theme, judged, relevant = entry.get("id"), entry.get("judged"), entry.get("relevant")
         part = entry.get("split", split.TUNING)
         where = f"{path}: theme {n} ({theme!r})"
