@@ -18,6 +18,7 @@ from assistant.quality.review_eval import kappa, passage_metrics, review_metrics
 from assistant.quality.review_eval import lines as review_eval_lines
 from assistant.quality.review_labels import HAND, Judged
 from assistant.records import Filters
+from assistant.search import reviews
 from assistant.search.review_export import CSV_COLUMNS, inert, lines, to_csv
 from assistant.search.reviews import ReviewFinder
 from assistant.search.searcher import Searcher
@@ -74,14 +75,14 @@ def test_json_has_the_issue_shape_and_the_count_counts_matches(seeds):
 
 
 def test_near_misses_come_after_every_match_and_are_not_counted(seeds):
-    seeds.threshold = 0.44  # only Child 'I' reaches it for "bath safety"
-    result = seeds.find("bath safety")
-    assert result.count == 1 and [r.document.doc_id for r in result.matches] == ["child-i-hscb"]
+    seeds.threshold = 0.44  # with the fake embedder only Child 'J' reaches it for this query
+    result = seeds.find("bath safety at home")
+    assert result.count == 1 and [r.document.doc_id for r in result.matches] == ["child-j-hscp-2019"]
     flags = [r.match for r in result.reviews]
     assert flags == sorted(flags, reverse=True)  # never mixed in above them
-    assert result.near_misses and not any(r.match for r in result.near_misses)
+    assert [r.document.doc_id for r in result.near_misses] == ["child-i-hscb"]
     text = "\n".join(lines(result))
-    assert text.startswith("1 review matches 'bath safety'") and "near misses" in text
+    assert text.startswith("1 review matches 'bath safety at home'") and "near misses" in text
 
 
 def test_filters_change_the_count(seeds):
@@ -98,6 +99,15 @@ def test_nonsense_or_empty_query_matches_no_review(seeds):
         assert result.count == 0 and result.matches == []
         assert lines(result)[0].startswith("no reviews match")
     assert seeds.find("").reviews == ()
+
+
+def test_near_misses_hold_a_word_of_the_query_so_made_up_words_get_none(seeds, monkeypatch):
+    monkeypatch.setattr(reviews, "NEAR_MISS_MARGIN", 2.0)  # every review is close enough by meaning
+    seeds.threshold = 0.9  # and none matches
+    assert seeds.find("xyzzy qwerty plugh").reviews == ()
+    # Child 'J' holds neither "bath" nor "safety": however near in meaning, it is not a near miss.
+    assert [r.document.doc_id for r in seeds.find("bath safety").near_misses] == ["child-i-hscb"]
+    assert len(seeds.find("teenagers").near_misses) == 2  # no words but an age: meaning alone
 
 
 def test_a_case_counts_once(cases):

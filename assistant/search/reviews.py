@@ -9,7 +9,8 @@ The decision ``match`` (the review is about the topic) is a line on the review's
 measured for precision first on labelled PFD queries (README, ``eval/reviews.toml``), with most of
 the query's words in the review; or the review names the topic in the query's own words (a phrase
 of two to six words: "level crossing" in a report whose passages are about the person who died
-there). Reviews below it are near misses, listed after the matches and never counted. A topic
+there). Reviews below it that hold a word of the query are near misses, listed after the matches
+and never counted: a query of made-up words gets none, whatever the model makes of it. A topic
 that names an age group ("child suicide", "teenagers who ...") also needs the review to be about
 someone of that age.
 Documents of one case (a review and its response) count once: the best of them stands for it.
@@ -37,7 +38,7 @@ PHRASE_WORDS = (2, 6)  # a topic this many words long names itself: a review hol
 PHRASE_SHARE = 0.05  # unless more than this share of the cases hold it: then it is everyday words
 PHRASE_FLOOR = 3  # ... and more than this many: in a small library a few cases prove nothing
 NEAR_MISSES = 20
-NEAR_MISS_MARGIN = 0.15  # a near miss is at most this far below the line (nonsense gets none)
+NEAR_MISS_MARGIN = 0.15  # a near miss is at most this far below the line, and holds a word of the query
 EVIDENCE = 3
 
 
@@ -179,12 +180,13 @@ class ReviewFinder:
             first_of_case[in_case[np.unique(case[in_case], return_index=True)[1]]] = True
         known = np.array([self.owners.doc_ids[o] in self.documents for o in found.owner], dtype=bool)
         listed = first_of_case & known
-        about_words = self.coverage(query)[found.owner] >= COVERAGE
+        coverage, holds_a_word = (part[found.owner] for part in self._words_held(query))
+        about_words = coverage >= COVERAGE
         by_meaning = (found.similarity >= self.threshold) & about_words & (found.matching > 0)
         naming = self.naming(query, found)
         names_topic = np.bincount(self.owners.owner[naming], minlength=len(self.owners.doc_ids))
         match = listed & about_ages & (by_meaning | (names_topic[found.owner] > 0))
-        near = listed & ~match & (found.similarity >= self.threshold - NEAR_MISS_MARGIN)
+        near = listed & ~match & holds_a_word & (found.similarity >= self.threshold - NEAR_MISS_MARGIN)
         rows = [*np.flatnonzero(match), *np.flatnonzero(near)[: self.near_miss_limit]]
         return self._reviews(query, found, rows, int(match.sum()), naming)
 
@@ -231,12 +233,18 @@ class ReviewFinder:
     def coverage(self, query: str) -> np.ndarray:
         """Per document: the share of the query's words it holds, each word weighted by its rarity
         (inverse document frequency), age words left out (ages are decided from the documents)."""
+        return self._words_held(query)[0]
+
+    def _words_held(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per document: :meth:`coverage`, and whether it holds any of the query's words (every
+        document does when the query has no words but ages)."""
         text = self.searcher.bounded(query)
         for pattern, _ in QUERY_WORDS:
             text = pattern.sub(" ", text)
         terms = list(dict.fromkeys(content_words(text)))[: self.searcher.max_query_terms]
         documents = len(self.owners.doc_ids)
         held = np.zeros(documents)
+        holds_any = np.full(documents, not terms)
         total = 0.0
         for term in terms:
             rows = [
@@ -245,10 +253,11 @@ class ReviewFinder:
             if not rows:
                 continue  # a word no review holds tells none apart (nonsense gets no match by meaning)
             owners = np.unique(self.owners.owner[rows])
+            holds_any[owners] = True
             weight = max(0.0, float(np.log(documents / (1 + len(owners)))))
             held[owners] += weight
             total += weight
-        return held / total if total else np.ones(documents)
+        return (held / total if total else np.ones(documents)), holds_any
 
     def _reviews(
         self, query: str, found: Ranking, rows: list[int], matches: int, naming: np.ndarray
