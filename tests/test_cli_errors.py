@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -159,3 +160,30 @@ def test_a_second_writer_gives_up_after_its_wait(run, seeds_library):
         code, _, err = run("remove", "child-i-hscb", "--wait", "0.5")
     assert code == cli.EXIT_BUSY
     assert err.startswith("note: the library at") and "still busy after 0.5 s" in err
+
+
+@pytest.mark.parametrize(
+    "name, text, reason",
+    [
+        ("search.toml", "[[query]\ntext = 'x'", "not TOML"),
+        (
+            "search.toml",
+            "[[query]]\ntext = 'bath safety'\n",
+            "query 1 needs text and either relevant or theme",
+        ),
+        ("themes.toml", "title = 'no passages'\n", "it has no 'passage' entries"),
+        ("reviews.toml", "[[query]]\ntheme = 'suicide'\n", "query 1 needs text and either theme or relevant"),
+    ],
+)
+def test_a_bad_labelled_set_is_one_line_naming_the_file_before_any_library_is_built(
+    run, monkeypatch, tmp_path, settings, name, text, reason
+):
+    labels = tmp_path / "eval"
+    shutil.copytree(ROOT / "eval", labels)
+    (labels / name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_EVAL_DIR", str(labels))
+    monkeypatch.setenv("ASSISTANT_PFD_DIR", str(tmp_path / "no-pfd"))
+    code, out, err = run("eval", *(["--reviews"] if name == "reviews.toml" else ["--seeds-only"]))
+    assert code == cli.EXIT_ERROR and _one_line(err) and out == ""
+    assert err.startswith(f"error: {labels / name}: ") and reason in err
+    assert not settings.index_dir.exists()  # refused before minutes went into building the library

@@ -19,6 +19,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.metadata:
         print_json(fields) if args.json else print("\n".join(metadata_eval.lines(fields)))
         return 0
+    reports = evaluation.pfd_reports(settings.pfd_dir) if args.reviews or not args.seeds_only else []
+    evaluation.check_labels(settings, reports, reviews=args.reviews)  # before minutes of building
     if args.reviews:
         from assistant.quality import review_eval
 

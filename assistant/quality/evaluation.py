@@ -10,16 +10,17 @@ from __future__ import annotations
 import statistics
 import tempfile
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from assistant.documents.metadata import doc_id_for
 from assistant.embedding import Embedder
+from assistant.errors import UsageError
 from assistant.field.themes import Taxonomy
 from assistant.library import Library
 from assistant.library.ingest import ingest
-from assistant.quality import ask_eval, pfd, split, theme_eval
+from assistant.quality import ask_eval, pfd, review_labels, split, theme_eval
 from assistant.quality.ask_eval import grounded  # noqa: F401  (re-exported: the tests judge answers with it)
 from assistant.quality.metrics import ndcg_at, recall_at, reciprocal_rank, unique
 from assistant.search.searcher import MODES, Searcher
@@ -133,6 +134,39 @@ def tagging_quality(
 def load_questions(path: Path | None = None) -> list[dict[str, Any]]:
     """The single questions of ``eval/ask.toml`` (the conversations: :func:`ask_eval.load`)."""
     return ask_eval.load(path)[0]
+
+
+def check_labels(settings: Settings, reports: list[pfd.PfdReport], reviews: bool = False) -> None:
+    """Read the labelled sets ``eval`` will judge by (``reviews``: the which-reviews queries;
+    else the search, theme and ask sets) before minutes go into building its library: a file that
+    cannot be used is refused as :class:`UsageError`, with the file and the reason."""
+    folder = settings.eval_dir
+    known = set(Taxonomy.load(settings.themes_file).ids)
+    loads: list[tuple[Path, Callable[[Path], object]]] = []
+    if reviews:
+        loads.append(
+            (folder / "reviews.toml", lambda path: review_labels.load(reports, path, settings.pfd_dir))
+        )
+    else:
+        loads += [
+            (folder / "search.toml", load_queries),
+            (folder / "themes.toml", lambda path: load_theme_labels(path, known)),
+            (folder / ask_eval.EVAL_FILE, ask_eval.load),
+        ]
+        if reports and (folder / "themes_pfd.toml").exists():
+            loads.append(
+                (folder / "themes_pfd.toml", lambda path: theme_eval.load_hand(path, known, reports))
+            )
+    for path, load in loads:
+        try:
+            load(path)
+        except tomllib.TOMLDecodeError as exc:
+            raise UsageError(f"{path}: not TOML: {exc}") from exc
+        except KeyError as exc:
+            raise UsageError(f"{path}: it has no {exc} entries") from exc
+        except (ValueError, TypeError, AttributeError) as exc:  # each loader names the file and entry
+            message = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
+            raise UsageError(message) from exc
 
 
 def run(settings: Settings, embedder: Embedder, use_pfd: bool = True) -> dict[str, Any]:
