@@ -9,8 +9,8 @@ The decision ``match`` (the review is about the topic) is a line on the review's
 measured for precision first on labelled PFD queries (README, ``eval/reviews.toml``), with most of
 the query's words in the review; or the review names the topic in the query's own words (a phrase
 of two to six words: "level crossing" in a report whose passages are about the person who died
-there). Reviews below it that hold a word of the query are near misses, listed after the matches
-and never counted: a query of made-up words gets none, whatever the model makes of it. A topic
+there). Reviews below it are near misses, listed after the matches and never counted; a query
+whose words no review holds (made-up words) gets none, whatever the model makes of it. A topic
 that names an age group ("child suicide", "teenagers who ...") also needs the review to be about
 someone of that age.
 Documents of one case (a review and its response) count once: the best of them stands for it.
@@ -38,7 +38,7 @@ PHRASE_WORDS = (2, 6)  # a topic this many words long names itself: a review hol
 PHRASE_SHARE = 0.05  # unless more than this share of the cases hold it: then it is everyday words
 PHRASE_FLOOR = 3  # ... and more than this many: in a small library a few cases prove nothing
 NEAR_MISSES = 20
-NEAR_MISS_MARGIN = 0.15  # a near miss is at most this far below the line, and holds a word of the query
+NEAR_MISS_MARGIN = 0.15  # a near miss is at most this far below the line (made-up words get none)
 EVIDENCE = 3
 
 
@@ -95,6 +95,18 @@ class ReviewList:
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "count": self.count, "reviews": [r.to_dict() for r in self.reviews]}
+
+
+def between_ages(text: str) -> list[str]:
+    """The stretches of ``text`` between the words that name an age group, each pattern matched
+    on the whole text, so that "young children" goes whole instead of leaving "young"."""
+    cuts = sorted((m.start(), m.end()) for pattern, _ in QUERY_WORDS for m in pattern.finditer(text))
+    stretches, start = [], 0
+    for begin, end in cuts:
+        stretches.append(text[start:begin])
+        start = max(start, end)
+    stretches.append(text[start:])
+    return stretches
 
 
 class ReviewFinder:
@@ -180,13 +192,13 @@ class ReviewFinder:
             first_of_case[in_case[np.unique(case[in_case], return_index=True)[1]]] = True
         known = np.array([self.owners.doc_ids[o] in self.documents for o in found.owner], dtype=bool)
         listed = first_of_case & known
-        coverage, holds_a_word = (part[found.owner] for part in self._words_held(query))
-        about_words = coverage >= COVERAGE
+        coverage, known_words = self._words_held(query)
+        about_words = coverage[found.owner] >= COVERAGE
         by_meaning = (found.similarity >= self.threshold) & about_words & (found.matching > 0)
         naming = self.naming(query, found)
         names_topic = np.bincount(self.owners.owner[naming], minlength=len(self.owners.doc_ids))
         match = listed & about_ages & (by_meaning | (names_topic[found.owner] > 0))
-        near = listed & ~match & holds_a_word & (found.similarity >= self.threshold - NEAR_MISS_MARGIN)
+        near = listed & ~match & known_words & (found.similarity >= self.threshold - NEAR_MISS_MARGIN)
         rows = [*np.flatnonzero(match), *np.flatnonzero(near)[: self.near_miss_limit]]
         return self._reviews(query, found, rows, int(match.sum()), naming)
 
@@ -198,16 +210,9 @@ class ReviewFinder:
         more than :data:`PHRASE_SHARE` of the library's cases (and more than
         :data:`PHRASE_FLOOR`), as "mental health" or "risk assessment" are (a mention is not a
         topic); a review and its response are one case."""
-        text = self.searcher.bounded(query)
-        cuts = sorted((m.start(), m.end()) for pattern, _ in QUERY_WORDS for m in pattern.finditer(text))
-        stretches, start = [], 0  # each pattern on the whole query: "young children" goes whole
-        for begin, end in cuts:
-            stretches.append(text[start:begin])
-            start = max(start, end)
-        stretches.append(text[start:])
         best: list[str] = []
         most = 1  # a topic needs two content words at least
-        for stretch in stretches:
+        for stretch in between_ages(self.searcher.bounded(query)):
             said, meaningful = words(stretch), set(content_words(stretch))
             content = [n for n, w in enumerate(said) if w in meaningful]
             if len(content) > most:
@@ -235,29 +240,26 @@ class ReviewFinder:
         (inverse document frequency), age words left out (ages are decided from the documents)."""
         return self._words_held(query)[0]
 
-    def _words_held(self, query: str) -> tuple[np.ndarray, np.ndarray]:
-        """Per document: :meth:`coverage`, and whether it holds any of the query's words (every
-        document does when the query has no words but ages)."""
-        text = self.searcher.bounded(query)
-        for pattern, _ in QUERY_WORDS:
-            text = pattern.sub(" ", text)
+    def _words_held(self, query: str) -> tuple[np.ndarray, bool]:
+        """Per document: :meth:`coverage`; and whether any review holds any of the query's words
+        (yes when it has no words but ages): a query of made-up words is about nothing here."""
+        text = " ".join(between_ages(self.searcher.bounded(query)))
         terms = list(dict.fromkeys(content_words(text)))[: self.searcher.max_query_terms]
         documents = len(self.owners.doc_ids)
         held = np.zeros(documents)
-        holds_any = np.full(documents, not terms)
-        total = 0.0
+        total, known = 0.0, not terms
         for term in terms:
             rows = [
                 self.owners.position[p] for p in passages_containing(self.library, term, len(self.owners))
             ]
             if not rows:
-                continue  # a word no review holds tells none apart (nonsense gets no match by meaning)
+                continue  # a word no review holds tells none apart
             owners = np.unique(self.owners.owner[rows])
-            holds_any[owners] = True
             weight = max(0.0, float(np.log(documents / (1 + len(owners)))))
             held[owners] += weight
             total += weight
-        return (held / total if total else np.ones(documents)), holds_any
+            known = True
+        return (held / total if total else np.ones(documents)), known
 
     def _reviews(
         self, query: str, found: Ranking, rows: list[int], matches: int, naming: np.ndarray
