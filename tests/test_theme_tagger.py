@@ -35,7 +35,7 @@ def test_decide_needs_the_themes_words_and_reports_them():
     ids = ["a", "b", "c"]
     sims = np.array([0.9, 0.5, 0.31])
     evidence = [(), ("bath",), ("ward", "bed")]
-    kept = decide(ids, sims, evidence, {}, [Applies()] * 3, [], "text", low=0.3, high=0.95, limit=4)
+    kept = decide(ids, sims, evidence, {}, {}, [Applies()] * 3, [], "text", low=0.3, high=0.95, limit=4)
     # "a" is closest in meaning but uses none of its words: no theme is better than a guess
     assert [(c.theme, c.evidence) for c in kept] == [("b", ("bath",)), ("c", ("ward", "bed"))]
 
@@ -45,13 +45,15 @@ def test_decide_uses_the_learned_threshold_not_the_similarity():
     sims = np.array([0.1, 0.9])
     evidence = [("word",), ("word",)]
     learned = {0: (0.81, 0.8), 1: (0.79, 0.8)}
-    kept = decide(ids, sims, evidence, learned, [Applies()] * 2, [], "text", low=0.3, high=0.95, limit=4)
+    kept = decide(ids, sims, evidence, learned, {}, [Applies()] * 2, [], "text", low=0.3, high=0.95, limit=4)
     assert [c.theme for c in kept] == ["a"]
-    assert decide(ids, sims, [(), ()], learned, [Applies()] * 2, [], "t", low=0.3, high=0.95, limit=4) == []
+    assert (
+        decide(ids, sims, [(), ()], learned, {}, [Applies()] * 2, [], "t", low=0.3, high=0.95, limit=4) == []
+    )
 
 
 def test_nothing_found_is_an_empty_list_not_a_nearest_guess():
-    kept = decide(["a"], np.array([0.99]), [()], {}, [Applies()], [], "text", low=0.3, high=0.95, limit=4)
+    kept = decide(["a"], np.array([0.99]), [()], {}, {}, [Applies()], [], "text", low=0.3, high=0.95, limit=4)
     assert kept == []
 
 

@@ -6,11 +6,14 @@ For each passage and theme:
    babies" for an 80-year-old), unless the theme allows it when the passage shows children in the
    case (a domestic homicide with children in the household) and this passage does. A document
    whose age groups are not known is not held back.
-2. The passage must use at least one of the theme's own words: that is the evidence shown with
-   every tag, and a passage only near a theme in meaning is not enough ("no theme" is an answer).
+2. The passage must use at least one of the theme's own words, or hold one of its cues (4): that
+   is the evidence shown with every tag, and a passage only near a theme in meaning is not enough
+   ("no theme" is an answer).
 3. A theme with a learned classifier is given from its calibrated threshold, or when the passage
    is as close in meaning to its description as ``high``; a theme without labelled data from
    ``low`` cosine similarity to its description.
+4. A theme with cues is also given when a sentence of the passage holds one: one of its people
+   near one of its actions (:mod:`assistant.field.theme_cues`); the two are its evidence.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ def decide(
     similarities: np.ndarray,  # (themes,) cosine similarity of the passage to each theme
     evidence: Sequence[tuple[str, ...]],  # per theme, its words found in the passage
     learned: dict[int, tuple[float, float]],  # theme index → (probability, threshold)
+    cued: dict[int, tuple[str, ...]],  # theme index → the cue found in the passage (person, action)
     applies: Sequence[Applies],
     doc_ages: Sequence[str],
     text: str,
@@ -64,14 +68,18 @@ def decide(
     """The themes one passage keeps, best first (at most ``limit``)."""
     kept = []
     for i, theme in enumerate(ids):
-        if not evidence[i] or not age_allows(applies[i], doc_ages, text):
+        if not (evidence[i] or cued.get(i)) or not age_allows(applies[i], doc_ages, text):
             continue
+        score = float(similarities[i])
         if i in learned:
             probability, threshold = learned[i]
-            if probability >= threshold or similarities[i] >= high:
-                score = max(float(probability), float(similarities[i]))
-                kept.append(Candidate(theme, round(score, 4), evidence[i]))
-        elif similarities[i] >= low:
-            kept.append(Candidate(theme, round(float(similarities[i]), 4), evidence[i]))
+            by_words = probability >= threshold or similarities[i] >= high
+            score = max(float(probability), score)
+        else:
+            by_words = similarities[i] >= low
+        if evidence[i] and by_words:
+            kept.append(Candidate(theme, round(score, 4), evidence[i]))
+        elif cued.get(i):
+            kept.append(Candidate(theme, round(score, 4), cued[i]))
     kept.sort(key=lambda c: -c.score)
     return kept[:limit]

@@ -1,5 +1,6 @@
 """Tags passages with learning themes: learned classifiers where there is labelled data, the
-theme's words and meaning elsewhere, and never a theme that does not apply to the document's ages.
+theme's words and meaning elsewhere, its cues (people near actions) where it has them, and never a
+theme that does not apply to the document's ages.
 
 The passage vectors come from the library: tagging encodes only the theme descriptions, once per
 tagger, and never a passage. See :mod:`assistant.field.theme_decision` for the rule.
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant.embedding import Embedder
+from assistant.field.theme_cues import GAP, WINDOW
 from assistant.field.theme_decision import Applies, decide
 from assistant.field.theme_weights import LinearTheme, ThemeWeights, keywords_sha
 from assistant.field.themes import KeywordTagger, Taxonomy, ThemeTag
@@ -55,7 +57,7 @@ class Tagger:
     def signature(self) -> str:
         """What the tags depend on besides the passages: the themes file, the weights and the
         rule's numbers. The library keeps it; tags made under another signature are redone."""
-        rule = f"learned/{self.low}/{self.high}/{self.limit}/ages"
+        rule = f"learned/{self.low}/{self.high}/{self.limit}/ages/cues-{WINDOW}-{GAP}"
         return f"{self.taxonomy.checksum}:{self.weights.checksum}:{rule}"
 
     @property
@@ -106,10 +108,12 @@ class Tagger:
             for i, linear in self.learned_columns(vectors.shape[1]).items()
         }
         ids = self.taxonomy.ids
+        with_cues = [(i, theme.cues) for i, theme in enumerate(self.taxonomy) if theme.cues is not None]
         tags = []
         for n, text in enumerate(texts):
             learned = {i: (float(p[n]), t) for i, (p, t) in probabilities.items()}
-            kept = decide(ids, similarities[n], evidence[n], learned, self.applies, ages[n], text,
+            cued = {i: found for i, cues in with_cues if (found := cues.find(text))}
+            kept = decide(ids, similarities[n], evidence[n], learned, cued, self.applies, ages[n], text,
                           self.low, self.high, self.limit)  # fmt: skip
             tags.append([ThemeTag(c.theme, c.score, c.evidence) for c in kept])
         return tags

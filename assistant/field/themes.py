@@ -19,11 +19,24 @@ from assistant.embedding import Embedder
 from assistant.errors import AssistantError
 from assistant.field import data_files
 from assistant.field.phrases import is_acronym, phrase_regex
+from assistant.field.theme_cues import LIMIT as CUE_LIMIT
+from assistant.field.theme_cues import WORD as CUE_WORD
+from assistant.field.theme_cues import Cues
 from assistant.field.theme_decision import Applies
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "themes.toml"
 THEME_ID = re.compile(r"[a-z][a-z0-9_]*")
-FIELDS = {"id", "label", "description", "keywords", "pfd_themes", "pfd_files", "ages", "unless_children"}
+FIELDS = {
+    "id",
+    "label",
+    "description",
+    "keywords",
+    "pfd_themes",
+    "pfd_files",
+    "ages",
+    "unless_children",
+    "cues",
+}
 AGES = ("baby", "young-child", "teenager", "adult", "older")
 
 # Chosen with all-MiniLM-L6-v2 on the two seed responses and on the ~3,000 passages of the
@@ -53,6 +66,7 @@ class Theme:
     pfd_files: tuple[str, ...] = ()  # PFD files whose every report has the theme (training, eval)
     ages: frozenset[str] = frozenset(AGES)  # the age groups the theme applies to
     unless_children: bool = False  # also for other ages in a passage that shows children in the case
+    cues: Cues | None = None  # its people near its actions in one sentence (theme_cues)
 
     @property
     def applies(self) -> Applies:
@@ -143,7 +157,25 @@ def _theme(table: object, where: str) -> Theme:
     return Theme(
         theme_id, table["label"].strip(), table["description"].strip(), lists["keywords"],
         lists["pfd_themes"], lists["pfd_files"], frozenset(lists["ages"] or AGES), unless_children,
+        _cues(table.get("cues"), where),
     )  # fmt: skip
+
+
+def _cues(table: object, where: str) -> Cues | None:
+    """A theme's ``cues``: a table of ``people`` and ``actions``, each a list of plain phrases."""
+    if table is None:
+        return None
+    if not isinstance(table, dict) or set(table) != {"people", "actions"}:
+        raise AssistantError(f"{where}: cues must be a table of people and actions")
+    for key in ("people", "actions"):
+        value = table[key]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise AssistantError(f"{where}: cues.{key} must be a list of words or phrases")
+        if len(value) > CUE_LIMIT:
+            raise AssistantError(f"{where}: cues.{key} has {len(value)} phrases; at most {CUE_LIMIT}")
+        if empty := [v for v in value if not CUE_WORD.search(v)]:
+            raise AssistantError(f"{where}: cues.{key} has {empty[0]!r}, which holds no word")
+    return Cues.of(table["people"], table["actions"])
 
 
 def keyword_pattern(keyword: str) -> str:
