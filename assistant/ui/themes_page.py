@@ -22,9 +22,10 @@ RECURRING_KEY = "recurring"  # + theme id: the state of a recurring theme's expa
 # What a count on this page means, as measured (README, "Theme tagging": coroners' reports read by
 # hand, held-out part).
 TAG_NOTE = (
-    "A passage gets a theme only when it uses the theme's words and the evidence is strong, so many "
-    "passages have none. On coroners' reports read by hand (14 of the themes), 94 in 100 tags were "
-    "right, and fewer than half of the reports about a theme were found: a count here is a floor, "
+    "A passage gets a theme only when it uses the theme's words (or, for working with families, "
+    "names a relative near what they said or were told) and the evidence is strong, so many "
+    "passages have none. On coroners' reports read by hand (14 of the themes), 9 in 10 tags were "
+    "right, and at most 6 in 10 of the reports about a theme were found: a count here is a floor, "
     "not a total."
 )
 
