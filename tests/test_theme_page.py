@@ -81,6 +81,23 @@ def test_a_passage_with_no_theme_says_so(seeds_library, fake_embedder, monkeypat
     assert any(c.startswith("Learning themes: none") for c in captions)
 
 
+def test_a_tagged_passage_says_what_made_each_theme(seeds_library, fake_embedder, monkeypatch):
+    library = Library.open(seeds_library.index_dir)
+    labels = library.theme_labels()
+    tagged = next(p for p in library.passages() if p.themes)
+    evidence = library.theme_evidence(int(tagged.id or 0))
+    library.close()
+    assert set(evidence) == set(tagged.themes) and all(evidence.values())
+    at = _open_themes_page(seeds_library, fake_embedder, monkeypatch)
+    at.selectbox(key="theme-choice").select(tagged.themes[0]).run()
+    assert not at.exception
+    theme = tagged.themes[0]
+    expected = f"{labels[theme]} ({', '.join(evidence[theme])})"
+    lines = [c.value for c in at.caption if c.value.startswith("Learning themes: ")]
+    assert lines and all("(" in line for line in lines)  # every theme shown says why
+    assert any(expected in line.replace("\\", "") for line in lines), (expected, lines[:3])
+
+
 def test_a_recurring_theme_draws_its_passages_only_when_opened(tmp_path, fake_embedder, monkeypatch):
     monkeypatch.setattr(themes_bench, "PASSAGES", 3)
     settings = Settings(index_dir=tmp_path / "index")

@@ -4,7 +4,8 @@ Some themes are in no single word. "Working with families" is a relative ("his m
 family") near what passed between them and the services ("raised concerns", "was not informed",
 "failed to involve"); "family" alone is in nearly every report. A theme's ``cues`` in the themes
 file list its ``people`` and its ``actions``; a sentence holding one of each, at most
-:data:`WINDOW` words apart, is a cue, and the two as written are the evidence shown with the tag.
+:data:`WINDOW` words apart, is a cue, and the two as written ("his mother … raised concerns") are
+the evidence kept with the tag.
 
 Words are compared by their Porter stems, as the keyword index compares them ("raised concerns"
 finds "raising concern"), and one word may come between two words of an action ("raised their
@@ -40,7 +41,8 @@ class Cues:
         return cls(tuple(_stems(p) for p in people), tuple(_stems(a) for a in actions))
 
     def find(self, text: str) -> tuple[str, ...]:
-        """The first cue in ``text``: (the person, the action) as written, or () when none."""
+        """The first cue in ``text``: the person and the action as written, in the order the text
+        has them, or () when none."""
         for start, end in sentence_spans(text):
             found = self._in_sentence(text, start, end)
             if found:
@@ -61,10 +63,8 @@ class Cues:
                 for p_first, p_last in people:
                     apart = first - p_last - 1 if p_last < first else p_first - last - 1
                     if 0 <= apart <= WINDOW:
-                        return (
-                            text[words[p_first][0] : words[p_last][1]],
-                            text[words[first][0] : words[last][1]],
-                        )
+                        spans = sorted([(p_first, p_last), (first, last)])
+                        return tuple(text[words[a][0] : words[b][1]] for a, b in spans)
         return ()
 
 

@@ -13,7 +13,8 @@ For each passage and theme:
    is as close in meaning to its description as ``high``; a theme without labelled data from
    ``low`` cosine similarity to its description.
 4. A theme with cues is also given when a sentence of the passage holds one: one of its people
-   near one of its actions (:mod:`assistant.field.theme_cues`); the two are its evidence.
+   near one of its actions (:mod:`assistant.field.theme_cues`); the two, "his mother … raised
+   concerns", are its evidence.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def decide(
     similarities: np.ndarray,  # (themes,) cosine similarity of the passage to each theme
     evidence: Sequence[tuple[str, ...]],  # per theme, its words found in the passage
     learned: dict[int, tuple[float, float]],  # theme index → (probability, threshold)
-    cued: dict[int, tuple[str, ...]],  # theme index → the cue found in the passage (person, action)
+    cued: dict[int, tuple[str, ...]],  # theme index → the cue found in the passage, as evidence
     applies: Sequence[Applies],
     doc_ages: Sequence[str],
     text: str,

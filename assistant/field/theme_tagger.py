@@ -112,7 +112,9 @@ class Tagger:
         tags = []
         for n, text in enumerate(texts):
             learned = {i: (float(p[n]), t) for i, (p, t) in probabilities.items()}
-            cued = {i: found for i, cues in with_cues if (found := cues.find(text))}
+            cued: dict[int, tuple[str, ...]] = {
+                i: (" … ".join(found),) for i, cues in with_cues if (found := cues.find(text))
+            }
             kept = decide(ids, similarities[n], evidence[n], learned, cued, self.applies, ages[n], text,
                           self.low, self.high, self.limit)  # fmt: skip
             tags.append([ThemeTag(c.theme, c.score, c.evidence) for c in kept])

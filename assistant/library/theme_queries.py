@@ -43,6 +43,14 @@ class ThemeQueries:
         """Theme id → label, in the order of the taxonomy the library was tagged with."""
         return dict(self.memo.get(self.generation, "theme_labels", lambda: theme_labels(self.db)))
 
+    def theme_evidence(self, passage_id: int) -> dict[str, tuple[str, ...]]:
+        """Theme id → what made the passage's tag: the theme's words found in it, or its cue
+        ("his mother … raised concerns"). Read when a passage is shown, so not kept."""
+        rows = self.db.execute(
+            "SELECT theme, evidence FROM passage_themes WHERE passage_id = ?", (passage_id,)
+        ).fetchall()
+        return {theme: _evidence(raw) for theme, raw in rows}
+
     def themes(self) -> list[ThemeCount]:
         """Every theme of the taxonomy with its passages and documents, most widespread first."""
         return list(self.memo.get(self.generation, "themes", lambda: theme_counts(self.db)))
@@ -83,6 +91,15 @@ class ThemeQueries:
             ("theme_grid", axis),
             lambda: build_grid(review_themes(self.db), self.theme_labels(), axis),
         )
+
+
+def _evidence(raw: str) -> tuple[str, ...]:
+    """A stored evidence list; () for what is not one (a library tagged before evidence was kept)."""
+    try:
+        found = json.loads(raw or "[]")
+    except json.JSONDecodeError:
+        return ()
+    return tuple(str(e) for e in found) if isinstance(found, list) else ()
 
 
 def theme_labels(db: sqlite3.Connection) -> dict[str, str]:

@@ -25,6 +25,19 @@ def _status_line(hit: Hit) -> str:
     return f"Response status: **{escape(status.label)}**{why}"
 
 
+def _themes_named(hit: Hit) -> str:
+    """'Working with families (his mother … raised concerns), Training and workforce (training)':
+    each theme of the passage with what made it, so a tag can be checked against the passage."""
+    library = state.searcher().library
+    labels = library.theme_labels()
+    evidence = library.theme_evidence(int(hit.passage.id or 0))
+    named = []
+    for theme in hit.passage.themes:
+        why = evidence.get(theme, ())
+        named.append(labels.get(theme, theme) + (f" ({', '.join(why)})" if why else ""))
+    return ", ".join(named)
+
+
 def hit_card(hit: Hit, key: str) -> None:
     """One result: heading, about line, passage with its best sentences marked, status, actions."""
     which = f"{hit.rank}. {hit.document.cite()}"
@@ -35,8 +48,7 @@ def hit_card(hit: Hit, key: str) -> None:
         if line := _status_line(hit):
             st.caption(line)
         if hit.passage.themes:
-            labels = state.searcher().library.theme_labels()
-            st.caption("Learning themes: " + escape(", ".join(labels.get(t, t) for t in hit.passage.themes)))
+            st.caption("Learning themes: " + escape(_themes_named(hit)))
         else:
             st.caption("Learning themes: none (no theme fits this passage well enough to name)")
         first, second, third = st.columns(3)
