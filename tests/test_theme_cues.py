@@ -38,6 +38,33 @@ def test_a_person_and_an_action_further_apart_than_the_window_are_no_cue():
     filler = " ".join(["word"] * WINDOW)
     assert FAMILY.find(f"His mother {filler} raised concerns.") == ("mother", "raised concerns")
     assert FAMILY.find(f"His mother {filler} more raised concerns.") == ()
+    assert FAMILY.find(f"Staff failed to involve {filler} family.") == ("failed to involve", "family")
+    assert FAMILY.find(f"Staff failed to involve {filler} the family.") == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The family raised no concerns.",  # a word between that turns the meaning is no gap
+        "His mother had not only informed the ward but called twice.",
+        "The mother did not have the information.",  # a noun made from the verb is not the verb
+        "Partner agencies were not informed.",  # a phrase holding a person that names no person
+        "The Family Court was not informed.",
+        "The family liaison officer was not informed of the date.",
+        "The ward raised mother concerns.",  # the person inside the action: "raised ... concerns"
+    ],
+)
+def test_what_is_no_cue(text):
+    cues = Cues.of(
+        ["family", "mother", "partner"],
+        ["raised concerns", "not informed", "had concerns"],
+        ["partner agency", "family court", "family liaison"],
+    )
+    assert cues.find(text) == ()
+
+
+def test_the_evidence_is_as_written_with_its_white_space_made_single():
+    assert FAMILY.find("His mother\n  raised\tconcerns.") == ("mother", "raised concerns")
 
 
 def test_a_cue_gives_the_theme_without_its_words_and_is_its_evidence():

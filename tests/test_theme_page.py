@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from assistant.field.theme_grid import NO_THEME, to_csv
 from assistant.library import Library
+from assistant.library.ingest import ingest
+from assistant.markdown_escape import escape
 from assistant.quality import themes_bench
 from assistant.settings import Settings
 from assistant.ui import state
@@ -96,6 +98,31 @@ def test_a_tagged_passage_says_what_made_each_theme(seeds_library, fake_embedder
     lines = [c.value for c in at.caption if c.value.startswith("Learning themes: ")]
     assert lines and all("(" in line for line in lines)  # every theme shown says why
     assert any(expected in line.replace("\\", "") for line in lines), (expected, lines[:3])
+
+
+CUED = """
+[[theme]]
+id = "families"
+label = "Working with families"
+description = "Listening to relatives."
+keywords = ["family liaison"]
+cues = {people = ["mother"], actions = ["raised concerns"]}
+"""
+
+
+def test_a_cue_from_a_document_is_shown_as_text(tmp_path, settings, fake_embedder, monkeypatch):
+    themes = tmp_path / "themes.toml"
+    themes.write_text(CUED, encoding="utf-8")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "review.txt").write_text("Review of Ann\n\nHer [mother](x) *raised* concerns twice.", "utf-8")
+    cued = settings.replace(themes_file=themes)
+    assert [r.status for r in ingest([folder], cued, fake_embedder)] == ["added"]
+    at = _open_themes_page(cued, fake_embedder, monkeypatch)
+    at.selectbox(key="theme-choice").select("families").run()
+    lines = [c.value for c in at.caption if c.value.startswith("Learning themes: ")]
+    assert lines == ["Learning themes: " + escape("Working with families (mother … raised* concerns)")]
+    assert "raised\\* concerns" in lines[0]  # the document's markdown is escaped: shown as typed
 
 
 def test_a_recurring_theme_draws_its_passages_only_when_opened(tmp_path, fake_embedder, monkeypatch):

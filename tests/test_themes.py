@@ -111,7 +111,10 @@ keywords = ["housing"]
         (GOOD.replace('id = "housing"', 'id = "Housing-Arrears"'), "must be snake_case"),
         (GOOD.replace('pfd_themes = ["ahce_trainline"]', "pfd_themes = [1]"), "pfd_themes must be"),
         (GOOD.replace("keywords = [", "keyword = ["), "unknown field 'keyword'"),
-        (GOOD + 'cues = {people = ["mother"]}\n', "(housing): cues must be a table of people and actions"),
+        (
+            GOOD + 'cues = {people = ["mother"]}\n',
+            "(housing): cues must be a table of people, actions and not_people",
+        ),
         (GOOD + 'cues = {people = ["mother"], actions = []}\n', "cues.actions must be a list"),
         (
             GOOD + 'cues = {people = ["mother"], actions = ["..."]}\n',

@@ -8,9 +8,12 @@ file list its ``people`` and its ``actions``; a sentence holding one of each, at
 the evidence kept with the tag.
 
 Words are compared by their Porter stems, as the keyword index compares them ("raised concerns"
-finds "raising concern"), and one word may come between two words of an action ("raised their
-concerns", "was not properly informed"). Plain phrases, never regular expressions: the file is
-edited by people, and a phrase cannot make matching slow.
+finds "raising concern"), except that a noun made from a verb is not the verb: "information" does
+not stand for "informed", nor "involvement" for "involve". One word may come between two words of
+an action ("raised their concerns", "was not properly informed"), unless it turns the meaning
+("raised no concerns", "not only informed"). ``not_people`` are phrases that hold one of the people
+but name something else ("partner agencies", "Family Court"). Plain phrases, never regular
+expressions: the file is edited by people, and a phrase cannot make matching slow.
 """
 
 from __future__ import annotations
@@ -26,23 +29,27 @@ WINDOW = 8  # words between the end of one and the start of the other, at most
 GAP = 1  # words that may come between two words of an action
 WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 POSSESSIVE = re.compile(r"['\u2019]s?$")
+NOUN_ENDINGS = ("ion", "ions", "ment", "ments")  # a noun made from a verb keeps apart from it
+TURNING = ("no", "not", "never", "nor", "any", "only", "without", "nothing", "none")  # never a gap
 LIMIT = 200  # phrases in each list
 
 
 @dataclass(frozen=True)
 class Cues:
-    """A theme's people and actions, each phrase as its words' stems."""
+    """A theme's people and actions, each phrase as its words' keys (:func:`_key`)."""
 
     people: tuple[tuple[str, ...], ...]
     actions: tuple[tuple[str, ...], ...]
+    not_people: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
-    def of(cls, people: Sequence[str], actions: Sequence[str]) -> Cues:
-        return cls(tuple(_stems(p) for p in people), tuple(_stems(a) for a in actions))
+    def of(cls, people: Sequence[str], actions: Sequence[str], not_people: Sequence[str] = ()) -> Cues:
+        return cls(_phrases(people), _phrases(actions), _phrases(not_people))
 
     def find(self, text: str) -> tuple[str, ...]:
-        """The first cue in ``text``: the person and the action as written, in the order the text
-        has them, or () when none."""
+        """A cue in ``text``, or () when none: in the first sentence that holds one, the first
+        action of the list found near one of the people; the two as written (white space made
+        single), in the order the text has them."""
         for start, end in sentence_spans(text):
             found = self._in_sentence(text, start, end)
             if found:
@@ -50,12 +57,15 @@ class Cues:
         return ()
 
     def _in_sentence(self, text: str, start: int, end: int) -> tuple[str, ...]:
-        words = [(m.start(), m.end(), _stem(m.group())) for m in WORD.finditer(text, start, end)]
+        words = [(m.start(), m.end(), _key(m.group())) for m in WORD.finditer(text, start, end)]
         stems = [s for _, _, s in words]
         at: dict[str, list[int]] = {}
         for i, word in enumerate(stems):
             at.setdefault(word, []).append(i)
         people = [span for phrase in self.people for span in _exact(stems, at, phrase)]
+        if people and self.not_people:
+            other = [span for phrase in self.not_people for span in _exact(stems, at, phrase)]
+            people = [(a, b) for a, b in people if not any(c <= a and b <= d for c, d in other)]
         if not people:
             return ()
         for phrase in self.actions:
@@ -64,16 +74,23 @@ class Cues:
                     apart = first - p_last - 1 if p_last < first else p_first - last - 1
                     if 0 <= apart <= WINDOW:
                         spans = sorted([(p_first, p_last), (first, last)])
-                        return tuple(text[words[a][0] : words[b][1]] for a, b in spans)
+                        return tuple(" ".join(text[words[a][0] : words[b][1]].split()) for a, b in spans)
         return ()
 
 
-def _stem(word: str) -> str:
-    return stem(POSSESSIVE.sub("", word))
+def _key(word: str) -> str:
+    """What a word is compared by: its Porter stem, marked when the word is a noun made from a
+    verb, so that "information" and "informed" (both "inform") stay apart."""
+    word = POSSESSIVE.sub("", word)
+    key = stem(word)
+    return key + "+n" if word.lower().endswith(NOUN_ENDINGS) else key
 
 
-def _stems(phrase: str) -> tuple[str, ...]:
-    return tuple(_stem(w) for w in WORD.findall(phrase))
+_TURNING = frozenset(_key(w) for w in TURNING)
+
+
+def _phrases(phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(_key(w) for w in WORD.findall(p)) for p in phrases)
 
 
 def _exact(stems: list[str], at: dict[str, list[int]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -84,13 +101,14 @@ def _exact(stems: list[str], at: dict[str, list[int]], phrase: tuple[str, ...]) 
 
 
 def _with_gaps(stems: list[str], at: dict[str, list[int]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Where ``phrase`` stands with at most :data:`GAP` other words between two of its words."""
+    """Where ``phrase`` stands with at most :data:`GAP` other words between two of its words,
+    none of them :data:`TURNING` the meaning."""
     found = []
     for i in at.get(phrase[0], ()):
         last = i
         for word in phrase[1:]:
             window = stems[last + 1 : last + 2 + GAP]
-            if word not in window:
+            if word not in window or _TURNING.intersection(window[: window.index(word)]):
                 break
             last = last + 1 + window.index(word)
         else:

@@ -38,6 +38,7 @@ FIELDS = {
     "cues",
 }
 AGES = ("baby", "young-child", "teenager", "adult", "older")
+CUE_KEYS = {"people", "actions", "not_people"}
 
 # Chosen with all-MiniLM-L6-v2 on the two seed responses and on the ~3,000 passages of the
 # Prevention of Future Deaths reports (../shared/corpora/pfd), scored against the reports' theme
@@ -162,12 +163,13 @@ def _theme(table: object, where: str) -> Theme:
 
 
 def _cues(table: object, where: str) -> Cues | None:
-    """A theme's ``cues``: a table of ``people`` and ``actions``, each a list of plain phrases."""
+    """A theme's ``cues``: a table of ``people``, ``actions`` and, if any, ``not_people``, each a
+    list of plain phrases."""
     if table is None:
         return None
-    if not isinstance(table, dict) or set(table) != {"people", "actions"}:
-        raise AssistantError(f"{where}: cues must be a table of people and actions")
-    for key in ("people", "actions"):
+    if not isinstance(table, dict) or not {"people", "actions"} <= set(table) <= CUE_KEYS:
+        raise AssistantError(f"{where}: cues must be a table of people, actions and not_people")
+    for key in (k for k in ("people", "actions", "not_people") if k in table):
         value = table[key]
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise AssistantError(f"{where}: cues.{key} must be a list of words or phrases")
@@ -175,7 +177,7 @@ def _cues(table: object, where: str) -> Cues | None:
             raise AssistantError(f"{where}: cues.{key} has {len(value)} phrases; at most {CUE_LIMIT}")
         if empty := [v for v in value if not CUE_WORD.search(v)]:
             raise AssistantError(f"{where}: cues.{key} has {empty[0]!r}, which holds no word")
-    return Cues.of(table["people"], table["actions"])
+    return Cues.of(table["people"], table["actions"], table.get("not_people", ()))
 
 
 def keyword_pattern(keyword: str) -> str:

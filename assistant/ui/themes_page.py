@@ -22,8 +22,8 @@ RECURRING_KEY = "recurring"  # + theme id: the state of a recurring theme's expa
 # What a count on this page means, as measured (README, "Theme tagging": coroners' reports read by
 # hand, held-out part).
 TAG_NOTE = (
-    "A passage gets a theme only when it uses the theme's words (or, for working with families, "
-    "names a relative near what they said or were told) and the evidence is strong, so many "
+    "A passage gets a theme only on evidence shown with it: the theme's words, with a strong match, "
+    "or a relative named near what they said or were told (working with families), so many "
     "passages have none. On coroners' reports read by hand (14 of the themes), 9 in 10 tags were "
     "right, and at most 6 in 10 of the reports about a theme were found: a count here is a floor, "
     "not a total."
