@@ -171,7 +171,7 @@ def test_a_second_writer_gives_up_after_its_wait(run, seeds_library):
             "[[query]]\ntext = 'bath safety'\n",
             "query 1 needs text and either relevant or theme",
         ),
-        ("themes.toml", "title = 'no passages'\n", "it has no 'passage' entries"),
+        ("themes.toml", "title = 'no passages'\n", "it has no [[passage]] entries"),
         ("reviews.toml", "[[query]]\ntheme = 'suicide'\n", "query 1 needs text and either theme or relevant"),
     ],
 )

@@ -142,28 +142,26 @@ def check_labels(settings: Settings, reports: list[pfd.PfdReport], reviews: bool
     cannot be used is refused as :class:`UsageError`, with the file and the reason."""
     folder = settings.eval_dir
     known = set(Taxonomy.load(settings.themes_file).ids)
-    loads: list[tuple[Path, Callable[[Path], object]]] = []
+    # file → (the table it must have, or None; its loader, which names the file and entry it refuses)
+    loads: dict[str, tuple[str | None, Callable[[Path], object]]] = {}
     if reviews:
-        loads.append(
-            (folder / "reviews.toml", lambda path: review_labels.load(reports, path, settings.pfd_dir))
-        )
+        loads["reviews.toml"] = ("query", lambda path: review_labels.load(reports, path, settings.pfd_dir))
     else:
-        loads += [
-            (folder / "search.toml", load_queries),
-            (folder / "themes.toml", lambda path: load_theme_labels(path, known)),
-            (folder / ask_eval.EVAL_FILE, ask_eval.load),
-        ]
+        loads["search.toml"] = ("query", load_queries)
+        loads["themes.toml"] = ("passage", lambda path: load_theme_labels(path, known))
+        loads[ask_eval.EVAL_FILE] = (None, ask_eval.load)
         if reports and (folder / "themes_pfd.toml").exists():
-            loads.append(
-                (folder / "themes_pfd.toml", lambda path: theme_eval.load_hand(path, known, reports))
-            )
-    for path, load in loads:
+            loads["themes_pfd.toml"] = (None, lambda path: theme_eval.load_hand(path, known, reports))
+    for name, (table, load) in loads.items():
+        path = folder / name
         try:
-            load(path)
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise UsageError(f"{path}: not TOML: {exc}") from exc
-        except KeyError as exc:
-            raise UsageError(f"{path}: it has no {exc} entries") from exc
+        if table is not None and not isinstance(data.get(table), list):
+            raise UsageError(f"{path}: it has no [[{table}]] entries")
+        try:
+            load(path)
         except (ValueError, TypeError, AttributeError) as exc:  # each loader names the file and entry
             message = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
             raise UsageError(message) from exc
