@@ -172,6 +172,8 @@ def test_a_second_writer_gives_up_after_its_wait(run, seeds_library):
             "query 1 needs text and either relevant or theme",
         ),
         ("themes.toml", "title = 'no passages'\n", "it has no [[passage]] entries"),
+        ("search.toml", "query = ['bath safety']\n", "query holds 'bath safety', not a [[query]] table"),
+        ("ask.toml", "\udcff", "not TOML in UTF-8"),
         ("reviews.toml", "[[query]]\ntheme = 'suicide'\n", "query 1 needs text and either theme or relevant"),
     ],
 )
@@ -180,7 +182,7 @@ def test_a_bad_labelled_set_is_one_line_naming_the_file_before_any_library_is_bu
 ):
     labels = tmp_path / "eval"
     shutil.copytree(ROOT / "eval", labels)
-    (labels / name).write_text(text, encoding="utf-8")
+    (labels / name).write_text(text, encoding="utf-8", errors="surrogateescape")  # \udcff: a bad byte
     monkeypatch.setenv("ASSISTANT_EVAL_DIR", str(labels))
     monkeypatch.setenv("ASSISTANT_PFD_DIR", str(tmp_path / "no-pfd"))
     code, out, err = run("eval", *(["--reviews"] if name == "reviews.toml" else ["--seeds-only"]))

@@ -113,8 +113,10 @@ keywords = ["housing"]
         (GOOD.replace("keywords = [", "keyword = ["), "unknown field 'keyword'"),
         (
             GOOD + 'cues = {people = ["mother"]}\n',
-            "(housing): cues must be a table of people, actions and not_people",
+            "(housing): cues must be a table with people and actions",
         ),
+        (GOOD + 'cues = {people = ["a"], actions = ["b"], not_peple = ["c"]}\n', "unknown field 'not_peple'"),
+        (GOOD + 'cues = {people = ["a"], actions = ["b"], not_people = []}\n', "cues.not_people must be a"),
         (GOOD + 'cues = {people = ["mother"], actions = []}\n', "cues.actions must be a list"),
         (
             GOOD + 'cues = {people = ["mother"], actions = ["..."]}\n',

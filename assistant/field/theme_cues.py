@@ -8,10 +8,12 @@ file list its ``people`` and its ``actions``; a sentence holding one of each, at
 the evidence kept with the tag.
 
 Words are compared by their Porter stems, as the keyword index compares them ("raised concerns"
-finds "raising concern"), except that a noun made from a verb is not the verb: "information" does
-not stand for "informed", nor "involvement" for "involve". One word may come between two words of
-an action ("raised their concerns", "was not properly informed"), unless it turns the meaning
-("raised no concerns", "not only informed"). ``not_people`` are phrases that hold one of the people
+finds "raising concern"), except that a word ending in -ion or -ment (mostly a noun made from a
+verb) is kept apart from the others: "information" does not stand for "informed", nor "involvement"
+for "involve". One word may come between two words of an action ("raised their concerns", "was not
+properly informed"), unless it is one of :data:`TURNING`, the few that turn the meaning ("raised no
+concerns", "not only informed"); in an action that is itself a denial "any" only stresses it
+("without any consultation"). ``not_people`` are phrases that hold one of the people
 but name something else ("partner agencies", "Family Court"). Plain phrases, never regular
 expressions: the file is edited by people, and a phrase cannot make matching slow.
 """
@@ -31,6 +33,7 @@ WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 POSSESSIVE = re.compile(r"['\u2019]s?$")
 NOUN_ENDINGS = ("ion", "ions", "ment", "ments")  # a noun made from a verb keeps apart from it
 TURNING = ("no", "not", "never", "nor", "any", "only", "without", "nothing", "none")  # never a gap
+DENIALS = ("no", "not", "never", "without", "lack", "absence")  # an action starting so may have "any"
 LIMIT = 200  # phrases in each list
 
 
@@ -79,14 +82,16 @@ class Cues:
 
 
 def _key(word: str) -> str:
-    """What a word is compared by: its Porter stem, marked when the word is a noun made from a
-    verb, so that "information" and "informed" (both "inform") stay apart."""
+    """What a word is compared by: its Porter stem, marked when the word ends in -ion or -ment,
+    so that "information" and "informed" (both "inform") stay apart."""
     word = POSSESSIVE.sub("", word)
     key = stem(word)
     return key + "+n" if word.lower().endswith(NOUN_ENDINGS) else key
 
 
 _TURNING = frozenset(_key(w) for w in TURNING)
+_DENIALS = frozenset(_key(w) for w in DENIALS)
+_TURNING_AFTER_DENIAL = _TURNING - {_key("any")}
 
 
 def _phrases(phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -102,13 +107,14 @@ def _exact(stems: list[str], at: dict[str, list[int]], phrase: tuple[str, ...]) 
 
 def _with_gaps(stems: list[str], at: dict[str, list[int]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where ``phrase`` stands with at most :data:`GAP` other words between two of its words,
-    none of them :data:`TURNING` the meaning."""
+    none of them :data:`TURNING` the meaning ("any" may stress an action of :data:`DENIALS`)."""
     found = []
+    turning = _TURNING_AFTER_DENIAL if phrase[0] in _DENIALS else _TURNING
     for i in at.get(phrase[0], ()):
         last = i
         for word in phrase[1:]:
             window = stems[last + 1 : last + 2 + GAP]
-            if word not in window or _TURNING.intersection(window[: window.index(word)]):
+            if word not in window or turning.intersection(window[: window.index(word)]):
                 break
             last = last + 1 + window.index(word)
         else:

@@ -167,8 +167,10 @@ def _cues(table: object, where: str) -> Cues | None:
     list of plain phrases."""
     if table is None:
         return None
-    if not isinstance(table, dict) or not {"people", "actions"} <= set(table) <= CUE_KEYS:
-        raise AssistantError(f"{where}: cues must be a table of people, actions and not_people")
+    if not isinstance(table, dict) or not {"people", "actions"} <= set(table):
+        raise AssistantError(f"{where}: cues must be a table with people and actions (and not_people)")
+    if unknown := set(table) - CUE_KEYS:
+        raise AssistantError(f"{where}: cues has an unknown field {sorted(unknown)[0]!r}")
     for key in (k for k in ("people", "actions", "not_people") if k in table):
         value = table[key]
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):

@@ -156,10 +156,15 @@ def check_labels(settings: Settings, reports: list[pfd.PfdReport], reviews: bool
         path = folder / name
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise UsageError(f"{path}: not TOML: {exc}") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{path}: not TOML in UTF-8: {exc}") from exc
         if table is not None and not isinstance(data.get(table), list):
             raise UsageError(f"{path}: it has no [[{table}]] entries")
+        for key, entries in data.items():
+            if isinstance(entries, list) and (
+                odd := next((e for e in entries if not isinstance(e, dict)), None)
+            ):
+                raise UsageError(f"{path}: {key} holds {str(odd)[:40]!r}, not a [[{key}]] table")
         try:
             load(path)
         except (ValueError, TypeError, AttributeError) as exc:  # each loader names the file and entry
