@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.documents.doc_metadata.ages import UNDER_18, for_themes
 from assistant.library import Library
 from assistant.library.ingest import ingest
+from assistant.library.theme_queries import passage_ages
 from assistant.records import Filters
 from assistant.search.searcher import Searcher
 
@@ -106,3 +108,28 @@ def test_cli_age_group_filter(library_settings, capsys, monkeypatch, fake_embedd
     with pytest.raises(SystemExit) as refused:  # argparse: a one-line usage error, exit code 2
         cli.main(["search", "self-harm", "--age-group", "toddler", "--index", index], embedder=fake_embedder)
     assert refused.value.code == 2 and "invalid choice: 'toddler'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("groups", "review_type", "partnership", "expected"),
+    [
+        (("adult",), "Child Safeguarding Practice Review", "", ("adult",)),  # a stated age decides
+        ((), "Local Child Safeguarding Practice Review", "", UNDER_18),
+        ((), "Serious Case Review", "Hertfordshire Safeguarding Children Board", UNDER_18),
+        ((), "Serious Case Review", "Kent Safeguarding Adults Board", ()),  # SCRs were for adults too
+        ((), "Domestic Homicide Review", "Community Safety Partnership", ()),
+    ],
+)
+def test_the_theme_rule_reads_a_childrens_review_of_no_stated_age_as_under_18(
+    groups, review_type, partnership, expected
+):
+    assert for_themes(groups, review_type, partnership) == expected
+
+
+def test_the_passages_of_a_childrens_review_are_tagged_as_about_a_child(searcher):
+    library = searcher.library
+    passages = {p.doc_id: p.id for p in library.passages()}
+    ids = [passages["baby-f-response"], passages["child-t"]]
+    docs = {d.doc_id: d for d in library.documents()}
+    assert docs["baby-f-response"].age_groups == ()  # its text states no age
+    assert passage_ages(library.db, ids) == [UNDER_18, ("teenager",)]

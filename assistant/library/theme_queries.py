@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.documents.doc_metadata.ages import for_themes
 from assistant.field.theme_grid import Axis, Grid, ReviewThemes
 from assistant.field.theme_grid import build as build_grid
 from assistant.library import store
@@ -176,11 +177,16 @@ def review_themes(db: sqlite3.Connection) -> list[ReviewThemes]:
 
 
 def passage_ages(db: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[str, ...]]:
-    """The age groups of each passage's document, in the order of ``ids``."""
+    """The age groups the theme rule goes by for each passage's document
+    (:func:`~assistant.documents.doc_metadata.ages.for_themes`), in the order of ``ids``."""
     rows = db.execute(
-        "SELECT p.id, json_extract(d.meta, '$.age_groups') FROM passages p JOIN documents d USING (doc_id)"
+        "SELECT p.id, json_extract(d.meta, '$.age_groups'), d.review_type, d.partnership"
+        " FROM passages p JOIN documents d USING (doc_id)"
     )
-    by_id = {pid: tuple(json.loads(ages)) if ages else () for pid, ages in rows}
+    by_id = {
+        pid: for_themes(tuple(json.loads(ages)) if ages else (), review_type, partnership)
+        for pid, ages, review_type, partnership in rows
+    }
     return [by_id.get(int(i), ()) for i in ids]
 
 

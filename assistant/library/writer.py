@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.documents.doc_metadata.ages import for_themes
 from assistant.documents.doc_metadata.stored import meta_to_json
 from assistant.errors import LibraryCorrupt, LibraryError
 from assistant.library import generations, store
@@ -128,7 +129,9 @@ class Writer(ThemeWriting):
                 np.ascontiguousarray(vectors, dtype=np.float32), np.array(ids, dtype=np.int64)
             )
             if self.tagger is not None:
-                ages = [document.age_groups] * len(passages)
+                ages = [for_themes(document.age_groups, document.review_type, document.partnership)] * len(
+                    passages
+                )
                 self.insert_tags(ids, self.tagger.tag([p.text for p in passages], vectors, ages))
         self.changed = True
 

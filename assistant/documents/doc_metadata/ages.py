@@ -12,6 +12,7 @@ mean every under-18 group (see :data:`QUERY_WORDS`); in a document only a stated
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.documents.doc_metadata import dates
 
@@ -114,6 +115,21 @@ def age_groups(text: str) -> tuple[str, ...]:
     """The age groups of the ages stated in ``text``, youngest first."""
     groups = {g for years, _ in ages(text) if (g := group_of(years))}
     return tuple(g for g in GROUPS if g in groups)
+
+
+CHILDRENS_REVIEW = re.compile(
+    r"\bChild\s+Safeguarding\s+Practice\s+Review\b|\bSafeguarding\s+Children\s+(?:Board|Partnership)\b", re.I
+)
+
+
+def for_themes(groups: Sequence[str], review_type: str, partnership: str) -> tuple[str, ...]:
+    """The age groups the theme rule goes by: the document's; or, when it states none and it is
+    a children's review (a child safeguarding practice review, or published by a safeguarding
+    children board or partnership), every group under 18, for a children's review is about a
+    child. Unknown otherwise: no theme is held back."""
+    if groups:
+        return tuple(groups)
+    return UNDER_18 if CHILDRENS_REVIEW.search(f"{review_type}\n{partnership}") else ()
 
 
 def query_groups(query: str) -> tuple[str, ...]:
