@@ -61,18 +61,18 @@ class Cues:
 
     def _in_sentence(self, text: str, start: int, end: int) -> tuple[str, ...]:
         words = [(m.start(), m.end(), _key(m.group())) for m in WORD.finditer(text, start, end)]
-        stems = [s for _, _, s in words]
+        keys = [s for _, _, s in words]
         at: dict[str, list[int]] = {}
-        for i, word in enumerate(stems):
+        for i, word in enumerate(keys):
             at.setdefault(word, []).append(i)
-        people = [span for phrase in self.people for span in _exact(stems, at, phrase)]
+        people = [span for phrase in self.people for span in _exact(keys, at, phrase)]
         if people and self.not_people:
-            other = [span for phrase in self.not_people for span in _exact(stems, at, phrase)]
+            other = [span for phrase in self.not_people for span in _exact(keys, at, phrase)]
             people = [(a, b) for a, b in people if not any(c <= a and b <= d for c, d in other)]
         if not people:
             return ()
         for phrase in self.actions:
-            for first, last in _with_gaps(stems, at, phrase):
+            for first, last in _with_gaps(keys, at, phrase):
                 for p_first, p_last in people:
                     apart = first - p_last - 1 if p_last < first else p_first - last - 1
                     if 0 <= apart <= WINDOW:
@@ -98,14 +98,14 @@ def _phrases(phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(_key(w) for w in WORD.findall(p)) for p in phrases)
 
 
-def _exact(stems: list[str], at: dict[str, list[int]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
+def _exact(keys: list[str], at: dict[str, list[int]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where ``phrase`` stands, word after word: (first word, last word) of each; ``at`` gives
-    where each stem stands."""
+    where each key stands."""
     n = len(phrase)
-    return [(i, i + n - 1) for i in at.get(phrase[0], ()) if tuple(stems[i : i + n]) == phrase]
+    return [(i, i + n - 1) for i in at.get(phrase[0], ()) if tuple(keys[i : i + n]) == phrase]
 
 
-def _with_gaps(stems: list[str], at: dict[str, list[int]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
+def _with_gaps(keys: list[str], at: dict[str, list[int]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where ``phrase`` stands with at most :data:`GAP` other words between two of its words,
     none of them :data:`TURNING` the meaning ("any" may stress an action of :data:`DENIALS`)."""
     found = []
@@ -113,7 +113,7 @@ def _with_gaps(stems: list[str], at: dict[str, list[int]], phrase: tuple[str, ..
     for i in at.get(phrase[0], ()):
         last = i
         for word in phrase[1:]:
-            window = stems[last + 1 : last + 2 + GAP]
+            window = keys[last + 1 : last + 2 + GAP]
             if word not in window or turning.intersection(window[: window.index(word)]):
                 break
             last = last + 1 + window.index(word)

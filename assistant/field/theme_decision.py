@@ -5,7 +5,8 @@ For each passage and theme:
 1. A theme whose ages do not meet the document's age groups is not proposed ("injuries in
    babies" for an 80-year-old), unless the theme allows it when the passage shows children in the
    case (a domestic homicide with children in the household) and this passage does. A document
-   whose age groups are not known is not held back.
+   whose age groups are not known is not held back (the caller reads a children's review that
+   states no age as under 18: :func:`assistant.documents.doc_metadata.ages.for_themes`).
 2. The passage must use at least one of the theme's own words, or hold one of its cues (4): that
    is the evidence shown with every tag, and a passage only near a theme in meaning is not enough
    ("no theme" is an answer).

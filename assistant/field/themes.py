@@ -38,7 +38,7 @@ FIELDS = {
     "cues",
 }
 AGES = ("baby", "young-child", "teenager", "adult", "older")
-CUE_KEYS = {"people", "actions", "not_people"}
+CUE_KEYS = ("people", "actions", "not_people")  # the fields of a theme's cues
 
 # Chosen with all-MiniLM-L6-v2 on the two seed responses and on the ~3,000 passages of the
 # Prevention of Future Deaths reports (../shared/corpora/pfd), scored against the reports' theme
@@ -169,9 +169,9 @@ def _cues(table: object, where: str) -> Cues | None:
         return None
     if not isinstance(table, dict) or not {"people", "actions"} <= set(table):
         raise AssistantError(f"{where}: cues must be a table with people and actions (and not_people)")
-    if unknown := set(table) - CUE_KEYS:
+    if unknown := set(table) - set(CUE_KEYS):
         raise AssistantError(f"{where}: cues has an unknown field {sorted(unknown)[0]!r}")
-    for key in (k for k in ("people", "actions", "not_people") if k in table):
+    for key in (k for k in CUE_KEYS if k in table):
         value = table[key]
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise AssistantError(f"{where}: cues.{key} must be a list of words or phrases")
