@@ -133,3 +133,59 @@ def test_the_passages_of_a_childrens_review_are_tagged_as_about_a_child(searcher
     docs = {d.doc_id: d for d in library.documents()}
     assert docs["baby-f-response"].age_groups == ()  # its text states no age
     assert passage_ages(library.db, ids) == [UNDER_18, ("teenager",)]
+
+
+CARE_HOME = """Prevention of Future Deaths report
+
+Mr A was 83 years of age and lived in a nursing home. He had a fall at the care home and a hip
+fracture; the falls assessment was not repeated and care staff did not use bed rails.
+"""
+CORRECTED = """Mr B, seen by the school nurse when he was aged 15, later had a fall in his care home.
+"""
+
+
+def test_a_better_reading_of_ages_reaches_a_library_without_reading_its_files_again(
+    tmp_path, settings, fake_embedder
+):
+    """A library whose ages were read by an older reading has them read again from the text it
+    holds at the next ingest, and the passages of a document whose groups change are tagged again;
+    groups corrected by hand stay."""
+    from assistant.documents.doc_metadata import ages
+    from assistant.library import store, writer
+    from assistant.library.editing import edit
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "mr-a.txt").write_text(CARE_HOME, encoding="utf-8")
+    (folder / "mr-b.txt").write_text(CORRECTED, encoding="utf-8")
+    ingest([folder], settings, fake_embedder)
+    edit(settings, "mr-b", {"age_groups": ["older"]})
+
+    def state() -> tuple[dict[str, tuple[str, ...]], set[str]]:
+        library = Library.open(settings.index_dir)
+        try:
+            groups = {d.doc_id: d.age_groups for d in library.documents()}
+            themes = {t for p in library.passages(doc_id="mr-a") for t in library.theme_evidence(p.id)}
+            return groups, themes
+        finally:
+            library.close()
+
+    read_now, themes_now = state()
+    assert read_now == {"mr-a": ("older",), "mr-b": ("older",)}
+    assert "care_homes_falls" in themes_now
+    with writer(settings.index_dir, fake_embedder.name, fake_embedder.dimension) as w:  # as read before
+        w.db.execute(
+            "UPDATE documents SET meta=json_set(meta, '$.age_groups', json('[\"baby\"]')) WHERE doc_id=?",
+            ("mr-a",),
+        )
+        w.db.execute("UPDATE properties SET value=? WHERE key=?", (str(ages.READER - 1), store.AGES_KEY))
+        w.db.execute(  # as tagged for a baby: no care-home theme
+            "DELETE FROM passage_themes WHERE passage_id IN (SELECT id FROM passages WHERE doc_id='mr-a')"
+        )
+        w.changed = True
+    assert state() == ({"mr-a": ("baby",), "mr-b": ("older",)}, set())
+
+    ingest([folder], settings, fake_embedder)  # nothing new: the files are not read again
+    groups, themes = state()
+    assert groups == {"mr-a": ("older",), "mr-b": ("older",)}  # a correction is not the reader's to undo
+    assert themes == themes_now

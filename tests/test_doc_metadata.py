@@ -137,6 +137,22 @@ def test_ages_to_groups():
         assert ages.query_groups(not_an_age) == (), not_an_age
 
 
+def test_ages_stated_as_years_of_age_and_limits_that_are_no_ones_age():
+    assert ages.age_groups("The deceased was 83 years of age and lived alone.") == ("older",)
+    assert ages.age_groups("Leo was seventeen years of age at the time of his death.") == ("teenager",)
+    # A limit names no one: a driving rule, an age of consent, a service's age range.
+    for a_limit in ("drivers over the age of 70 renew their licences", "a student under the age of 18",
+                    "sold to children under 18 years of age", "a person aged 70 or over",
+                    "users were aged 18+.", "drivers who hold a licence until 70 years of age",
+                    "patients aged 65 years and over"):  # fmt: skip
+        assert ages.age_groups(a_limit) == (), a_limit
+    # A limit does not hide the age stated beside it; and with no number left, words still count.
+    assert ages.age_groups("Noah was 15 years of age; the service took those under the age of 18.") == (
+        "teenager",
+    )
+    assert ages.age_groups("a vulnerable teenager, under the age of 18") == ("teenager",)
+
+
 def test_names_as_people_say_them():
     pfd_doc = Document(
         "d", "t", "f.txt", "text", "s", "indexed", subject="Michael Thornton", partnership="Somerset",

@@ -124,6 +124,7 @@ def ingest(
     ):
         stored = current or StoredVectors.of_writer(writer)
         writer.tag_with(tagger)
+        writer.read_ages_again()
         ids = DocIds(writer.source_of)
         batch: dict[str, str] = {}  # content hash → doc id, for files read in this call
         unchanged: list[_Unchanged] = []  # files reported unchanged, checked again at the end
@@ -279,7 +280,9 @@ def retag(settings: Settings, embedder: Embedder, on_wait: Waiting | None = None
     from the vectors the library holds; returns the number of passages tagged."""
     tagger = tagger_for(settings, embedder)
     with _writer(settings, embedder.name, embedder.dimension, on_wait=on_wait) as writer:
-        return writer.tag_with(tagger, force=True)
+        tagged = writer.tag_with(tagger, force=True)
+        writer.read_ages_again()
+        return tagged
 
 
 def rebuild(

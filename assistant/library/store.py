@@ -95,6 +95,7 @@ CREATE INDEX passage_themes_theme ON passage_themes(theme, passage_id);
 CREATE TABLE properties (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 TAGGER_KEY = "tagger"  # in properties: the themes file and rule the tags were made with
+AGES_KEY = "ages_reader"  # in properties: the reading of ages the documents' age groups came from
 
 
 def versions() -> dict[str, str]:

@@ -11,6 +11,8 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from assistant.library import store
 from assistant.library.theme_queries import passage_ages
 
@@ -50,6 +52,23 @@ class ThemeWriting:
         texts = dict(self.db.execute("SELECT id, text FROM passages").fetchall())
         ages = passage_ages(self.db, ids.tolist())
         self.insert_tags(ids.tolist(), tagger.tag([texts[int(i)] for i in ids], vectors, ages))
+        self.changed = True
+        return len(ids)
+
+    def tag_documents_again(self, doc_ids: list[str]) -> int:
+        """Tag the passages of ``doc_ids`` again with the tagger in use (their age groups changed),
+        from the vectors held; returns how many passages were tagged (none without a tagger)."""
+        if self.tagger is None or not doc_ids:
+            return 0
+        marks = ",".join("?" * len(doc_ids))
+        rows = self.db.execute(f"SELECT id, text FROM passages WHERE doc_id IN ({marks})", doc_ids).fetchall()
+        ids = [int(r[0]) for r in rows]
+        if not ids:
+            return 0
+        self.db.executemany("DELETE FROM passage_themes WHERE passage_id=?", [(i,) for i in ids])
+        vectors = np.vstack([self.vectors.reconstruct(i) for i in ids]).astype(np.float32)
+        ages = passage_ages(self.db, ids)
+        self.insert_tags(ids, self.tagger.tag([r[1] for r in rows], vectors, ages))
         self.changed = True
         return len(ids)
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.documents.doc_metadata import TEXT, ages
 from assistant.documents.doc_metadata.ages import for_themes
 from assistant.documents.doc_metadata.stored import meta_to_json
 from assistant.errors import LibraryCorrupt, LibraryError
@@ -169,6 +170,42 @@ class Writer(ThemeWriting):
             (f"{d.subject} {d.title}".strip(), d.doc_id),
         )
         self.changed = True
+
+    def read_ages_again(self) -> list[str]:
+        """Read again, from the text held, the age groups of every document when the library's
+        were read by an older reading of ages (:data:`~assistant.documents.doc_metadata.ages.READER`),
+        so a better reading reaches a library without reading its files again; the passages of a
+        document whose groups changed are tagged again (the theme rule goes by them). Groups
+        given by front matter or properties, or corrected by hand, stay. Returns the doc ids
+        changed."""
+        row = self.db.execute("SELECT value FROM properties WHERE key=?", (store.AGES_KEY,)).fetchone()
+        if row is not None and row[0] == str(ages.READER):
+            return []
+        changed = []
+        rows = self.db.execute("SELECT doc_id, text, meta FROM documents WHERE status='indexed'").fetchall()
+        for doc_id, text, meta_text in rows:
+            meta = json.loads(meta_text or "{}")
+            sources = meta.setdefault("field_sources", {})
+            if sources.get("age_groups", TEXT) != TEXT or "age_groups" in meta.get("edited", {}):
+                continue
+            groups = list(ages.age_groups(text or ""))
+            if groups == list(meta.get("age_groups", [])):
+                continue
+            meta["age_groups"] = groups
+            if groups:
+                sources["age_groups"] = TEXT
+            else:
+                sources.pop("age_groups", None)
+            self.db.execute(
+                "UPDATE documents SET meta=? WHERE doc_id=?", (json.dumps(meta, sort_keys=True), doc_id)
+            )
+            changed.append(doc_id)
+        self.db.execute(
+            "INSERT OR REPLACE INTO properties (key, value) VALUES (?,?)", (store.AGES_KEY, str(ages.READER))
+        )
+        self.tag_documents_again(changed)
+        self.changed = True
+        return changed
 
     def keep_source(self, path: Path, sha256: str, name: str) -> None:
         """Keep the original file, named by its content hash, for rebuilds and viewing."""

@@ -1,10 +1,12 @@
 """Who a document is about, by age: the ages it states → age groups.
 
-'aged 15', '15-year-old', '15 years old', 'six weeks old', 'aged three months', 'Year 10 pupil',
+'aged 15', '15-year-old', '15 years old', '15 years of age', 'six weeks old', 'aged three months',
+'Year 10 pupil',
 'DOB 01/02/2005 ... DOD 03/04/2020', 'the day after her 18th birthday'; and, only where the text
 states no age in numbers, words that say one person's age without a number: 'a teenager', 'an
 adolescent' (not a child and adolescent service or post), 'sixth form', 'GCSEs'. A document may
-have several groups (a mother and her baby). Words such as 'child' or 'young people' in a *query*
+have several groups (a mother and her baby). A limit ('under the age of 18', 'aged 70 or over')
+is no one's age. Words such as 'child' or 'young people' in a *query*
 mean every under-18 group (see :data:`QUERY_WORDS`); in a document only a stated age counts
 ('child' there may be anyone's child).
 """
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 
 from assistant.documents.doc_metadata import dates
 
+READER = 2  # bump when the reading changes: libraries read their documents' ages again (writer)
 GROUPS = ("baby", "young-child", "teenager", "adult", "older")
 LABELS = {
     "baby": "Baby (under 1)", "young-child": "Child (1-12)", "teenager": "Teenager (13-17)",
@@ -46,6 +49,17 @@ PATTERNS = (
     re.compile(rf"\baged\s+(?:just\s+|only\s+)?{NUMBER}(?:\s+{UNIT})?", re.I),
     re.compile(rf"\b{NUMBER}[- ]{UNIT}[- ]old\b", re.I),
     re.compile(rf"\bage(?:\s+of)?\s+{NUMBER}(?:\s+{UNIT})?\b", re.I),
+    re.compile(rf"\b{NUMBER}\s+{UNIT}\s+of\s+age\b", re.I),
+)
+# A limit is not an age anyone is: 'under the age of 18', 'drivers over 70 years of age', 'until
+# the age of 16', 'aged 70 or over', 'aged 18+'.
+LIMIT_BEFORE = re.compile(
+    r"\b(?:under|over|below|above|beyond|at\s+least|(?:more|less|fewer|younger|older)\s+than|until|till"
+    r"|up\s+to)\s+(?:the\s+)?$",
+    re.I,
+)
+LIMIT_AFTER = re.compile(
+    r"^\s*(?:\+|(?:or|and)\s+(?:over|under|above|below|older|younger|more|less)\b)", re.I
 )
 SCHOOL_YEAR = re.compile(r"\bYear\s+(\d{1,2})\s+(?:pupil|student|child)", re.I)
 TEENAGE = re.compile(
@@ -69,6 +83,11 @@ def _number(word: str) -> int | None:
     return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower())
 
 
+def _is_limit(text: str, start: int, end: int) -> bool:
+    before, after = text[max(0, start - 30) : start], text[end : end + 20]
+    return bool(LIMIT_BEFORE.search(before) or LIMIT_AFTER.match(after))
+
+
 def group_of(years: float) -> str | None:
     if years < 0 or years > 120:
         return None
@@ -82,6 +101,8 @@ def ages(text: str) -> list[tuple[float, str]]:
     found = []
     for pattern in PATTERNS:
         for m in pattern.finditer(text):
+            if _is_limit(text, m.start(), m.end()):
+                continue
             n = _number(m.group(1))
             unit = (m.group(2) or "years").lower()
             if n is None:
