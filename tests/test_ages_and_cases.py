@@ -159,7 +159,7 @@ def test_a_better_reading_of_ages_reaches_a_library_without_reading_its_files_ag
     (folder / "mr-a.txt").write_text(CARE_HOME, encoding="utf-8")
     (folder / "mr-b.txt").write_text(CORRECTED, encoding="utf-8")
     ingest([folder], settings, fake_embedder)
-    edit(settings, "mr-b", {"age_groups": ["older"]})
+    edit(settings, "mr-b", {"age_groups": ["older"]}, embedder=lambda: fake_embedder)
 
     def state() -> tuple[dict[str, tuple[str, ...]], set[str]]:
         library = Library.open(settings.index_dir)
@@ -189,3 +189,33 @@ def test_a_better_reading_of_ages_reaches_a_library_without_reading_its_files_ag
     groups, themes = state()
     assert groups == {"mr-a": ("older",), "mr-b": ("older",)}  # a correction is not the reader's to undo
     assert themes == themes_now
+
+
+def test_correcting_a_documents_ages_tags_its_passages_again(tmp_path, settings, fake_embedder):
+    """The theme rule goes by a document's ages, so a correction to them re-tags its passages: an
+    83-year-old's care-home fall corrected to a baby loses 'care homes and falls', and gets it back
+    when the correction is reverted. A correction that leaves the ages alone loads no model."""
+    from assistant.library.editing import edit
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "mr-a.txt").write_text(CARE_HOME, encoding="utf-8")
+    ingest([folder], settings, fake_embedder)
+
+    def themes() -> set[str]:
+        library = Library.open(settings.index_dir)
+        try:
+            return {t for p in library.passages(doc_id="mr-a") for t in library.theme_evidence(p.id)}
+        finally:
+            library.close()
+
+    assert "care_homes_falls" in themes()
+    edit(settings, "mr-a", {"age_groups": ["baby"]}, embedder=lambda: fake_embedder)
+    assert "care_homes_falls" not in themes()
+    edit(settings, "mr-a", revert=["age_groups"], embedder=lambda: fake_embedder)
+    assert "care_homes_falls" in themes()
+
+    def no_model():
+        raise AssertionError("a title does not change what the theme rule reads")
+
+    edit(settings, "mr-a", {"title": "Mr A"}, embedder=no_model)

@@ -31,7 +31,8 @@ def test_an_edit_survives_rebuild_and_can_be_reverted(seeds_library, fake_embedd
     settings = seeds_library
     read = _doc(settings)
     assert read.published == "" and read.field_sources["subject"] == "front matter"
-    edit(settings, "child-i-hscb", {"published": "01/06/2016", "age_groups": ["baby", "adult"]}, by="ann")
+    changes = {"published": "01/06/2016", "age_groups": ["baby", "adult"]}
+    edit(settings, "child-i-hscb", changes, by="ann", embedder=lambda: fake_embedder)
     edited = _doc(settings)
     assert edited.published == "2016-06-01" and edited.year == 2016
     assert edited.age_groups == ("baby", "adult")
@@ -75,10 +76,10 @@ def test_editing_an_unknown_document_is_refused(seeds_library):
         edit(seeds_library, "no-such-doc", {"title": "x"})
 
 
-def test_cli_edit_and_docs_json(seeds_library, capsys):
+def test_cli_edit_and_docs_json(seeds_library, capsys, fake_embedder):
     index = str(seeds_library.index_dir)
     code = cli.main(["edit", "child-j-hscp-2019", "--subject", "Child J (edited)", "--age-group", "baby",
-                     "--index", index])  # fmt: skip
+                     "--index", index], embedder=fake_embedder)  # fmt: skip
     assert code == 0
     assert cli.main(["edit", "child-j-hscp-2019", "--published", "not a date", "--index", index]) == 2
     assert "not a date" in capsys.readouterr().err

@@ -116,7 +116,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
     if args.age_group is not None:
         changes["age_groups"] = args.age_group
     revert = [EDIT_NAMES.get(r.replace("-", "_"), r.replace("-", "_")) for r in args.revert or []]
-    doc = edit(settings_for(args), args.doc_id, changes, revert)
+    settings = settings_for(args)
+    doc = edit(settings, args.doc_id, changes, revert, embedder=lambda: embedder_for(args, settings))
     if args.json:
         print_json(doc.to_dict())
         return 0

@@ -9,15 +9,30 @@ read from the file. Bad input changes nothing: every field is checked before any
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant import library
 from assistant.documents.doc_metadata import edits
+from assistant.documents.doc_metadata.ages import for_themes
 from assistant.errors import BadEdit, NotFound
+from assistant.field.theme_tagger import tagger_for
 from assistant.records import Document
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.embedding import Embedder
+
+
+def _theme_ages(doc: Document) -> tuple[str, ...]:
+    return for_themes(doc.age_groups, doc.review_type, doc.partnership)
+
+
+def _settings_model(settings: Settings) -> Embedder:
+    from assistant.embedding import load
+
+    return load(settings.model, settings.batch_size, settings.encoder, settings.onnx_dir)
 
 
 def _as_read(doc: Document) -> dict[str, Any]:
@@ -41,10 +56,15 @@ def edit(
     changes: dict[str, Any] | None = None,
     revert: Iterable[str] = (),
     by: str = "",
+    embedder: Callable[[], Embedder] | None = None,
 ) -> Document:
     """Correct fields of ``doc_id`` (``changes``) and/or revert fields to the values read from
     its file; returns the document as it now is. Raises :class:`BadEdit` or :class:`NotFound`
-    and changes nothing when any part is wrong."""
+    and changes nothing when any part is wrong.
+
+    When the correction changes the ages the theme rule goes by (age groups, or the review type
+    or publisher that make a children's review), the document's passages are tagged again, with
+    the model ``embedder`` gives (loaded only then; the one the settings name by default)."""
     changes, revert = dict(changes or {}), list(revert)
     checked = {field: edits.check(field, value) for field, value in changes.items()}
     for field in revert:
@@ -79,6 +99,9 @@ def edit(
             if mine:
                 after[doc.sha256] = mine
             writer.update_fields(changed)
+            if _theme_ages(changed) != _theme_ages(doc):
+                writer.tag_with(tagger_for(settings, (embedder or (lambda: _settings_model(settings)))()))
+                writer.tag_documents_again([doc_id])
             edits.save(index_dir, after)
             saved = True
     except BaseException:

@@ -54,7 +54,7 @@ def section(documents: list[Document]) -> None:
         )
         try:
             if (changes or back) and st.button("Save the correction", key=f"edit-save-{doc_id}"):
-                edit(state.SETTINGS, doc_id, changes, back, by=_who())
+                edit(state.SETTINGS, doc_id, changes, back, by=_who(), embedder=state.embedder)
                 st.session_state["edit-saved"] = f"Saved: {', '.join([*changes, *back])}."
                 st.rerun()
         except AssistantError as exc:
