@@ -237,3 +237,15 @@ def test_a_query_longer_than_the_limit_is_cut_with_a_note(seeds_library, fake_em
     assert not at.exception
     notes = " ".join(c.value for c in at.caption)
     assert "only its first 20 were searched" in notes
+
+
+def test_a_misspelt_query_is_named_and_offered_as_the_library_spells_it(app):
+    app.text_input(key="query").input("informaton sharing").run()
+    assert not app.exception
+    assert "did you mean “information”?" in " ".join(c.value for c in app.caption)
+    offer = app.button(key="respelled")
+    assert offer.label == "Search for “information sharing”"
+    offer.click().run()
+    assert app.text_input(key="query").value == "information sharing"
+    assert not app.exception and "did you mean" not in " ".join(c.value for c in app.caption)
+    assert not [b for b in app.button if b.key == "respelled"]

@@ -21,6 +21,7 @@ from assistant.field.vocabulary import load as load_vocabulary
 from assistant.library import Library
 from assistant.records import Document, Filters, Hit, Passage
 from assistant.search.fusion import reciprocal_rank, weighted_scores
+from assistant.search.spelling import Spelling
 from assistant.search.stemming import stem
 from assistant.sentences import sentence_spans
 from assistant.settings import Settings
@@ -115,15 +116,31 @@ class Searcher:
         self.rare_budget = rare_budget
         self.full_below = full_below
         self._expansions: dict[str, Expansion] = {}
+        self.spelling = Spelling(library)
 
     def query_note(self, query: str) -> str | None:
-        """What a person should be told about their query before it is searched: that it was cut."""
-        if len(query.strip()) <= self.max_query_chars:
-            return None
-        return (
-            f"the query is {len(query.strip()):,} characters long; only its first "
-            f"{self.max_query_chars:,} were searched"
-        )
+        """What a person should be told about their query: that it was cut; and the words no
+        passage holds, with the nearest the library does hold (a vocabulary term is not one:
+        'SUDI' is searched by its spelled-out name)."""
+        notes = []
+        if len(query.strip()) > self.max_query_chars:
+            notes.append(
+                f"the query is {len(query.strip()):,} characters long; only its first "
+                f"{self.max_query_chars:,} were searched"
+            )
+        if spelled := self.spelling.note(self._spelt_words(query)):
+            notes.append(spelled)
+        return "; ".join(notes) or None
+
+    def respelled(self, query: str) -> str | None:
+        """The query with the words no passage holds spelt as the library spells them ('level
+        crosing' → 'level crossing'), to offer, never to search instead; None when none are."""
+        return self.spelling.respelled(self.bounded(query), self._spelt_words(query))
+
+    def _spelt_words(self, query: str) -> list[str]:
+        query = self.bounded(query)
+        expanded = {w for term in self.vocabulary.expand(query).matched for w in words(term)}
+        return [w for w in content_words(query) if w not in expanded]
 
     def bounded(self, query: str) -> str:
         """The part of a query that is searched: at most ``max_query_chars``, cut at a word."""

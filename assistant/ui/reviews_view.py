@@ -44,9 +44,7 @@ def strength(similarity: float, line: float) -> str:
 
 
 def reviews(query: str, filters: Filters) -> None:
-    found = finder().find(query, filters)
-    if note := found.note:
-        st.caption(render.escape(note))
+    found = finder().find(query, filters)  # its note is the query's, shown above by the search page
     if not found.count:
         st.info("No reviews match. Try other words, or fewer filters.")
     else:

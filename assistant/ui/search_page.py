@@ -35,6 +35,12 @@ def _filters(facets: dict[str, dict[str, int]], titles: dict[str, str], themes: 
                    tuple(review_types), tuple(chosen_themes), tuple(ages), year_from, year_to)  # fmt: skip
 
 
+def _respell(query: str) -> None:
+    """The query spelt as the library spells it is searched in place of the one typed."""
+    st.session_state["query"] = query
+    more_like.clear()
+
+
 def _topic_chosen() -> None:
     """A suggested topic is searched for like a typed query (and replaces a More like list)."""
     topic = st.session_state.get("topic")
@@ -61,7 +67,10 @@ def page() -> None:
         on_change=more_like.clear,
     )  # fmt: skip
     if query and (note := searcher.query_note(query)):
-        st.caption(render.escape(note))  # a very long query is cut: say so
+        st.caption(render.escape(note))  # a query cut, or words no passage holds: say so
+    if query and (respelled := searcher.respelled(query)):
+        label = f"Search for “{render.escape(respelled)}”"  # the person's words and the library's: text
+        st.button(label, key="respelled", on_click=_respell, args=(respelled,))
     view = st.radio("Show", ("Passages", "Reviews"), horizontal=True, key=reviews_view.VIEW)
     like = more_like.current()
     if like is None and query and view == "Reviews":
