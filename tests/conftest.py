@@ -31,6 +31,17 @@ def seeds_library(settings: Settings, fake_embedder: FakeEmbedder) -> Settings:
     return settings
 
 
+@pytest.fixture
+def searcher(seeds_library: Settings, fake_embedder: FakeEmbedder):
+    """A searcher over the seeds (a test file may make its own ``searcher`` over other documents)."""
+    from assistant.library import Library
+    from assistant.search.searcher import Searcher
+
+    library = Library.open(seeds_library.index_dir)
+    yield Searcher(library, fake_embedder)
+    library.close()
+
+
 @pytest.fixture(scope="session")
 def real_embedder():
     """The real default model on the default encoder (onnx-fp32), loaded once per test session

@@ -27,11 +27,6 @@ def cited(answer) -> list[tuple[str, str]]:
     return [(c.hit.passage.doc_id, c.hit.passage.section) for c in answer.citations]
 
 
-@pytest.fixture
-def searcher(seeds_library, fake_embedder):
-    return Searcher(Library.open(seeds_library.index_dir), fake_embedder)
-
-
 # -- reading a question -------------------------------------------------------------------------
 
 

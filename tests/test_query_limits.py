@@ -7,8 +7,6 @@ import random
 import re
 import time
 
-import pytest
-
 from assistant.answers.answer import ask
 from assistant.cli import main as cli
 from assistant.field.vocabulary import load
@@ -24,11 +22,6 @@ def _long_query(chars: int = 100_000) -> str:
     rng = random.Random(7)
     extra = [f"{rng.choice(words)}{n}" for n in range(chars // 6)]  # many distinct terms
     return " ".join(words + extra)[:chars]
-
-
-@pytest.fixture
-def searcher(seeds_library, fake_embedder) -> Searcher:
-    return Searcher(Library.open(seeds_library.index_dir), fake_embedder)
 
 
 def test_a_long_query_sends_a_bounded_number_of_keyword_terms():

@@ -13,12 +13,6 @@ from assistant.records import Filters
 from assistant.search.fusion import reciprocal_rank
 from assistant.search.searcher import Searcher, fts_query, highlight
 
-
-@pytest.fixture
-def searcher(seeds_library, fake_embedder) -> Searcher:
-    return Searcher(Library.open(seeds_library.index_dir), fake_embedder)
-
-
 # -- fusion and metrics: pure functions ---------------------------------------------------------
 
 

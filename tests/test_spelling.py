@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from assistant.cli import main as cli
-from assistant.library import Library
-from assistant.search.searcher import Searcher
-
-
-@pytest.fixture
-def searcher(seeds_library, fake_embedder):
-    library = Library.open(seeds_library.index_dir)
-    yield Searcher(library, fake_embedder)
-    library.close()
 
 
 def test_a_misspelt_word_is_named_with_the_word_the_library_holds(searcher):
