@@ -270,3 +270,13 @@ def test_bath_safety_on_the_seeds_is_one_review_with_its_evidence(real_finder):
     assert any("unattended while bathing" in h.passage.text for h in review.evidence)
     assert review.evidence[0].citation.startswith("Child 'I' (HSCB)")
     assert real_finder.find("xyzzy plugh frobnicate").count == 0
+
+
+def test_the_reviews_bench_times_finding_and_a_misspelt_querys_note(fake_embedder):
+    from assistant.quality import review_bench
+
+    assert review_bench.misspelt("level crossing") == "level cossing"
+    report = review_bench.run(fake_embedder, documents=40, rounds=1)
+    assert report["passages"] == 200 and report["queries"] > 20
+    assert report["spelling"]["stems"] > 100 and report["spelling"]["note_ms"]["p95"] > 0
+    assert "a misspelt query's note p50" in review_bench.line(report)

@@ -90,6 +90,10 @@ class Spelling:
             return None
         return nearest
 
+    def forget(self) -> None:
+        """Drop the suggestions remembered (the words stay read)."""
+        self._suggested.clear()
+
     def check(self, words: list[str]) -> list[tuple[str, str | None]]:
         """(word, the word it likely misspells or None) for each of ``words`` no passage holds."""
         found = []
