@@ -82,6 +82,8 @@ def test_ask_not_found(seeds_library, fake_embedder, monkeypatch):
     at.chat_input[0].set_value("What is the learning about school exclusions?").run()
     assert any("do not address this question" in w.value for w in at.warning)
     assert not at.expander  # suggestions are listed, never shown as cited answer passages
+    at.chat_input[0].set_value("What about safegaurding?").run()  # a slip is named, not guessed at
+    assert "did you mean “safeguarding”?" in " ".join(c.value for c in at.caption)
 
 
 def test_ask_suggestions_are_buttons_that_open_or_search(seeds_library, fake_embedder, monkeypatch):

@@ -35,6 +35,8 @@ def _show(answer: Answer, key: str) -> None:
         st.warning(render.escape(answer.answer))
         if answer.note:
             st.caption(render.escape(answer.note))
+        if spelled := state.searcher().query_note(answer.question):  # words no passage holds
+            st.caption(render.escape(spelled))
         _suggest(answer, key)
         return
     if answer.focus and answer.focus.note:
