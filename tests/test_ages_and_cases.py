@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from assistant.documents.doc_metadata.ages import UNDER_18, for_themes
+from assistant.errors import ModelMismatch
 from assistant.library import Library
 from assistant.library.ingest import ingest
 from assistant.library.theme_queries import passage_ages
 from assistant.records import Filters
 from assistant.search.searcher import Searcher
+from tests.support import FakeEmbedder
 
 REVIEW = """Sandwell Safeguarding Children Partnership
 
@@ -219,3 +221,11 @@ def test_correcting_a_documents_ages_tags_its_passages_again(tmp_path, settings,
         raise AssertionError("a title does not change what the theme rule reads")
 
     edit(settings, "mr-a", {"title": "Mr A"}, embedder=no_model)
+
+    other = FakeEmbedder()
+    other.name = "another-model"  # tags are made from the library's vectors: only its model will do
+    with pytest.raises(ModelMismatch, match="was built with fake-hash-embedder"):
+        edit(settings, "mr-a", {"age_groups": ["baby"]}, embedder=lambda: other)
+    library = Library.open(settings.index_dir)
+    assert library.document("mr-a").age_groups == ("older",)  # nothing changed
+    library.close()

@@ -278,5 +278,6 @@ def test_the_reviews_bench_times_finding_and_a_misspelt_querys_note(fake_embedde
     assert review_bench.misspelt("level crossing") == "level cossing"
     report = review_bench.run(fake_embedder, documents=40, rounds=1)
     assert report["passages"] == 200 and report["queries"] > 20
-    assert report["spelling"]["stems"] > 100 and report["spelling"]["note_ms"]["p95"] > 0
+    assert report["spelling"]["stems"] > 100
+    assert report["spelling"]["named"] == report["queries"]  # each misspelt query's note was made
     assert "a misspelt query's note p50" in review_bench.line(report)

@@ -64,7 +64,9 @@ def edit(
 
     When the correction changes the ages the theme rule goes by (age groups, or the review type
     or publisher that make a children's review), the document's passages are tagged again, with
-    the model ``embedder`` gives (loaded only then; the one the settings name by default)."""
+    the model ``embedder`` gives (loaded only then; the one the settings name by default), which
+    must be the library's (:class:`ModelMismatch` otherwise); every passage is, when the themes
+    file changed since the library was tagged."""
     changes, revert = dict(changes or {}), list(revert)
     checked = {field: edits.check(field, value) for field, value in changes.items()}
     for field in revert:
@@ -76,6 +78,7 @@ def edit(
         raise BadEdit(f"{sorted(both)[0]} is both corrected and reverted")
     current = library.Library.open(settings.index_dir)
     model = current.model or {"name": "", "dimension": 0}
+    check_model = current.check_model  # reads only the manifest kept on the object
     current.close()
     index_dir = settings.index_dir
     before = edits.load(index_dir)
@@ -100,8 +103,10 @@ def edit(
                 after[doc.sha256] = mine
             writer.update_fields(changed)
             if _theme_ages(changed) != _theme_ages(doc):
-                writer.tag_with(tagger_for(settings, (embedder or (lambda: _settings_model(settings)))()))
-                writer.tag_documents_again([doc_id])
+                model_now = (embedder or (lambda: _settings_model(settings)))()
+                check_model(model_now.name, model_now.dimension)  # tags from the library's own vectors
+                if not writer.tag_with(tagger_for(settings, model_now)):  # a changed themes file: all
+                    writer.tag_documents_again([doc_id])
             edits.save(index_dir, after)
             saved = True
     except BaseException:

@@ -123,8 +123,9 @@ def ingest(
         ReadAhead(settings) as reads,
     ):
         stored = current or StoredVectors.of_writer(writer)
-        writer.tag_with(tagger)
-        writer.read_ages_again()
+        aged = writer.read_ages_again()  # a better reading of ages reaches the documents held
+        if not writer.tag_with(tagger):  # ...and the theme rule, unless every passage was re-tagged
+            writer.tag_documents_again(aged)
         ids = DocIds(writer.source_of)
         batch: dict[str, str] = {}  # content hash → doc id, for files read in this call
         unchanged: list[_Unchanged] = []  # files reported unchanged, checked again at the end
@@ -280,9 +281,8 @@ def retag(settings: Settings, embedder: Embedder, on_wait: Waiting | None = None
     from the vectors the library holds; returns the number of passages tagged."""
     tagger = tagger_for(settings, embedder)
     with _writer(settings, embedder.name, embedder.dimension, on_wait=on_wait) as writer:
-        tagged = writer.tag_with(tagger, force=True)
         writer.read_ages_again()
-        return tagged
+        return writer.tag_with(tagger, force=True)
 
 
 def rebuild(

@@ -138,9 +138,14 @@ class Searcher:
         return self.spelling.respelled(self.bounded(query), self._spelt_words(query))
 
     def _spelt_words(self, query: str) -> list[str]:
+        """The query's content words, each part of 'self-harn' or 'review's' apart, but for the
+        words of vocabulary terms."""
         query = self.bounded(query)
         expanded = {w for term in self.vocabulary.expand(query).matched for w in words(term)}
-        return [w for w in content_words(query) if w not in expanded]
+        parts = [
+            part for word in content_words(query) if word not in expanded for part in re.split(r"[-']", word)
+        ]
+        return [part for part in parts if part and part not in STOPWORDS]
 
     def bounded(self, query: str) -> str:
         """The part of a query that is searched: at most ``max_query_chars``, cut at a word."""

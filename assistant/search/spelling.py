@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 CUTOFF = 0.8  # how alike a misspelling and the word it stands for are (difflib's ratio)
 MIN_LETTERS = 3  # shorter words are abbreviations or initials, not misspellings
 MIN_PASSAGES = 2  # a word held by one passage may be a misspelling itself
-MAX_WORDS = 5  # words of one query looked up (a long query cannot make the lookups unbounded)
+LOOKED_UP = 20  # words of one query looked up (a long query cannot make the lookups unbounded)
+MAX_WORDS = 5  # words no passage holds named for one query
 READ = 20  # passages read to find how the library spells a stem
 REMEMBERED = 1024  # suggestions kept (a misspelling is often typed again, as the page reruns)
 
@@ -44,18 +45,22 @@ class Spelling:
         with self._lock:
             if self._stems is None:
                 db = self.library.db
-                db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.spelling_words"
-                           " USING fts5vocab(main, passages_fts, 'row')")  # fmt: skip
-                rows = db.execute(
-                    "SELECT term, doc FROM temp.spelling_words WHERE doc >= ?", (MIN_PASSAGES,)
+                for name, kind in (("spelling_words", "col"), ("spelling_places", "instance")):
+                    db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name}"
+                               f" USING fts5vocab(main, passages_fts, '{kind}')")  # fmt: skip
+                rows = db.execute(  # the passages' own text: a word of a title is not in every passage
+                    "SELECT term, doc FROM temp.spelling_words WHERE col = 'text' AND doc >= ?",
+                    (MIN_PASSAGES,),
                 ).fetchall()
                 self._stems = {t: n for t, n in rows if t.isalpha() and len(t) >= MIN_LETTERS}
             return self._stems
 
     def unknown(self, words: list[str]) -> list[str]:
-        """Those of ``words`` (a query's content words) that no passage holds."""
+        """Those of ``words`` (a query's content words) that no passage holds: of the first
+        :data:`LOOKED_UP` of them, at most :data:`MAX_WORDS`."""
         candidates = [w for w in dict.fromkeys(words) if w.isalpha() and len(w) >= MIN_LETTERS]
-        return [w for w in candidates[:MAX_WORDS] if not passages_containing(self.library, w, 1)]
+        missing = [w for w in candidates[:LOOKED_UP] if not passages_containing(self.library, w, 1)]
+        return missing[:MAX_WORDS]
 
     def suggest(self, word: str) -> str | None:
         """The word the library holds that ``word`` most likely misspells, or None.
@@ -63,8 +68,8 @@ class Spelling:
         Its stem is that of a word one slip away (a letter left out, added, changed, or two
         swapped: 'informaton', 'saftey') that the library holds; else one of the stems most
         alike (two slips or more); with the same first letter either way (a first letter is
-        seldom the slip). It is shown as the passages spell it, in the word nearest the person's, which must
-        itself be one slip away or alike ('neglegence' is not 'negligible')."""
+        seldom the slip). It is shown as the passages spell it, in the word nearest the person's,
+        which must itself be one slip away or alike ('neglegence' is not 'negligible')."""
         stems, spelt = self.stems, word.lower()
         wanted = stem(spelt)
         slips = {w for w in _one_slip(spelt) if w[:1] == spelt[0]}  # a first letter is seldom the slip
@@ -77,8 +82,10 @@ class Spelling:
         # A slip's stem may be another word's ('waitng' → 'waing' → 'wai', of 'ways'): the stem most
         # like the person's, then the commonest.
         best = max(sorted(near), key=lambda s: (difflib.SequenceMatcher(None, wanted, s).ratio(), stems[s]))
-        rows = self.library.db.execute(
-            "SELECT text FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?", (f'"{best}" *', READ)
+        rows = self.library.db.execute(  # the passages holding that very stem (a match would stem it again)
+            "SELECT p.text FROM passages p WHERE p.id IN (SELECT DISTINCT doc FROM temp.spelling_places"
+            " WHERE term = ? AND col = 'text' LIMIT ?)",
+            (best, READ),
         )
         said = Counter(w.lower() for (text,) in rows for w in _letter_words(text) if stem(w) == best)
 
@@ -98,11 +105,14 @@ class Spelling:
         """(word, the word it likely misspells or None) for each of ``words`` no passage holds."""
         found = []
         for word in self.unknown(words):
-            if word not in self._suggested:
+            try:  # one read: another thread may clear what is remembered between two
+                nearest = self._suggested[word]
+            except KeyError:
+                nearest = self.suggest(word)
                 if len(self._suggested) >= REMEMBERED:
                     self._suggested.clear()
-                self._suggested[word] = self.suggest(word)
-            found.append((word, self._suggested[word]))
+                self._suggested[word] = nearest
+            found.append((word, nearest))
         return found
 
     def note(self, words: list[str]) -> str | None:
