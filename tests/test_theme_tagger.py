@@ -22,7 +22,13 @@ def test_a_theme_for_babies_is_never_proposed_for_an_adult():
     text = "She fell at the care home and fractured her hip; bruising was found."
     assert not age_allows(BABIES, ["older"], text)
     assert age_allows(BABIES, ["baby"], text)
-    assert age_allows(BABIES, [], text)  # ages unknown: not held back
+    # Ages unknown (a coroner's report of a prisoner states none): a theme for children alone
+    # needs a child in the passage; a theme that allows children in the case, or adults, does not.
+    assert not age_allows(BABIES, [], "He died of multiple fractures of his cervical spine.")
+    assert age_allows(BABIES, [], "The baby had a fracture of the left femur.")
+    camhs = Applies(frozenset({"baby", "young-child", "teenager"}), unless_children=True)
+    assert age_allows(camhs, [], "He had been waiting for a CAMHS appointment.")
+    assert age_allows(FAMILY, [], text)
 
 
 def test_children_in_the_case_open_a_theme_that_allows_it():

@@ -5,8 +5,11 @@ For each passage and theme:
 1. A theme whose ages do not meet the document's age groups is not proposed ("injuries in
    babies" for an 80-year-old), unless the theme allows it when the passage shows children in the
    case (a domestic homicide with children in the household) and this passage does. A document
-   whose age groups are not known is not held back (the caller reads a children's review that
-   states no age as under 18: :func:`assistant.documents.doc_metadata.ages.for_themes`).
+   whose age groups are not known is not held back, but for a theme for children alone (injuries
+   in babies, safe sleep, GP child-protection records): its passage must show a child, so a
+   coroner's report of a prisoner that states no age gets no "GP records" from "GP". (The caller
+   reads a children's review that states no age as under 18:
+   :func:`assistant.documents.doc_metadata.ages.for_themes`.)
 2. The passage must use at least one of the theme's own words, or hold one of its cues (4): that
    is the evidence shown with every tag, and a passage only near a theme in meaning is not enough
    ("no theme" is an answer).
@@ -31,6 +34,7 @@ CHILDREN_IN_CASE = re.compile(
     r"|son|daughter|stepson|stepdaughter|schoolboy|schoolgirl|pupil)(?!\w)"
 )
 ALL_AGES = frozenset({"baby", "young-child", "teenager", "adult", "older"})
+ADULTS = frozenset({"adult", "older"})
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,11 @@ class Applies:
 
 
 def age_allows(applies: Applies, doc_ages: Sequence[str], text: str) -> bool:
-    if not doc_ages or applies.ages & set(doc_ages):
+    if applies.ages & set(doc_ages):
         return True
-    return applies.unless_children and CHILDREN_IN_CASE.search(text) is not None
+    if not doc_ages and (applies.unless_children or applies.ages & ADULTS):
+        return True  # ages unknown: only a theme for children alone needs a child in the passage
+    return (applies.unless_children or not doc_ages) and CHILDREN_IN_CASE.search(text) is not None
 
 
 @dataclass(frozen=True)

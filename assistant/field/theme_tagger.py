@@ -57,7 +57,8 @@ class Tagger:
     def signature(self) -> str:
         """What the tags depend on besides the passages: the themes file, the weights and the
         rule's numbers. The library keeps it; tags made under another signature are redone."""
-        rule = f"learned/{self.low}/{self.high}/{self.limit}/ages-childrens-reviews/cues-{WINDOW}-{GAP}"
+        ages = "ages-childrens-reviews-child-alone"  # the age rule: age_allows and ages.for_themes
+        rule = f"learned/{self.low}/{self.high}/{self.limit}/{ages}/cues-{WINDOW}-{GAP}"
         return f"{self.taxonomy.checksum}:{self.weights.checksum}:{rule}"
 
     @property
