@@ -229,3 +229,29 @@ def test_correcting_a_documents_ages_tags_its_passages_again(tmp_path, settings,
     library = Library.open(settings.index_dir)
     assert library.document("mr-a").age_groups == ("older",)  # nothing changed
     library.close()
+
+
+def test_a_correction_after_the_themes_file_changed_tags_every_passage_with_it(
+    tmp_path, settings, fake_embedder
+):
+    """Tags of one library come from one themes file: a correction made after the file changed
+    re-tags every passage with it, not only the corrected document's."""
+    from assistant.field.theme_tagger import tagger_for
+    from assistant.field.themes import DEFAULT_FILE
+    from assistant.library.editing import edit
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "mr-a.txt").write_text(CARE_HOME, encoding="utf-8")
+    (folder / "mr-b.txt").write_text(CORRECTED, encoding="utf-8")
+    ingest([folder], settings, fake_embedder)
+    themes = tmp_path / "themes.toml"
+    themes.write_text(DEFAULT_FILE.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    changed = settings.replace(themes_file=themes)
+    edit(changed, "mr-a", {"age_groups": ["baby"]}, embedder=lambda: fake_embedder)
+    library = Library.open(settings.index_dir)
+    try:
+        assert library.tagger_signature == tagger_for(changed, fake_embedder).signature
+        assert library.tagger_signature != tagger_for(settings, fake_embedder).signature
+    finally:
+        library.close()

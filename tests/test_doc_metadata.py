@@ -146,11 +146,14 @@ def test_ages_stated_as_years_of_age_and_limits_that_are_no_ones_age():
                     "users were aged 18+.", "drivers who hold a licence until 70 years of age",
                     "patients aged 65 years and over"):  # fmt: skip
         assert ages.age_groups(a_limit) == (), a_limit
-    # Said of someone, a limit is near their age.
-    for near_an_age in ("Mr X, who was over 90 years of age", "a man was more than 90 years old",
-                        "she was just under 96 years old",
+    # Said to be over it, someone is near a limit; said to be under it, they are not near it.
+    for near_an_age in ("Mr X, who was over 90 years of age", "a man who was\nmore than 90 years old",
                         "Mrs Y, aged 91 and under a care plan"):  # fmt: skip
         assert ages.age_groups(near_an_age) == ("older",), near_an_age
+    for a_limit in ("As he was under 18 years of age", "the rule was under the age of 18",
+                    "young people aged under 18 years of age", "he is under 16 years of age",
+                    "she was just under 96 years old"):  # fmt: skip
+        assert ages.age_groups(a_limit) == (), a_limit
     # A limit does not hide the age stated beside it; and with no number left, words still count.
     assert ages.age_groups("Noah was 15 years of age; the service took those under the age of 18.") == (
         "teenager",

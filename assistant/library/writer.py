@@ -174,9 +174,10 @@ class Writer(ThemeWriting):
     def read_ages_again(self) -> list[str]:
         """Read again, from the text held, the age groups of every document when the library's
         were read by an older reading of ages (:data:`~assistant.documents.doc_metadata.ages.READER`),
-        so a better reading reaches a library without reading its files again. Groups corrected
-        by hand stay. Returns the doc ids whose groups changed: the caller tags their passages
-        again (:meth:`tag_documents_again`), as the theme rule goes by them."""
+        so a better reading reaches a library without reading its files again. Groups not read
+        from the text (corrected by hand) stay. Returns the doc ids whose groups changed: the
+        caller tags their passages again (:meth:`tag_documents_again`), as the theme rule goes
+        by them."""
         row = self.db.execute("SELECT value FROM properties WHERE key=?", (store.AGES_KEY,)).fetchone()
         if row is not None and row[0] == str(ages.READER):
             return []

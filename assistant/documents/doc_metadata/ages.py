@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from assistant.documents.doc_metadata import dates
 
-READER = 3  # bump when the reading changes: libraries read their documents' ages again (writer)
+READER = 4  # bump when the reading changes: libraries read their documents' ages again (writer)
 GROUPS = ("baby", "young-child", "teenager", "adult", "older")
 LABELS = {
     "baby": "Baby (under 1)", "young-child": "Child (1-12)", "teenager": "Teenager (13-17)",
@@ -52,12 +52,12 @@ PATTERNS = (
     re.compile(rf"\b{NUMBER}\s+{UNIT}\s+of\s+age\b", re.I),
 )
 # A limit is not an age anyone is: 'under the age of 18', 'drivers over 70 years of age', 'until
-# the age of 16', 'aged 70 or over', 'aged 18+'; but said of someone it is near their age: 'who
-# was over 90 years of age', 'she was just under 16 years old', 'aged 14 and under a plan'.
+# the age of 16', 'aged 70 or over', 'aged 18+'; but one said to be over it is near it: 'who was
+# over 90 years of age' (not 'he was under 18', which says less than a limit), 'aged 91 and under
+# a care plan'.
 LIMIT_BEFORE = re.compile(
-    r"(?<!\bwas )(?<!\bis )(?<!\bwere )(?<!\bjust )(?<!\baged )"
-    r"\b(?:under|over|below|above|beyond|at\s+least|(?:more|less|fewer|younger|older)\s+than|until|till"
-    r"|up\s+to)\s+(?:the\s+)?$",
+    r"(?:\b(?:under|below|at\s+least|(?:less|fewer|younger)\s+than|until|till|up\s+to)"
+    r"|(?<!\bwas\s)\b(?:over|above|beyond|(?:more|older)\s+than))\s+(?:the\s+)?$",
     re.I,
 )
 LIMIT_AFTER = re.compile(
