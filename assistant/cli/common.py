@@ -39,9 +39,9 @@ def embedder_for(args: argparse.Namespace, settings: Settings) -> Embedder:
     given = getattr(args, GIVEN_EMBEDDER, None)
     if given is not None:
         return given
-    from assistant.embedding import load
+    from assistant.embedding import load_for
 
-    return load(settings.model, settings.batch_size, settings.encoder, settings.onnx_dir)
+    return load_for(settings)
 
 
 def waiting(message: str) -> None:

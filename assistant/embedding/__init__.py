@@ -18,7 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.errors import ModelUnavailable
-from assistant.settings import DEFAULT_ENCODER, DEFAULT_MODEL, Encoder
+from assistant.settings import DEFAULT_ENCODER, DEFAULT_MODEL, Encoder, Settings
 
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 QUERY_UP_TO = 4  # texts: up to this many are a query, encoded on a few threads (see the encoders)
@@ -158,3 +158,8 @@ def load(
     vectors = torch_name(model) if same_as_torch else f"{name}+{label}"
     onnx_dir = onnx_dir or Path.home() / ".cache" / "assistant-onnx"
     return OnnxEmbedder(vectors, label, folder, onnx_dir, quantisation, batch_size)
+
+
+def load_for(settings: Settings) -> Embedder:
+    """The model the settings name, with their batch size, encoder and ONNX folder (:func:`load`)."""
+    return load(settings.model, settings.batch_size, settings.encoder, settings.onnx_dir)

@@ -29,12 +29,6 @@ def _theme_ages(doc: Document) -> tuple[str, ...]:
     return for_themes(doc.age_groups, doc.review_type, doc.partnership)
 
 
-def _settings_model(settings: Settings) -> Embedder:
-    from assistant.embedding import load
-
-    return load(settings.model, settings.batch_size, settings.encoder, settings.onnx_dir)
-
-
 def _as_read(doc: Document) -> dict[str, Any]:
     """The document's fields as read from its file: its current edits undone."""
     about: dict[str, Any] = {f: getattr(doc, f) for f in edits.EDITABLE}
@@ -103,7 +97,9 @@ def edit(
                 after[doc.sha256] = mine
             writer.update_fields(changed)
             if _theme_ages(changed) != _theme_ages(doc):
-                model_now = (embedder or (lambda: _settings_model(settings)))()
+                from assistant.embedding import load_for  # the model loads only for this
+
+                model_now = embedder() if embedder else load_for(settings)
                 check_model(model_now.name, model_now.dimension)  # tags from the library's own vectors
                 if not writer.tag_with(tagger_for(settings, model_now)):  # a changed themes file: all
                     writer.tag_documents_again([doc_id])

@@ -151,7 +151,7 @@ def train(examples: Examples, taxonomy: Taxonomy) -> tuple[dict[str, LinearTheme
 
 def main(index_dir: Path, out: Path, themes_file: Path | None = None) -> dict[str, Any]:
     """Train from the evaluation library in ``index_dir`` and write the weights to ``out``."""
-    from assistant.embedding import load
+    from assistant.embedding import load_for
     from assistant.field.theme_weights import save
     from assistant.quality.evaluation import load_theme_labels, pfd_reports
     from assistant.settings import Settings
@@ -160,7 +160,7 @@ def main(index_dir: Path, out: Path, themes_file: Path | None = None) -> dict[st
     library = Library.open(index_dir)
     try:
         settings = Settings.from_env()
-        embedder = load(settings.model, settings.batch_size, settings.encoder, settings.onnx_dir)
+        embedder = load_for(settings)
         library.check_model(embedder.name, embedder.dimension)
         tagger = KeywordTagger(taxonomy, embedder)
         labels = load_theme_labels(settings.eval_dir / "themes.toml", set(taxonomy.ids))
