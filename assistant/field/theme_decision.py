@@ -48,9 +48,11 @@ class Applies:
 def age_allows(applies: Applies, doc_ages: Sequence[str], text: str) -> bool:
     if applies.ages & set(doc_ages):
         return True
-    if not doc_ages and (applies.unless_children or applies.ages & ADULTS):
-        return True  # ages unknown: only a theme for children alone needs a child in the passage
-    return (applies.unless_children or not doc_ages) and CHILDREN_IN_CASE.search(text) is not None
+    shows_child = CHILDREN_IN_CASE.search(text) is not None
+    if doc_ages:  # other ages: only children in the case open a theme that allows it
+        return applies.unless_children and shows_child
+    # ages unknown: only a theme for children alone is held back, unless the passage shows a child
+    return applies.unless_children or bool(applies.ages & ADULTS) or shows_child
 
 
 @dataclass(frozen=True)

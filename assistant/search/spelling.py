@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import string
 import threading
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -134,7 +135,7 @@ class Spelling:
 def _one_slip(word: str) -> set[str]:
     """Every string one slip from ``word``: a letter left out, swapped with the next, changed or
     added (Norvig's edits; about 54n + 25 of them)."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
+    letters = string.ascii_lowercase
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     return (
         {a + b[1:] for a, b in splits if b}
