@@ -248,6 +248,15 @@ def test_the_labelled_queries_load_and_a_pool_label_needs_its_theme_label(tmp_pa
         review_labels.load(reports, nothing, folder)
 
 
+def test_a_screen_file_without_its_columns_is_named_not_a_traceback(tmp_path):
+    screen = tmp_path / review_labels.SCREEN_FILE
+    screen.write_text("link,positive_cases\nhttps://a,yes\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"dataset_for_annotation\.csv: no url column"):
+        review_labels.screen(tmp_path)
+    screen.write_text("url,positive_cases\nhttps://a,yes\nhttps://b,\n", encoding="utf-8")
+    assert review_labels.screen(tmp_path) == {"https://a": True, "https://b": False}
+
+
 @pytest.fixture(scope="module")
 def real_finder(tmp_path_factory, real_embedder):
     from assistant.settings import Settings

@@ -43,8 +43,13 @@ def doc_id(report: pfd.PfdReport) -> str:
 def screen(folder: Path) -> dict[str, bool]:
     """URL → the published child-suicide screen's verdict, for the 146 reports it judged."""
     csv.field_size_limit(sys.maxsize)
-    with (folder / SCREEN_FILE).open(newline="", encoding="utf-8") as handle:
-        return {row["url"]: row[SCREEN].strip().lower() in pfd.TRUE for row in csv.DictReader(handle)}
+    path = folder / SCREEN_FILE
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = csv.DictReader(handle)
+        missing = [name for name in ("url", SCREEN) if name not in (rows.fieldnames or ())]
+        if missing:
+            raise ValueError(f"{path}: no {' or '.join(missing)} column, so the screen cannot be read")
+        return {row["url"]: (row[SCREEN] or "").strip().lower() in pfd.TRUE for row in rows}
 
 
 def load(reports: list[pfd.PfdReport], path: Path | None = None, folder: Path | None = None) -> list[Judged]:
