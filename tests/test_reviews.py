@@ -20,7 +20,7 @@ from assistant.quality.review_labels import HAND, Judged
 from assistant.records import Filters
 from assistant.search import reviews
 from assistant.search.review_export import CSV_COLUMNS, inert, lines, to_csv
-from assistant.search.reviews import ReviewFinder, between_ages
+from assistant.search.reviews import COVERAGE, ReviewFinder, between_ages
 from assistant.search.searcher import Searcher
 from assistant.settings import Settings
 
@@ -174,6 +174,28 @@ def test_age_words_are_left_out_of_the_words_a_review_must_hold_each_as_a_whole(
     topic = crossings.coverage("level crossings")
     assert (crossings.coverage("level crossings and young children") == topic).all()  # not "young"
     assert (crossings.coverage("teenagers at level crossings") == topic).all()
+
+
+def test_a_word_is_held_in_its_irregular_singular_or_plural(tmp_path, settings, fake_embedder):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    texts = {
+        "life": "Sam, aged 16, took his own life at home after a crisis.",
+        "lives": "Two brothers took their own lives within a year.",
+        "other": "Tom took a bus to his own home.",
+        **{f"p{n}": f"P{n} died in hospital after a fall." for n in range(6)},
+    }
+    for name, text in texts.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    ingest([folder], settings, fake_embedder)
+    library = Library.open(settings.index_dir)
+    finder = ReviewFinder(Searcher(library, fake_embedder))
+    held = dict(zip(finder.owners.doc_ids, finder.coverage("took their own lives"), strict=True))
+    assert held["life"] == held["lives"] == 1.0  # "lives" is held by "life", as Porter's stems do not
+    assert held["other"] < COVERAGE  # it holds neither
+    held = dict(zip(finder.owners.doc_ids, finder.coverage("took their own life"), strict=True))
+    assert held["life"] == held["lives"] == 1.0
+    library.close()
 
 
 def test_in_a_small_library_a_few_cases_naming_the_topic_still_match(tmp_path, settings, fake_embedder):

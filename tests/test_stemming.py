@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from assistant.search.stemming import stem
+from assistant.search.stemming import other_form, stem
 
 WORDS = (
     "managed management manager safety safeguarding children's recommendations storing storage "
@@ -32,3 +32,12 @@ def test_stems_agree_with_the_keyword_index():
 def test_the_forms_the_home_made_stemmer_told_apart_now_agree():
     assert stem("managed") == stem("management") == "manag"
     assert stem("Safety") == "safeti" and stem("'stored'") == stem("storing")
+
+
+def test_irregular_forms_are_joined_where_the_stems_are_not():
+    pairs = [(a, other_form(a)) for a in ("lives", "life", "children", "people", "women")]
+    assert pairs == [("lives", "life"), ("life", "lives"), ("children", "child"), ("people", "person"),
+                     ("women", "woman")]  # fmt: skip
+    stems = _fts5_stems([w for pair in pairs for w in pair])
+    assert all(stems[a] != stems[b] for a, b in pairs)  # what the keyword index would not join
+    assert other_form("lived") is None and other_form("care") is None

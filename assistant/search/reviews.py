@@ -29,6 +29,7 @@ from assistant.library.review_rows import PassageOwners, passages_containing
 from assistant.records import Document, Filters, Hit
 from assistant.search.review_ranking import Ranking, ranking
 from assistant.search.searcher import Searcher, content_words, highlight, words
+from assistant.search.stemming import other_form
 
 MATCH_THRESHOLD = 0.35  # best passage similarity a matching review reaches (measured: README)
 PASSAGE_THRESHOLD = MATCH_THRESHOLD  # similarity from which a passage counts as one that matches
@@ -237,7 +238,9 @@ class ReviewFinder:
 
     def coverage(self, query: str) -> np.ndarray:
         """Per document: the share of the query's words it holds, each word weighted by its rarity
-        (inverse document frequency), age words left out (ages are decided from the documents)."""
+        (inverse document frequency), age words left out (ages are decided from the documents).
+        A word is held in any form the keyword index joins, or in its irregular singular or plural
+        ("lives" by "life": :func:`~assistant.search.stemming.other_form`)."""
         return self._words_held(query)[0]
 
     def _words_held(self, query: str) -> tuple[np.ndarray, bool]:
@@ -249,8 +252,11 @@ class ReviewFinder:
         held = np.zeros(documents)
         total, known = 0.0, not terms
         for term in terms:
+            forms = (term, *filter(None, [other_form(term)]))  # "lives" is held by "took his own life"
             rows = [
-                self.owners.position[p] for p in passages_containing(self.library, term, len(self.owners))
+                self.owners.position[p]
+                for form in forms
+                for p in passages_containing(self.library, form, len(self.owners))
             ]
             if not rows:
                 continue  # a word no review holds tells none apart

@@ -14,6 +14,14 @@ import Stemmer
 
 ALGORITHM = "porter"
 _local = threading.local()
+# Singular and plural that Porter's stemmer keeps apart ("lives" → "live", "life" → "life"), so
+# that "took their own lives" is held by a report that says "took his own life".
+IRREGULAR = (
+    ("life", "lives"), ("wife", "wives"), ("knife", "knives"), ("half", "halves"), ("self", "selves"),
+    ("shelf", "shelves"), ("thief", "thieves"), ("child", "children"), ("man", "men"),
+    ("woman", "women"), ("person", "people"), ("foot", "feet"), ("tooth", "teeth"),
+)  # fmt: skip
+_OTHER_FORM = {a: b for pair in IRREGULAR for a, b in (pair, pair[::-1])}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -22,6 +30,12 @@ def stem(word: str) -> str:
     'managed' and 'management' → 'manag', 'safety' → 'safeti'. Remembered (bounded): a search
     highlights ten passages, stemming every word of each (~800 words, ~2 ms a search uncached)."""
     return _stemmer().stemWord(word.lower().strip("'"))
+
+
+def other_form(word: str) -> str | None:
+    """The singular of an irregular plural, or the plural of its singular ("lives" ↔ "life"), when
+    their stems differ; None for any other word."""
+    return _OTHER_FORM.get(word.lower())
 
 
 def stem_all(words: list[str]) -> list[str]:
