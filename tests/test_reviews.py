@@ -23,6 +23,7 @@ from assistant.search.review_export import CSV_COLUMNS, inert, lines, to_csv
 from assistant.search.reviews import COVERAGE, ReviewFinder, between_ages
 from assistant.search.searcher import Searcher
 from assistant.settings import Settings
+from assistant.ui.reviews_view import strength
 
 from .support import require_shared
 from .test_ages_and_cases import RESPONSE, REVIEW, TEEN
@@ -81,8 +82,11 @@ def test_near_misses_come_after_every_match_and_are_not_counted(seeds):
     flags = [r.match for r in result.reviews]
     assert flags == sorted(flags, reverse=True)  # never mixed in above them
     assert [r.document.doc_id for r in result.near_misses] == ["child-i-hscb"]
+    assert [r.why for r in result.reviews] == [reviews.MEANING, reviews.BELOW_LINE]  # each says why
     text = "\n".join(lines(result))
     assert text.startswith("1 review matches 'bath safety at home'") and "near misses" in text
+    assert f"; {reviews.BELOW_LINE}]" in text
+    assert strength(result.near_misses[0], seeds.threshold) == "near miss, just below the line"
 
 
 def test_filters_change_the_count(seeds):
@@ -119,6 +123,7 @@ def test_a_case_counts_once(cases):
 def test_a_topic_with_an_age_group_needs_both(cases):
     teen = cases.find("teenagers who self-harm")
     assert [r.document.doc_id for r in teen.matches] == ["child-t"]
+    assert {r.why for r in teen.near_misses} == {reviews.OTHER_AGE}  # the baby's case: said why
     babies = cases.find("babies whose mother self-harmed")
     assert "child-t" not in {r.document.doc_id for r in babies.matches}
     assert babies.count >= 1
@@ -158,6 +163,8 @@ def test_a_review_naming_the_topic_in_the_querys_words_matches(crossings):
     railway = next(r for r in found.matches if r.document.doc_id == "railway")
     assert "level crossings" in railway.evidence[0].passage.text  # the passage naming it comes first
     assert railway.matching_passages == 1  # the naming passage; none reaches the line by meaning
+    assert railway.why == reviews.NAMES and railway.to_dict()["why"] == reviews.NAMES
+    assert strength(railway, crossings.threshold) == f"match: {reviews.NAMES}"  # not a "near miss"
     teenagers = crossings.find("level crossings and teenagers")  # age words aside: the phrase
     assert [r.document.doc_id for r in teenagers.matches] == ["railway"]  # and the age must hold
     between = crossings.find("deaths of teenagers at level crossings")  # the stretch that names it

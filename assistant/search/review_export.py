@@ -63,11 +63,12 @@ def lines(result: ReviewList) -> list[str]:
     for n, review in enumerate(result.reviews):
         if not review.match and (n == 0 or result.reviews[n - 1].match):
             out.append("")
-            out.append(f"near misses (below the line, not counted): {len(result.near_misses)}")
+            out.append(f"near misses (not counted): {len(result.near_misses)}")
         d = review.document
         out.append(
             f"{review.rank:>3}. {printable(d.cite())}: {printable(d.title)}  [score {review.score:.3f},"
-            f" {review.matching_passages} matching passage{'s' if review.matching_passages != 1 else ''}]"
+            f" {review.matching_passages} matching passage{'s' if review.matching_passages != 1 else ''};"
+            f" {review.why}]"
         )
         if review.match:
             for hit in review.evidence:

@@ -41,6 +41,13 @@ PHRASE_FLOOR = 3  # ... and more than this many: in a small library a few cases 
 NEAR_MISSES = 20
 NEAR_MISS_MARGIN = 0.15  # a near miss is at most this far below the line (made-up words get none)
 EVIDENCE = 3
+# Why a review is counted, or why not: what the app and the terminal say beside it.
+MEANING = "close in meaning to your words"
+NAMES = "names your topic in your words"
+OTHER_AGE = "not about that age group"
+FEW_WORDS = "close in meaning but holds too few of your words"
+BELOW_LINE = "just below the line"
+WHY = (MEANING, NAMES, OTHER_AGE, FEW_WORDS, BELOW_LINE)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class Review:
     match: bool
     matching_passages: int
     evidence: tuple[Hit, ...]  # its strongest passages, best first
+    why: str = MEANING  # why it is counted, or why not: one of WHY
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +81,7 @@ class Review:
                 }
                 for h in self.evidence
             ],  # fmt: skip
+            "why": self.why,
         }
 
 
@@ -201,7 +210,14 @@ class ReviewFinder:
         match = listed & about_ages & (by_meaning | (names_topic[found.owner] > 0))
         near = listed & ~match & known_words & (found.similarity >= self.threshold - NEAR_MISS_MARGIN)
         rows = [*np.flatnonzero(match), *np.flatnonzero(near)[: self.near_miss_limit]]
-        return self._reviews(query, found, rows, int(match.sum()), naming)
+        why = [
+            (MEANING if by_meaning[r] else NAMES) if match[r]
+            else OTHER_AGE if not about_ages[r]
+            else FEW_WORDS if found.similarity[r] >= self.threshold
+            else BELOW_LINE
+            for r in rows
+        ]  # fmt: skip
+        return self._reviews(query, found, rows, int(match.sum()), naming, why)
 
     def naming(self, query: str, found: Ranking) -> np.ndarray:
         """The passage rows, among those ranked, that hold the topic in the query's own words: of
@@ -268,7 +284,7 @@ class ReviewFinder:
         return (held / total if total else np.ones(documents)), known
 
     def _reviews(
-        self, query: str, found: Ranking, rows: list[int], matches: int, naming: np.ndarray
+        self, query: str, found: Ranking, rows: list[int], matches: int, naming: np.ndarray, why: list[str]
     ) -> ReviewList:
         expansion = self.searcher.vocabulary.expand(self.searcher.bounded(query))
         named = set(naming.tolist())
@@ -291,7 +307,7 @@ class ReviewFinder:
             )  # fmt: skip
             reviews.append(
                 Review(n, document, float(found.score[row]), float(found.similarity[row]), n <= matches,
-                       int(found.matching[row]) + below_line, evidence)
+                       int(found.matching[row]) + below_line, evidence, why[n - 1])
             )  # fmt: skip
         return ReviewList(query, tuple(reviews), self.searcher.query_note(query))
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from assistant.records import Filters, Hit
 from assistant.search.review_export import to_csv
-from assistant.search.reviews import Review, ReviewFinder
+from assistant.search.reviews import NAMES, Review, ReviewFinder
 from assistant.search.searcher import Searcher
 from assistant.ui import render, state
 from assistant.ui.about import about_line
@@ -20,7 +20,7 @@ DECISION_NOTE = (
     " words. On queries held out from that measuring, judged by hand, about 2 in 3 counted reviews"
     " were about the topic, and about 2 in 3 reviews about it were not counted: read the count as a"
     " start, not a census. A topic naming an age group also needs the review to be about someone of"
-    " that age. Near misses fall just below the line and are not counted."
+    " that age. Near misses are not counted: each says why."
 )
 
 
@@ -34,13 +34,14 @@ def finder() -> ReviewFinder:
     return _finder(str(state.SETTINGS.index_dir), searcher.library.generation, searcher)
 
 
-def strength(similarity: float, line: float) -> str:
-    """A word for how far above (or below) the line a review is."""
-    if similarity >= line + 0.15:
-        return "strong match"
-    if similarity >= line:
-        return "match"
-    return "near miss"
+def strength(review: Review, line: float) -> str:
+    """What the review is, in a few words: how far above the line a match by meaning is, that a
+    match names the topic, or why a near miss is not counted."""
+    if not review.match:
+        return f"near miss, {review.why}"
+    if review.why == NAMES:
+        return f"match: {NAMES}"
+    return "strong match" if review.similarity >= line + 0.15 else "match"
 
 
 def reviews(query: str, filters: Filters) -> None:
@@ -69,7 +70,7 @@ def _review_card(review: Review, line: float) -> None:
         st.caption(render.escape(about_line(d)))
         matching = review.matching_passages
         plural = "s" if matching != 1 else ""
-        cue = f"{strength(review.similarity, line)} · {matching} matching passage{plural}"
+        cue = f"{strength(review, line)} · {matching} matching passage{plural}"
         st.progress(max(0.0, min(1.0, review.similarity)), text=cue)
         for hit in review.evidence:
             st.markdown(
