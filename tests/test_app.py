@@ -94,7 +94,7 @@ def test_ask_suggestions_are_buttons_that_open_or_search(seeds_library, fake_emb
     monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("assistant/ui/ask_page.py").run()
-    at.chat_input[0].set_value("What is the capital of France?").run()
+    at.chat_input[0].set_value("Which football team did the family support?").run()
     labels = [b.label for b in at.button]
     assert any(label.startswith("Open ") for label in labels)
     theme = next(b for b in at.button if b.label.startswith("Search "))

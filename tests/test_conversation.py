@@ -124,13 +124,16 @@ def test_the_same_question_asked_of_another_review(searcher):
 def test_not_found_offers_nothing_that_is_not_close(searcher, monkeypatch):
     from assistant.answers import suggestions
 
+    question = "Which football team did the family support?"  # words the seeds hold, not its answer
     monkeypatch.setattr(suggestions, "SUGGEST_MIN", 2.0)  # nothing is that close
-    answer = respond(searcher, "What is the capital of France?", threshold=2.0)
+    answer = respond(searcher, question, threshold=2.0)
     assert answer.no_answer and answer.answer == suggestions.NOT_FOUND
     assert not answer.suggestions and not answer.themes
     monkeypatch.setattr(suggestions, "SUGGEST_MIN", -1.0)  # everything is
-    answer = respond(searcher, "What is the capital of France?", threshold=2.0)
+    answer = respond(searcher, question, threshold=2.0)
     assert answer.answer == suggestions.NOT_FOUND_NEAR and answer.suggestions and answer.themes
+    france = respond(searcher, "What is the capital of France?", threshold=2.0)  # words no passage holds
+    assert france.answer == suggestions.NOT_FOUND and not france.suggestions  # nothing is near it
 
 
 def test_every_labelled_answer_is_grounded(searcher):

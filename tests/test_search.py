@@ -141,6 +141,16 @@ def test_an_empty_query_or_library_returns_nothing(searcher, settings, fake_embe
     assert empty.search("bath safety") == []
 
 
+def test_a_query_whose_words_no_passage_holds_finds_nothing(searcher):
+    for query in ("xqzvb flurble", "the of and"):  # made up; stop words only
+        assert searcher.search(query) == [] and searcher.search(query, mode="keyword") == []
+    assert len(searcher.search("xqzvb flurble", mode="dense")) == 10  # the baseline still ranks them
+    child_i = Filters(doc_ids=("child-i-hscb",))
+    assert searcher.search("xqzvb bath") and searcher.search("xqzvb bath", filters=child_i)
+    # Child J holds no "bath", but the library does: by meaning, within the filter, it is searched.
+    assert searcher.search("bath", filters=Filters(doc_ids=("child-j-hscp-2019",)))
+
+
 # -- the real model: what practitioners will type ------------------------------------------------
 
 

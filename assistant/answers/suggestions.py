@@ -45,10 +45,12 @@ def not_found(searcher: Searcher, question: str, note: str = "", query: str = ""
     query = query or question
     hits = searcher.search(query, k=MAX_SUGGESTIONS)
     near = tuple(h for h in hits if (h.similarity or 0.0) >= SUGGEST_MIN)
-    held = {t.theme for t in searcher.library.themes() if t.passages}
-    themes = tuple(
-        label for theme, label, s in nearest_themes(searcher, query) if s >= SUGGEST_MIN and theme in held
-    )[:MAX_SUGGESTIONS]
+    themes: tuple[str, ...] = ()
+    if hits:  # none: no passage holds the query's words, so no theme is near it either
+        held = {t.theme for t in searcher.library.themes() if t.passages}
+        nearest = nearest_themes(searcher, query)
+        close = [label for theme, label, s in nearest if s >= SUGGEST_MIN and theme in held]
+        themes = tuple(close[:MAX_SUGGESTIONS])
     confidence = max((h.similarity or 0.0 for h in hits), default=0.0)
     text = NOT_FOUND_NEAR if near or themes else NOT_FOUND
     return Answer(question, text, True, suggestions=near, confidence=confidence, note=note,

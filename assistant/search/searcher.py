@@ -3,7 +3,9 @@
 Both searches see the query through the field's vocabulary (:mod:`assistant.field.vocabulary`), so
 "GP record storage" also looks for "general practice" and "receipt and storage". Filters limit
 both searches to the same passages before ranking, so a filter never empties a page of results
-that a wider search would have filled.
+that a wider search would have filled. A query none of whose words (nor their related terms) any
+passage holds, made-up or all misspelt, finds nothing rather than the passages nearest a
+meaningless vector; the dense mode alone, a measuring baseline, still ranks them.
 """
 
 from __future__ import annotations
@@ -174,6 +176,8 @@ class Searcher:
         vector = None
         if mode != "dense":
             keyword = self.keyword_ranking(expansion, allowed)
+            if not keyword and (allowed is None or not self.keyword_ranking(expansion, None, 1)):
+                return []  # no passage holds any of its words: it is about nothing in this library
         if mode != "keyword":
             vector = self.encode(expansion.dense_text)
             dense = self.dense_ranking(vector, allowed)
