@@ -42,6 +42,7 @@ def test_every_quotation_is_a_span_of_its_review_with_its_citation(seeds_library
         assert quote.sha256 == document.sha256 and quote.citation.startswith(document.cite() + ": ")
         assert len(quote.text.split()) <= QUOTE_WORDS
     assert not pack.briefing.why.quotes and pack.briefing.why.text  # the app's own words, apart
+    assert pack.briefing.why.text.startswith("The 2 reviews in this pack hold learning")  # not the library's
 
 
 def test_the_parts_come_from_introductions_highlights_recommendations_and_responses(
@@ -128,7 +129,7 @@ def test_a_bath_safety_briefing_with_the_real_model(tmp_path, real_embedder):
     assert any("unattended while bathing" in q.text for q in b.learning.quotes)
     assert b.questions[0].startswith(BATH_QUESTION)
     assert [i.passage.doc_id for i in pack.items] == ["child-i-hscb"]  # Child J's best scores 0.17 of it
-    assert b.why.text.startswith("1 published review holds learning about water safety and bathing")
+    assert b.why.text.startswith("The one review in this pack holds learning about water safety and bathing")
 
 
 def test_a_briefing_from_a_theme_quotes_the_sentences_that_use_its_words(seeds_library, fake_embedder):

@@ -212,8 +212,12 @@ class Drafter:
             return ""
         labels = [_lower_first(self.labels.get(t, t)) for t in themes[:3]]
         about = f" {labels[0]}" if len(labels) == 1 else ": " + "; ".join(labels)
-        noun = "review holds" if reviews == 1 else "reviews hold"
-        lead = f"{reviews} published {noun} learning" if reviews else "The learning here is"
+        # the pack's reviews, never the library's count of the theme (the Themes page gives that)
+        lead = (
+            "The one review in this pack holds learning" if reviews == 1
+            else f"The {reviews} reviews in this pack hold learning" if reviews
+            else "The learning here is"
+        )  # fmt: skip
         text = f"{lead} about{about}."
         described = self.descriptions.get(themes[0], "")
         return f"{text} {described}".strip()

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from assistant.library import Library
 
 KIND = "Seven-minute briefing"
-SOURCE_LINE = "Learning from published safeguarding reviews"
+SOURCE_LINE = "Learning from published reviews and reports"  # safeguarding reviews, coroners' reports
 FEEDBACK = "How did your team use this briefing?"
 FEEDBACK_PROMPTS = ("Team or service:", "Date used:", "What did you discuss, and what will you change?")
 OWN_WORDS = "The trainer's words"
