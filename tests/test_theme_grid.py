@@ -40,6 +40,9 @@ def test_by_age_group_a_review_counts_in_each_of_its_groups():
     assert grid.reviews("housing", "adult") == ("a", "c")
     assert grid.reviews("housing", "baby") == ("c",)
     assert grid.row_total("housing") == 2  # distinct reviews, not cells
+    assert grid.columns[:2] == ("baby", "adult")  # youngest first, not A to Z
+    assert [grid.column_label(c) for c in grid.columns[:2]] == ["Baby (under 1)", "Adult (18-64)"]
+    assert "Baby (under 1)" in to_csv(grid).splitlines()[0].split(",")
 
 
 def test_by_publisher_and_a_bad_axis():

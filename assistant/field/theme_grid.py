@@ -13,6 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.documents.doc_metadata.ages import GROUPS as AGE_GROUPS
+from assistant.documents.doc_metadata.ages import LABELS as AGE_LABELS
+
 Axis = Literal["year", "publisher", "age_group"]
 AXES: tuple[Axis, ...] = ("year", "publisher", "age_group")
 NO_THEME = ""  # the row of reviews that carry no theme
@@ -52,6 +55,11 @@ class Grid:
     def label(self, theme: str) -> str:
         return NO_THEME_LABEL if theme == NO_THEME else self.labels.get(theme, theme)
 
+    def column_label(self, column: str) -> str:
+        """What a column is called on the page and in the CSV: an age group by its words and
+        ages ("Baby (under 1)"), a year or a publisher as it is."""
+        return AGE_LABELS.get(column, column) if self.axis == "age_group" else column
+
 
 def _columns_of(review: ReviewThemes, axis: Axis) -> tuple[str, ...]:
     if axis == "year":
@@ -75,7 +83,12 @@ def build(reviews: Iterable[ReviewThemes], labels: dict[str, str], axis: Axis) -
     used = {theme for theme, _ in cells}
     rows = tuple(t for t in labels if t in used) + tuple(sorted(used - set(labels) - {NO_THEME}))
     rows += (NO_THEME,) if NO_THEME in used else ()
-    ordered = sorted(columns, key=lambda c: (c == UNKNOWN, c))
+    if axis == "age_group":  # youngest first, as the groups are
+        ordered = sorted(
+            columns, key=lambda c: (c == UNKNOWN, AGE_GROUPS.index(c) if c in AGE_GROUPS else 99, c)
+        )
+    else:
+        ordered = sorted(columns, key=lambda c: (c == UNKNOWN, c))
     return Grid(axis, rows, dict(labels), tuple(ordered), {k: tuple(sorted(v)) for k, v in cells.items()})
 
 
@@ -86,10 +99,10 @@ def _inert(value: str) -> str:
 
 def to_csv(grid: Grid) -> str:
     """The grid as CSV: one row per theme (its label and id), one column per year, publisher or
-    age group, and the theme's total of distinct reviews."""
+    age group (by its label), and the theme's total of distinct reviews."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["theme", "theme_id", *(_inert(c) for c in grid.columns), "reviews"])
+    writer.writerow(["theme", "theme_id", *(_inert(grid.column_label(c)) for c in grid.columns), "reviews"])
     for theme in grid.themes:
         counts = [grid.count(theme, column) for column in grid.columns]
         writer.writerow([_inert(grid.label(theme)), theme, *counts, grid.row_total(theme)])

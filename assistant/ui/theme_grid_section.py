@@ -17,26 +17,29 @@ from assistant.ui.chart_table import TEXT
 
 AXIS_NAMES = {"year": "Year", "publisher": "Publisher", "age_group": "Age group"}
 SHOWN = 10  # reviews listed for a chosen cell
+DRAWN = 30  # columns drawn at most: more cannot be read at the page's width
 
 
-def _heat(grid: Grid) -> object:
+def _heat(grid: Grid, columns: tuple[str, ...]) -> object:
+    name = AXIS_NAMES[grid.axis].lower()
     table = pd.DataFrame(
         [
-            {"theme": t, "learning theme": grid.label(t), "column": c, "reviews": grid.count(t, c)}
+            {"theme": t, "learning theme": grid.label(t), "column": c, name: grid.column_label(c),
+             "reviews": grid.count(t, c)}
             for t in grid.themes
-            for c in grid.columns
+            for c in columns
         ]
-    )
-    pick = alt.selection_point(fields=["theme", "column"], name="cell")
+    )  # fmt: skip
+    pick = alt.selection_point(fields=["theme", "column"], name="cell")  # the keys, not the labels
     chart = (
         alt.Chart(table)
         .mark_rect()
         .encode(
             x=alt.X(
-                "column:O",
+                f"{name}:O",
                 title=AXIS_NAMES[grid.axis],
-                sort=list(grid.columns),
-                axis=alt.Axis(labelOverlap=False, labelColor=TEXT, titleColor=TEXT),
+                sort=[grid.column_label(c) for c in columns],
+                axis=alt.Axis(labelOverlap=False, labelColor=TEXT, titleColor=TEXT, labelLimit=180),
             ),
             y=alt.Y(
                 "learning theme:N",
@@ -45,7 +48,7 @@ def _heat(grid: Grid) -> object:
                 axis=alt.Axis(labelLimit=320, labelOverlap=False, labelColor=TEXT),
             ),  # fmt: skip
             color=alt.Color("reviews:Q", scale=alt.Scale(scheme="blues"), title="Reviews"),
-            tooltip=["learning theme", "column", "reviews"],
+            tooltip=["learning theme", name, "reviews"],
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6)),
         )
         .add_params(pick)
@@ -61,6 +64,16 @@ def _heat(grid: Grid) -> object:
         chart + text, key=f"grid-{grid.axis}", on_select="rerun", selection_mode="cell",
         alt=f"Heat grid: reviews per learning theme and {AXIS_NAMES[grid.axis].lower()}.",
     )  # fmt: skip
+
+
+def _widest(grid: Grid) -> tuple[str, ...]:
+    """The columns drawn: all, or the :data:`DRAWN` with the most reviews (in the grid's order),
+    so that a library of a hundred publishers stays readable."""
+    if len(grid.columns) <= DRAWN:
+        return grid.columns
+    size = {c: len({d for t in grid.themes for d in grid.reviews(t, c)}) for c in grid.columns}
+    kept = set(sorted(grid.columns, key=lambda c: -size[c])[:DRAWN])
+    return tuple(c for c in grid.columns if c in kept)
 
 
 def _clicked(event: object) -> tuple[str, str] | None:
@@ -92,7 +105,13 @@ def section() -> None:
             else "Every review carries a theme."
         )
     )
-    clicked = _clicked(_heat(grid))
+    columns = _widest(grid)
+    if len(columns) < len(grid.columns):
+        st.caption(
+            f"The {len(columns)} {AXIS_NAMES[axis].lower()}s with the most reviews are drawn; all"
+            f" {len(grid.columns)} are in the lists below and in the CSV."
+        )
+    clicked = _clicked(_heat(grid, columns))
     if clicked and clicked != st.session_state.get("grid-clicked"):
         st.session_state["grid-clicked"] = clicked
         st.session_state["grid-theme"], st.session_state["grid-column"] = clicked
@@ -101,11 +120,14 @@ def section() -> None:
     )
     left, right = st.columns(2)
     theme = left.selectbox("Theme", grid.themes, format_func=grid.label, index=None, key="grid-theme")
-    column = right.selectbox(AXIS_NAMES[axis], grid.columns, index=None, key="grid-column")
+    column = right.selectbox(
+        AXIS_NAMES[axis], grid.columns, format_func=grid.column_label, index=None, key="grid-column"
+    )
     if theme is None or column is None:
         return
     reviews = grid.reviews(theme, column)
-    st.subheader(f"{render.escape(grid.label(theme))}, {render.escape(column)}: {len(reviews)} reviews")
+    where = render.escape(grid.column_label(column))
+    st.subheader(f"{render.escape(grid.label(theme))}, {where}: {len(reviews)} reviews")
     if theme == NO_THEME:
         st.caption("These reviews have no passage that a learning theme fits well enough to name.")
         for doc_id in reviews[:SHOWN]:
