@@ -51,11 +51,35 @@ def test_a_grid_cell_opens_the_passages_of_its_reviews(themes_page, seeds_librar
     library.close()
 
 
-def test_the_page_says_what_a_count_means(themes_page):
+def test_age_groups_are_named_in_words_and_many_publishers_are_cut_to_the_largest(themes_page):
+    from assistant.field.theme_grid import ReviewThemes, build
+    from assistant.ui.theme_grid_section import DRAWN, _widest
+
+    themes_page.radio(key="grid-axis").set_value("age_group").run()
+    assert not themes_page.exception
+    options = themes_page.selectbox(key="grid-column").options
+    assert options and all(o in ("Baby (under 1)", "Child (1-12)", "Teenager (13-17)", "not known")
+                           for o in options)  # fmt: skip
+    reviews = [ReviewThemes(f"d{n}", "2020", f"P{n % 40:02d}", (), ("falls",)) for n in range(100)]
+    grid = build(reviews, {"falls": "Falls"}, "publisher")
+    drawn = _widest(grid)
+    assert len(grid.columns) == 40 and len(drawn) == DRAWN == 30
+    assert (
+        drawn == tuple(sorted(drawn)) and {"P00", "P19"} <= set(drawn) and "P39" not in drawn
+    )  # the largest
+
+
+def test_the_page_says_what_a_count_means(themes_page, seeds_library):
     """A count is a floor: the page says how precise the tags were when read, and what they miss."""
     from assistant.ui.themes_page import TAG_NOTE
 
     assert any(TAG_NOTE in c.value for c in themes_page.caption)
+    library = Library.open(seeds_library.index_dir)
+    tagged = len({d for t in library.themes() if t.passages for d in t.documents})
+    library.close()
+    assert any(
+        f"themes appear in {tagged} documents." in c.value for c in themes_page.caption
+    )  # none untagged
     assert "a floor, not a total" in TAG_NOTE
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from assistant.field.agencies import label as agency_label
+from assistant.field.theme_grid import NO_THEME
 from assistant.library.theme_queries import RECURRING
 from assistant.records import Passage
 from assistant.search.listing import as_hits
@@ -88,9 +89,12 @@ def page() -> None:
         st.info("No passages are tagged with a learning theme yet. Add reviews on the Library page.")
         return
     labels = {t.theme: t.label for t in themes}
+    tagged = len({d for t in themes for d in t.documents})
+    untagged = library.theme_grid("year").row_total(NO_THEME)  # documents read, with no theme
     st.caption(
-        f"{len(themes)} themes appear in {library.document_count} documents. Choose a bar to see its "
-        f"passages. {TAG_NOTE}"
+        f"{len(themes)} themes appear in {tagged} documents"
+        + (f"; {untagged} carry no theme. " if untagged else ". ")
+        + f"Choose a bar to see its passages. {TAG_NOTE}"
     )
     table = pd.DataFrame(
         [
