@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from assistant.documents.doc_metadata import publishers
 from assistant.documents.doc_metadata.ages import GROUPS as AGE_GROUPS
 from assistant.documents.doc_metadata.ages import LABELS as AGE_LABELS
 
@@ -73,9 +75,13 @@ def build(reviews: Iterable[ReviewThemes], labels: dict[str, str], axis: Axis) -
     """The grid of ``reviews`` by ``axis``; rows in the order of ``labels`` (the taxonomy's)."""
     if axis not in AXES:
         raise ValueError(f"unknown grid axis {axis!r}: choose one of {', '.join(AXES)}")
+    reviews = list(reviews)
+    named = publishers.labels(Counter(r.publisher for r in reviews if r.publisher))  # one column each
     cells: dict[tuple[str, str], set[str]] = {}
     columns: set[str] = set()
     for review in reviews:
+        if review.publisher:
+            review = replace(review, publisher=named[review.publisher])
         for column in _columns_of(review, axis):
             columns.add(column)
             for theme in review.themes or (NO_THEME,):

@@ -11,6 +11,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from assistant.documents.doc_metadata import publishers
 from assistant.library import keyword_ranking, store
 from assistant.records import Filters
 
@@ -76,7 +77,9 @@ class PassageQueries:
                 params.extend(values)
 
         any_of("d.doc_id", filters.doc_ids)
-        any_of("d.partnership", filters.partnerships)
+        if filters.partnerships:  # each publisher however its documents spell it
+            held = [row[0] for row in self.db.execute("SELECT DISTINCT partnership FROM documents")]
+            any_of("d.partnership", publishers.spellings(filters.partnerships, held))
         any_of("d.review_type", filters.review_types)
         any_of("CAST(substr(d.published, 1, 4) AS INTEGER)", filters.years)
         if filters.agencies:

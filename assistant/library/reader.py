@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from assistant.documents.doc_metadata import publishers
 from assistant.documents.doc_metadata.ages import GROUPS as AGE_ORDER
 from assistant.errors import LibraryBusy, LibraryCorrupt, LibraryOutdated, ModelMismatch, NotFound
 from assistant.library import migrations, store
@@ -232,6 +233,7 @@ class Library(ThemeQueries, PassageQueries):
                 f" WHERE {column} != '' GROUP BY 1 ORDER BY 1"
             )
             found[facet] = {str(value): n for value, n in rows}
+        found["partnership"] = publishers.merged(found["partnership"])  # one publisher, one choice
         found["agency"] = {agency: n for agency, (n, _) in self.agency_spread().items()}
         rows = self.db.execute(
             "SELECT a.value, count(*) FROM passages p JOIN documents d USING (doc_id),"

@@ -1,0 +1,55 @@
+"""One publisher, however its documents spell it: counted once in the filters and the grid, and
+found whole by a filter."""
+
+from __future__ import annotations
+
+from assistant.documents.doc_metadata.publishers import key, labels, merged, spellings
+from assistant.field.theme_grid import ReviewThemes, build
+from assistant.library import Library
+from assistant.library.ingest import ingest
+from assistant.records import Filters
+
+
+def test_spellings_of_one_publisher_share_a_key_and_others_do_not():
+    same = [
+        ("Derby & Derbyshire", "Derby and Derbyshire"), ("London Inner (North)", "London Inner North"),
+        ("West Sussex. 2", "West Sussex"), ("East !London 2", "East London"), ("ESSEX", "Essex"),
+    ]  # fmt: skip
+    assert all(key(a) == key(b) for a, b in same)
+    apart = [
+        ("London Inner North", "London Inner South"), ("Essex", "Essex County"),
+        ("Hertfordshire Safeguarding Children Board", "Hertfordshire Safeguarding Children Partnership"),
+    ]  # fmt: skip
+    assert all(key(a) != key(b) for a, b in apart)
+
+
+def test_a_group_is_named_by_its_commonest_spelling_and_counted_once():
+    counts = {"Derby & Derbyshire": 1, "Derby and Derbyshire": 8, "Essex": 20, "Essex 2": 1, "Kent": 3}
+    assert labels(counts)["Derby & Derbyshire"] == "Derby and Derbyshire"
+    assert merged(counts) == {"Derby and Derbyshire": 9, "Essex": 21, "Kent": 3}
+    assert spellings(["Essex"], counts) == ["Essex", "Essex 2"]
+
+
+def test_the_grid_has_one_column_per_publisher():
+    reviews = [ReviewThemes("a", "2021", "West Sussex", (), ("falls",)),
+               ReviewThemes("b", "2021", "West Sussex. 2", (), ("falls",)),
+               ReviewThemes("c", "2021", "West Sussex", (), ("housing",))]  # fmt: skip
+    grid = build(reviews, {"falls": "Falls", "housing": "Housing"}, "publisher")
+    assert grid.columns == ("West Sussex",) and grid.reviews("falls", "West Sussex") == ("a", "b")
+
+
+def test_filters_count_and_find_a_publisher_whole(tmp_path, settings, fake_embedder):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n, area in enumerate(("Derby & Derbyshire", "Derby and Derbyshire", "Derby and Derbyshire", "Kent")):
+        (folder / f"r{n}.md").write_text(
+            f'---\ntitle: "Report {n}"\npartnership: "{area}"\n---\n\nA report about falls in care homes.\n',
+            encoding="utf-8",
+        )
+    ingest([folder], settings, fake_embedder)
+    library = Library.open(settings.index_dir)
+    assert library.facets()["partnership"] == {"Derby and Derbyshire": 3, "Kent": 1}  # one passage each
+    for chosen in ("Derby and Derbyshire", "Derby & Derbyshire"):
+        found = library.filtered_ids(Filters(partnerships=(chosen,)))
+        assert {p.doc_id for p in library.passages(sorted(found))} == {"r0", "r1", "r2"}
+    library.close()
