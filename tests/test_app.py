@@ -125,6 +125,9 @@ def test_library_lists_every_document_with_its_status(app, seeds_library, fake_e
     assert set(table["status"]) == {"indexed", "failed"}
     assert "not a PDF" in " ".join(table["problem"])
     assert app.get("file_uploader")
+    child_j = table[table["file"].str.startswith("child-j")].iloc[0]  # the fields one can sort by
+    assert child_j["published"].startswith("2019") and "Partnership" in child_j["publisher"]
+    assert "publisher: front matter" in child_j["fields read from"]  # in words, not field names
 
 
 def test_read_only_site_has_no_upload_or_remove(seeds_library, fake_embedder, monkeypatch):
@@ -228,6 +231,21 @@ def test_search_filters_name_documents_and_offer_years_and_ages(app):
     assert not app.exception
     cards = [h.value for h in app.subheader if re.match(r"\d+\\\. ", h.value)]  # card titles: headings
     assert cards and all("Child J" in c for c in cards)  # Child 'I' gives no year: left out
+
+
+def test_a_year_range_that_ends_before_it_starts_is_named(app, monkeypatch):
+    from assistant.records import Filters
+
+    assert Filters(year_from=2015, year_to=2015).backwards_years() is None
+    assert Filters(year_from=2022).backwards_years() is None
+    assert "from 2022 up to 2015 holds no year" in Filters(year_from=2022, year_to=2015).backwards_years()
+    both = lambda self: "backwards" if None not in (self.year_from, self.year_to) else None  # noqa: E731
+    monkeypatch.setattr(Filters, "backwards_years", both)  # the seeds have one year: say 2019..2019 is
+    app.text_input(key="query").input("bath").run()
+    assert not any("is after “Published up to”" in w.value for w in app.warning)  # only for a range
+    app.selectbox(key="filter-year-from").select(2019).run()
+    app.selectbox(key="filter-year-to").select(2019).run()
+    assert any("“Published from” (2019) is after “Published up to” (2019)" in w.value for w in app.warning)
 
 
 def test_a_query_longer_than_the_limit_is_cut_with_a_note(seeds_library, fake_embedder, monkeypatch):

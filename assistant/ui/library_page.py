@@ -80,6 +80,14 @@ def _upload_section() -> None:
         st.rerun()
 
 
+FIELD_NAMES = {
+    "title": "title", "subject": "subject", "partnership": "publisher",
+    "partnership_short": "publisher's short name", "review_type": "type", "published": "date",
+    "age_groups": "ages",
+}  # fmt: skip
+TABLE_HEIGHT = 600  # pixels: about 16 documents in view, the rest by scrolling the table
+
+
 def page() -> None:
     st.title("Library")
     _upload_section()
@@ -88,15 +96,16 @@ def page() -> None:
     st.subheader("Documents")
     cases = {doc_id: ids for ids in library.cases().values() for doc_id in ids}
     rows = [
-        {"review": d.name, "file": d.source, "status": d.status,
+        {"review": d.name, "published": d.published, "type": d.review_type, "publisher": d.partnership,
+         "file": d.source, "status": d.status,
          "passages": d.passages, "pages": str(d.pages or ""), "pages read by OCR": str(d.ocr_pages or ""),
          "about": age_labels(d), "edited": edited_note(d),
-         "read from": "; ".join(f"{f}: {s}" for f, s in sorted(d.field_sources.items())),
+         "fields read from": "; ".join(f"{FIELD_NAMES.get(f, f)}: {s}" for f, s in d.field_sources.items()),
          "same case as": ", ".join(i for i in cases.get(d.doc_id, []) if i != d.doc_id), "address": d.url,
          "problem": d.error or "; ".join(d.warnings)}
         for d in library.documents()
     ]  # fmt: skip
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch", height=min(TABLE_HEIGHT, 35 * (len(rows) + 1) + 3))
     edit_section.section(library.documents())
     allowed, _ = state.can_upload()
     if allowed:
