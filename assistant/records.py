@@ -154,6 +154,13 @@ class Filters:
              self.age_groups, self.year_from is not None, self.year_to is not None)
         )  # fmt: skip
 
+    def backwards_years(self) -> str | None:
+        """What to say of a year range that ends before it starts (no review is in it); else None."""
+        start, end = self.year_from, self.year_to
+        if start is None or end is None or start <= end:
+            return None
+        return f"the years run backwards: from {start} up to {end} holds no year; swap them"
+
 
 def citation(passage: Passage, document: Document) -> str:
     """Where a passage is: document, section and pages (and its OCR confidence, if read by OCR)."""

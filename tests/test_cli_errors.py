@@ -47,6 +47,10 @@ def _one_line(err: str) -> bool:
         (("search", "--more-like", "abc"), "--more-like needs a passage id"),
         (("search", "--more-like", "99999"), "no passage 99999"),
         (("search", "--more-like", "99999999999999999999999"), "--more-like needs a passage id"),
+        (
+            ("reviews", "bath", "--year-from", "2022", "--year-to", "2015"),
+            "--year-from 2022 --year-to 2015: the years run backwards",
+        ),  # fmt: skip
     ],
 )
 def test_usage_errors_are_one_line_with_the_usage_exit_code(run, seeds_library, argv, message):

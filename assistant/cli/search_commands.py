@@ -20,7 +20,7 @@ from assistant.search.searcher import MODES
 
 
 def _filters(args: argparse.Namespace) -> Filters:
-    return Filters(
+    filters = Filters(
         doc_ids=tuple(args.doc or ()),
         partnerships=tuple(args.partnership or ()),
         years=tuple(args.year or ()),
@@ -31,6 +31,9 @@ def _filters(args: argparse.Namespace) -> Filters:
         year_from=args.year_from,
         year_to=args.year_to,
     )
+    if backwards := filters.backwards_years():
+        raise UsageError(f"--year-from {args.year_from} --year-to {args.year_to}: {backwards}")
+    return filters
 
 
 def _print_hits(query: str, hits: list[Hit]) -> None:

@@ -58,6 +58,11 @@ def page() -> None:
         st.warning(render.escape(library.warning))
     titles = {d.doc_id: d.name for d in library.documents() if d.status == "indexed"}
     filters = _filters(library.facets(), titles, library.theme_labels())
+    if filters.backwards_years():
+        st.warning(
+            f"“Published from” ({filters.year_from}) is after “Published up to” ({filters.year_to}):"
+            " no review is in both. Swap them."
+        )
     topics = suggested(library.themes())
     if topics:
         st.pills("Suggested topics: the library's most common learning themes", topics, key="topic",
@@ -78,6 +83,8 @@ def page() -> None:
         return
     if like is not None:
         st.info(f"Passages like {render.escape(str(like['about']))}. A new search replaces this list.")
+        if view == "Reviews":
+            st.caption("Reviews are counted for words typed in the search box; this list is of passages.")
         hits = searcher.more_like(int(like["id"]), k=10, filters=filters)  # type: ignore[call-overload]
     elif query:
         hits = searcher.search(query, k=1, filters=filters)  # is there anything: passages below
