@@ -46,3 +46,6 @@ def test_passages_are_grouped_by_review_and_paged(app):
     assert not app.exception
     shown = next(c.value for c in app.caption if c.value.startswith("Passages 1-"))
     assert int(shown.split("-")[1].split()[0].rstrip(",")) > 10  # the next page came
+    assert any(c.value.startswith("Passages 11-") for c in app.caption)  # the next ten, under their own
+    headings = [m.value for m in app.markdown if m.value.startswith("### ")]
+    assert len(headings) > len(set(headings))  # a review in both tens is headed in each: none slotted above

@@ -79,27 +79,31 @@ def _review_card(review: Review, line: float) -> None:
 
 
 def passages(searcher: Searcher, query: str, filters: Filters) -> None:
-    """Passages, PAGE_SIZE more at a time, grouped under their review in order of first hit."""
+    """Passages, PAGE_SIZE more at a time, grouped under their review in order of first hit
+    within each page: "More results" adds below what is read, never into a group above it."""
     key = f"passages-shown::{query}::{filters!r}"
     shown = st.session_state.get(key, PAGE_SIZE)
     hits = searcher.search(query, k=shown + 1, filters=filters)
     more, hits = len(hits) > shown, hits[:shown]
     if not hits:
         return  # the page has said so
-    st.caption(f"Passages 1-{len(hits)}{' (more below)' if more else ''}, grouped by review.")
+    st.caption(f"Passages 1-{len(hits)}{' (more below)' if more else ''}, grouped by review in tens.")
     best = max(h.score for h in hits) or 1.0
-    groups: dict[str, list[Hit]] = {}
-    for hit in hits:
-        groups.setdefault(hit.passage.doc_id, []).append(hit)
-    for doc_hits in groups.values():
-        first = doc_hits[0]
-        st.markdown(f"### {render.escape(first.document.cite())}")
-        st.caption(render.escape(about_line(first.document)))
-        for hit in doc_hits:
-            st.progress(
-                max(0.0, min(1.0, hit.score / best)), text=f"relevance {hit.score / best:.0%} of the best"
-            )
-            render.hit_card(hit, key=f"{hit.passage.id}")
+    for start in range(0, len(hits), PAGE_SIZE):
+        page = hits[start : start + PAGE_SIZE]
+        if start:
+            st.caption(f"Passages {start + 1}-{start + len(page)}")
+        groups: dict[str, list[Hit]] = {}
+        for hit in page:
+            groups.setdefault(hit.passage.doc_id, []).append(hit)
+        for doc_hits in groups.values():
+            first = doc_hits[0]
+            st.markdown(f"### {render.escape(first.document.cite())}")
+            st.caption(render.escape(about_line(first.document)))
+            for hit in doc_hits:
+                relevance = hit.score / best
+                st.progress(max(0.0, min(1.0, relevance)), text=f"relevance {relevance:.0%} of the best")
+                render.hit_card(hit, key=f"{hit.passage.id}")
     if more and shown < MAX_PASSAGES and st.button("More results", key="more-passages"):
         st.session_state[key] = shown + PAGE_SIZE
         st.rerun()
