@@ -477,3 +477,14 @@ def test_the_training_script_runs_the_training_module():
     done = subprocess.run([sys.executable, "-m", module, "--help"], cwd=root, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "--index" in done.stdout
+
+
+def test_family_carers_are_not_evidence_of_care_homes_and_falls(taxonomy, fake_embedder):
+    """'carer' is most often a relative looking after someone (a carer's assessment in mental-health
+    care), not care staff: two coroners' reports were tagged care homes and falls on it alone."""
+    tagger = KeywordTagger(taxonomy, fake_embedder)
+    falls = [t.id for t in taxonomy].index("care_homes_falls")
+    family = "A Carer's Assessment was considered; the Trust has a leaflet on support for carers."
+    assert tagger.evidence(family)[falls] == ()
+    paid = "Care staff at the care home did not complete a falls assessment."
+    assert set(tagger.evidence(paid)[falls]) >= {"care staff", "care home", "falls assessment"}
