@@ -103,6 +103,25 @@ def test_ask_suggestions_are_buttons_that_open_or_search(seeds_library, fake_emb
     assert at.text_input(key="query").value == theme.label.removeprefix("Search ").replace("\\", "")
 
 
+def test_ask_how_many_gives_the_reviews_views_count(seeds_library, fake_embedder, monkeypatch):
+    from assistant.library import Library
+    from assistant.search.reviews import ReviewFinder
+    from assistant.search.searcher import Searcher
+
+    settings = seeds_library.replace(answer_threshold=1.0, reviews_threshold=0.3)  # the fake's scale
+    monkeypatch.setattr(state, "SETTINGS", settings)
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    library = Library.open(settings.index_dir)
+    count = ReviewFinder(Searcher(library, fake_embedder), 0.3).find("bath safety").count
+    library.close()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("assistant/ui/ask_page.py").run()
+    at.chat_input[0].set_value("How many reviews are about bath safety?").run()
+    assert not at.exception and count >= 1
+    said = "\n".join(m.value for m in at.markdown).replace("\\", "")
+    assert f"{count} review{'s' if count != 1 else ''} in this library" in said
+
+
 def test_ask_keeps_the_review_in_focus(seeds_library, fake_embedder, monkeypatch):
     monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(answer_threshold=1.0))
     monkeypatch.setattr(state, "embedder", lambda: fake_embedder)

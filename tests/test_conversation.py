@@ -255,3 +255,24 @@ def test_it_is_the_last_answer_only_when_the_question_stays_about_it(real_search
     for follow_up in ("is it about knife crime?", "and what did they say about knife crime?"):
         _, off = converse(real_searcher, [storage, follow_up])
         assert off.no_answer and not off.citations, follow_up
+
+
+def test_how_many_is_the_count_of_which_reviews_with_quotes_from_them(searcher):
+    from assistant.answers.questions import counted_topic
+    from assistant.search.reviews import ReviewFinder
+
+    assert counted_topic("How many PFD reports mention level crossings?") == "level crossings"
+    assert counted_topic("how many reviews are about child suicide") == "child suicide"
+    assert counted_topic("How many children drowned?") == counted_topic("what happened?") == ""
+    finder = ReviewFinder(searcher, threshold=0.0)  # the fake embedder's scale: both seeds can count
+    expected = finder.find("bath safety")
+    assert expected.count >= 1
+    answer = respond(searcher, "How many reviews talk about bath safety?", finder=lambda: finder)
+    reviews = "review in this library is" if expected.count == 1 else "reviews in this library are"
+    assert answer.answer.startswith(f"{expected.count} {reviews} counted as about “bath safety”")
+    assert not answer.no_answer and answer.citations and ask_eval.grounded(answer)
+    assert {c.hit.passage.doc_id for c in answer.citations} <= {r.document.doc_id for r in expected.matches}
+    none = respond(searcher, "How many reviews mention xqzvb flurble?", finder=lambda: finder)
+    assert none.no_answer and "No review in this library is counted as about “xqzvb flurble”" in none.note
+    named = respond(searcher, "How many reviews discuss bath safety in Child J?", finder=lambda: finder)
+    assert not named.answer.startswith(f"{expected.count} ")  # a review named: answered from it

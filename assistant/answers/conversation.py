@@ -9,6 +9,8 @@ How a question is answered (every answer still quotes sentences word for word an
 - an agency with no other topic ("what did the police do?") is the passages that address it; an
   agency that no passage of the library addresses ("did the school exclude the child?") is
   "not found";
+- "how many reviews (reports, cases) ..." is the count "which reviews" gives for the rest of the
+  question (:mod:`assistant.search.reviews`), with quotes from the first of them;
 - anything else is a search; a passage answers it when it is close enough in meaning (the answer
   threshold) or speaks of every topic word of the question.
 
@@ -21,7 +23,7 @@ last answer cited as long as the follow-up's words bring it no further from them
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import numpy as np
@@ -40,6 +42,7 @@ from assistant.answers.questions import (
     POINTS_TO_THING,
     Reading,
     agency_mentioned,
+    counted_topic,
     covers,
     mentions,
     read,
@@ -47,6 +50,7 @@ from assistant.answers.questions import (
 from assistant.answers.suggestions import not_found
 from assistant.field.agencies import label as agency_label
 from assistant.records import Filters, Hit, Passage
+from assistant.search.reviews import ReviewFinder
 from assistant.search.searcher import CANDIDATES, Searcher
 from assistant.sentences import sentence_spans
 
@@ -55,11 +59,20 @@ SENTENCE_CACHE = 5000  # sentence vectors kept per searcher: a passage's sentenc
 YES_NO_SENTENCES = 2  # a yes/no question is settled by the fewest sentences that say it
 
 
-def respond(searcher: Searcher, question: str, focus: Focus | None = None, threshold: float = 0.45) -> Answer:
-    """The answer to one turn of a conversation, given what the conversation is about."""
+def respond(
+    searcher: Searcher,
+    question: str,
+    focus: Focus | None = None,
+    threshold: float = 0.45,
+    finder: Callable[[], ReviewFinder] | None = None,
+) -> Answer:
+    """The answer to one turn of a conversation, given what the conversation is about;
+    ``finder`` gives the "which reviews" finder that counts (made on first use when not given)."""
     question = question.strip()
     documents = searcher.library.documents()
     reading = read(question, documents)
+    if (topic := counted_topic(question)) and not reading.reviews and reading.recommendation is None:
+        return _count(searcher, question, topic, finder() if finder else ReviewFinder(searcher))
     earlier = focus if focus is not None and focus.doc_ids else None
     follows = (
         earlier is not None
@@ -92,6 +105,26 @@ def respond(searcher: Searcher, question: str, focus: Focus | None = None, thres
         if pool:
             return _answer(searcher, reading, question, pool, earlier, kept=kept)
     return _search(searcher, reading, question, scope, earlier, follows, threshold)
+
+
+def _count(searcher: Searcher, question: str, topic: str, finder: ReviewFinder) -> Answer:
+    """ "How many reviews ...": the count "which reviews" gives, then quotes from the first of
+    them, each cited; the count is the library's decision, so it says where to see them all."""
+    found = finder.find(topic)
+    if not found.count:
+        note = f"No review in this library is counted as about “{topic}”."
+        return not_found(searcher, question, note, query=topic)
+    hits = [r.evidence[0] for r in found.matches[:MAX_PASSAGES] if r.evidence]
+    answer = _answer(searcher, read(topic, searcher.library.documents()), topic, hits, None, kept=False)
+    reviews = (
+        "1 review in this library is" if found.count == 1 else f"{found.count} reviews in this library are"
+    )
+    first = "" if found.count <= len(hits) else f" Quoted here: the first {len(hits)}."
+    lead = (
+        f"{reviews} counted as about “{topic}” (the Search page's Reviews view lists every one, with"
+        f" its evidence and the near misses).{first}"
+    )
+    return replace(answer, question=question, answer=f"{lead}\n\n{answer.answer}")
 
 
 def converse(searcher: Searcher, questions: Iterable[str], threshold: float = 0.45) -> list[Answer]:

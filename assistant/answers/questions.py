@@ -50,6 +50,16 @@ REVIEW_NAME = re.compile(
     r"\b(child|baby|family|sibling|adult)\s+['\u2018\u2019\"]?([A-Za-z]\d?)(?:['\u2018\u2019\"](?:s\b)?)?(?!\w)",
     re.I,
 )
+# "How many reports mention level crossings?": a count of the reviews about a topic (its group:
+# the topic, as "which reviews" is asked it).
+COUNTING = re.compile(
+    r"^\s*how\s+many\s+(?:(?:pfd|published|coroners?['\u2019]?s?|safeguarding|serious\s+case|of\s+the|the)\s+)*"
+    r"(?:reviews?|reports?|cases?|documents?)\s+(?:(?:are|were|have|has|did|do|in\s+the\s+library)\s+)*"
+    r"(?:(?:mention(?:ed|s)?|talk(?:ed|s)?\s+about|(?:are|were)?\s*about|address(?:ed|es)?|discuss(?:ed|es)?"
+    r"|involv(?:e|es|ed|ing)|concern(?:ed|s)?|relat(?:e|es|ed|ing)\s+to|deal(?:t|s)?\s+with|cover(?:ed|s)?|on|with"
+    r"|of)\s+)?(.*?)[\s?.!]*$",
+    re.I,
+)
 _AGENCY_PATTERNS = {key: re.compile(pattern, re.I) for key, (_, pattern) in AGENCIES.items()}
 _AGENCY_WORDS = {key: re.compile(rf"\w*(?:{pattern})\w*", re.I) for key, (_, pattern) in AGENCIES.items()}
 IGNORED_AGENCIES = ("partnership",)  # named in nearly every passage: no use in choosing one
@@ -72,6 +82,12 @@ class Reading:
     @property
     def topic_text(self) -> str:
         return " ".join(self.topic)
+
+
+def counted_topic(question: str) -> str:
+    """The topic of a "how many reviews ..." question ("level crossings"), or "" for any other."""
+    m = COUNTING.match(question)
+    return m.group(1).strip() if m else ""
 
 
 def _name(text: str) -> str:

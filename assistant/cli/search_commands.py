@@ -16,6 +16,7 @@ from assistant.library import Library
 from assistant.library.tag_check import outdated_tags
 from assistant.library.theme_queries import RECURRING
 from assistant.records import Filters, Hit
+from assistant.search.reviews import ReviewFinder
 from assistant.search.searcher import MODES
 
 
@@ -138,10 +139,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
         full_below=settings.keyword_full_below,
     )
     focus = None
+    counting: list[ReviewFinder] = []  # made when a question first asks "how many", then kept
+
+    def finder() -> ReviewFinder:
+        if not counting:
+            counting.append(ReviewFinder(searcher, settings.reviews_threshold))
+        return counting[0]
+
     for question in questions:
         if note := searcher.query_note(question):
             print(f"note: {note}", file=sys.stderr)
-        answer = respond(searcher, question, focus, threshold=settings.answer_threshold)
+        answer = respond(searcher, question, focus, settings.answer_threshold, finder)
         if args.conversation:
             focus = answer.focus  # each turn follows on from the answer before it
         answer = generative(settings, answer)

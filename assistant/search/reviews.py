@@ -213,7 +213,7 @@ class ReviewFinder:
         why = [
             (MEANING if by_meaning[r] else NAMES) if match[r]
             else OTHER_AGE if not about_ages[r]
-            else FEW_WORDS if found.similarity[r] >= self.threshold
+            else FEW_WORDS if found.similarity[r] >= self.threshold and not about_words[r]
             else BELOW_LINE
             for r in rows
         ]  # fmt: skip

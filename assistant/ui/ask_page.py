@@ -7,7 +7,7 @@ import streamlit as st
 from assistant.answers.answer import Answer, Turn
 from assistant.answers.conversation import respond
 from assistant.answers.generate import generative
-from assistant.ui import render, state
+from assistant.ui import render, reviews_view, state
 
 
 def _search_for(words: str) -> None:
@@ -71,7 +71,8 @@ def page() -> None:
     if question:
         focus = next((a.focus for _, a in reversed(history) if a is not None), None)
         with st.spinner("Finding the passages that answer your question..."):
-            answer = respond(state.searcher(), question, focus, threshold=state.SETTINGS.answer_threshold)
+            answer = respond(state.searcher(), question, focus, state.SETTINGS.answer_threshold,
+                             reviews_view.finder)  # fmt: skip
             answer = generative(state.SETTINGS, answer)
         history.append((Turn("user", question), None))
         history.append((Turn("assistant", answer.answer), answer))
