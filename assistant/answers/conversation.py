@@ -72,7 +72,9 @@ def respond(
     documents = searcher.library.documents()
     reading = read(question, documents)
     if (topic := counted_topic(question)) and not reading.reviews and reading.recommendation is None:
-        return _count(searcher, question, topic, finder() if finder else ReviewFinder(searcher))
+        return _count(
+            searcher, question, read(topic, documents), finder() if finder else ReviewFinder(searcher)
+        )
     earlier = focus if focus is not None and focus.doc_ids else None
     follows = (
         earlier is not None
@@ -107,15 +109,17 @@ def respond(
     return _search(searcher, reading, question, scope, earlier, follows, threshold)
 
 
-def _count(searcher: Searcher, question: str, topic: str, finder: ReviewFinder) -> Answer:
-    """ "How many reviews ...": the count "which reviews" gives, then quotes from the first of
-    them, each cited; the count is the library's decision, so it says where to see them all."""
+def _count(searcher: Searcher, question: str, reading: Reading, finder: ReviewFinder) -> Answer:
+    """ "How many reviews ...": the count "which reviews" gives for the topic (``reading`` is of
+    its words alone), then quotes from the first of them, each cited; the count is the library's
+    decision, so it says where to see them all."""
+    topic = reading.question
     found = finder.find(topic)
     if not found.count:
         note = f"No review in this library is counted as about “{topic}”."
         return not_found(searcher, question, note, query=topic)
     hits = [r.evidence[0] for r in found.matches[:MAX_PASSAGES] if r.evidence]
-    answer = _answer(searcher, read(topic, searcher.library.documents()), topic, hits, None, kept=False)
+    answer = _answer(searcher, reading, topic, hits, None, kept=False)
     reviews = (
         "1 review in this library is" if found.count == 1 else f"{found.count} reviews in this library are"
     )
