@@ -91,7 +91,10 @@ def test_off_topic_questions_get_an_honest_not_found(real_searcher, question):
     answer = ask(real_searcher, question)
     assert answer.no_answer and answer.answer == NOT_FOUND
     assert not answer.sentences and not answer.citations  # suggestions are never dressed as an answer
-    assert answer.suggestions and len(answer.themes) == 3
+    assert len(answer.themes) == 3
+    # The seeds hold "respond" and "online"; no passage holds "school", "exclusions", "genital" ...:
+    # a question none of whose words the library holds has no nearest passages.
+    assert bool(answer.suggestions) == ("grooming" in question)
 
 
 @pytest.mark.slow
