@@ -28,4 +28,6 @@ pages = [
     st.Page("assistant/ui/library_page.py", title="Library", icon=":material/library_books:"),
     st.Page("assistant/ui/pack_page.py", title="Session pack", icon=":material/school:"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+state.showing(page.url_path)  # a page can tell that it was just come to from another
+page.run()

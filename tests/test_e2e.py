@@ -260,6 +260,7 @@ def test_a_briefing_from_bath_safety_is_edited_kept_across_a_reload_and_exported
     from pptx import Presentation
 
     mine = "MY QUESTION: what do we tell parents about bath seats?"
+    typed = "Health visitors, typed on the way out"
     screenshots = os.environ.get("UPDATE_SCREENSHOTS") == "1"
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
@@ -287,6 +288,25 @@ def test_a_briefing_from_bath_safety_is_edited_kept_across_a_reload_and_exported
             page.get_by_role("heading", name="Seven-minute briefing").wait_for()
             expect(page.get_by_role("combobox", name="Open a pack")).to_have_value("Briefing: bath safety")
             expect(page.get_by_label("Question 1", exact=True)).to_have_value(mine)
+            page.get_by_role("button", name="Word (.docx)").wait_for()  # the page has finished its run
+            audience = page.get_by_label("Audience", exact=True)
+            audience.fill("All agencies")
+            audience.press("Enter")
+            page.wait_for_timeout(1500)
+            audience.fill(typed)  # then no Enter: straight to another page
+            for link, heading in (("Themes", "Learning themes"), ("Session pack", "Seven-minute briefing")):
+                for _ in range(3):  # a click that only takes the focus out of a box may not navigate
+                    page.get_by_test_id("stSidebarNavLink").filter(
+                        has=page.get_by_text(link, exact=True)
+                    ).click()
+                    try:
+                        page.get_by_role("heading", name=heading).wait_for(timeout=10_000)
+                        break
+                    except sync_api.TimeoutError:
+                        continue
+                page.get_by_role("heading", name=heading).wait_for()
+            expect(page.get_by_label("Audience", exact=True)).to_have_value(typed)  # kept, and shown
+            page.wait_for_timeout(1500)
             saved = {}
             for label, suffix in (("Word (.docx)", "docx"), ("PowerPoint (.pptx)", "pptx")):
                 with page.expect_download() as download:
@@ -301,6 +321,7 @@ def test_a_briefing_from_bath_safety_is_edited_kept_across_a_reload_and_exported
     assert abs(doc.sections[0].page_width - Mm(210)) < Mm(1)
     word = "\n".join(p.text for p in doc.paragraphs)
     assert mine in word and "unattended while bathing" in word and "Child 'I' (HSCB)" in word
+    assert typed in word
     prs = Presentation(str(saved["pptx"]))
     assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
     slides = ["\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in prs.slides]

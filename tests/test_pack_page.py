@@ -251,3 +251,26 @@ def test_packs_follow_the_uploads_mode_in_force_and_fail_closed(seeds_library, m
     monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(uploads="on"))
     object.__setattr__(state.SETTINGS, "packs", "sideways")  # a mode the page does not know
     assert pack_session.store() is None
+
+
+def test_a_box_typed_in_and_left_for_another_page_is_kept_and_shown(session, seeds_library):
+    """Typed without Enter, then another page: the browser sends the text only when the pack page is
+    shown again, for boxes the page has since forgotten. It is saved, and the box shows it."""
+    from assistant.ui import pack_session
+    from assistant.ui.briefing_editor import box
+
+    at = session()
+    at.text_input(key="query").input("bath safety").run()
+    at.button(key="start-briefing").click().run()
+    at.switch_page(PACK_PAGE).run()
+    version = at.session_state[pack_session.VERSION]
+    at.switch_page("assistant/ui/themes_page.py").run()  # left for another page ...
+    at.session_state[box("b-audience", version)] = "Typed on the way out"  # ... sent on the way back
+    at.switch_page(PACK_PAGE).run()
+    assert not at.exception
+    assert site_store(seeds_library).get("Briefing: bath safety").briefing.audience == "Typed on the way out"
+    assert next(t for t in at.text_input if t.label == "Audience").value == "Typed on the way out"
+    assert at.session_state[pack_session.VERSION] > version  # new boxes, from what is saved (a browser
+    # would otherwise go on showing the text the old boxes held: tests/test_e2e.py)
+    at.run()  # and the next run does not write the old text back
+    assert site_store(seeds_library).get("Briefing: bath safety").briefing.audience == "Typed on the way out"

@@ -6,9 +6,11 @@ the trainer's own words go in the boxes under each part, labelled as theirs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.runtime.state import SessionStateProxy
 
 from assistant.errors import AssistantError
 from assistant.library import Library
@@ -31,7 +33,48 @@ from assistant.ui import pack_session, render
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+SAVED_FIRST = (
+    "The files hold the briefing as saved. A box saves when you press Enter (Ctrl+Enter in a large"
+    " box) or click outside it: do that before exporting, as clicking an export while still typing"
+    " downloads what was saved before."
+)
 OWN_WORDS_HELP = "Your own words, not a quotation: exports keep them apart from the quoted text."
+
+
+def box(name: str, version: int, part: object = None) -> str:
+    """The widget key of one box of the page: its name, the widgets' version (new boxes after a
+    change made elsewhere, :func:`pack_session.version`), and which of several."""
+    return f"{name}-{version}" if part is None else f"{name}-{version}-{part}"
+
+
+def pending(pack: Pack, values: Mapping[str, object] | SessionStateProxy, version: int) -> Pack:
+    """``pack`` with what its boxes of ``version`` last held (``values``: the session's widget
+    state). A box typed in and left for another page without Enter sends its text only when the
+    page is shown again; these are kept before the boxes start afresh from what is saved."""
+
+    def typed(key: str, before: str) -> str:
+        value = values.get(key)
+        return value if isinstance(value, str) else before
+
+    items = tuple(replace(i, note=typed(box("note", version, i.key), i.note)) for i in pack.items)
+    used = typed(box("used", version), pack.used)
+    b = pack.briefing
+    if b is None:
+        return replace(pack, items=items, used=used)
+    parts = {
+        key: replace(part, text=typed(box(f"b-{key}", version), part.text)) for key, _, part in b.parts()
+    }
+    briefing = replace(
+        b,
+        title=typed(box("b-title", version), b.title),
+        audience=typed(box("b-audience", version), b.audience),
+        questions=tuple(typed(box("q", version, n), q) for n, q in enumerate(b.questions)),
+        reading=tuple(
+            replace(r, url=typed(box("url", version, n), r.url).strip()) for n, r in enumerate(b.reading)
+        ),
+        **parts,
+    )
+    return replace(pack, items=items, briefing=briefing, used=used)
 
 
 def _redraft(pack: Pack, library: Library) -> None:
@@ -60,7 +103,7 @@ def _questions(pack: Pack, briefing: Briefing, v: int) -> tuple[str, ...]:
     asked = []
     for n, question in enumerate(briefing.questions):
         text, remove = st.columns([6, 1])
-        asked.append(text.text_input(f"Question {n + 1}", value=question, key=f"q-{v}-{n}", max_chars=1000))
+        asked.append(text.text_input(f"Question {n + 1}", value=question, key=box("q", v, n), max_chars=1000))
         if remove.button("Remove", key=f"rm-question-{n}"):
             questions = briefing.questions[:n] + briefing.questions[n + 1 :]
             pack_session.save(
@@ -83,7 +126,7 @@ def _reading(pack: Pack, briefing: Briefing, v: int) -> tuple[Reading, ...]:
         title = f": {entry.title}" if entry.title else ""
         st.markdown(f"- **{render.escape(entry.citation)}**{render.escape(title)}")
         label = f"Web address of {render.escape(entry.citation)} (optional)"
-        url = st.text_input(label, value=entry.url, key=f"url-{v}-{n}", max_chars=2000)
+        url = st.text_input(label, value=entry.url, key=box("url", v, n), max_chars=2000)
         reading.append(replace(entry, url=url.strip()))
     if len(reading) < MAX_READING:
         extra = st.text_input(
@@ -109,8 +152,8 @@ def edit(pack: Pack, library: Library, locator: Locator) -> Pack:
         return pack
     v = pack_session.version()
     b = pack.briefing
-    title = st.text_input("Title", value=b.title, key=f"b-title-{v}", max_chars=300)
-    audience = st.text_input("Audience", value=b.audience, key=f"b-audience-{v}", max_chars=300,
+    title = st.text_input("Title", value=b.title, key=box("b-title", v), max_chars=300)
+    audience = st.text_input("Audience", value=b.audience, key=box("b-audience", v), max_chars=300,
                              placeholder="e.g. health visitors, housing officers, all agencies")  # fmt: skip
     parts = {}
     for key, name, part in b.parts():
@@ -119,14 +162,14 @@ def edit(pack: Pack, library: Library, locator: Locator) -> Pack:
             st.caption("The reviews gathered have no recommendation or response to quote here: write this "
                        "part in your own words, or it is left out of the exports.")  # fmt: skip
         _quotes(pack, key, locator)
-        text = st.text_area(f"{name}: your words", value=part.text, key=f"b-{key}-{v}", max_chars=MAX_TEXT,
-                            help=OWN_WORDS_HELP)  # fmt: skip
+        text = st.text_area(f"{name}: your words", value=part.text, key=box(f"b-{key}", v),
+                            max_chars=MAX_TEXT, help=OWN_WORDS_HELP)  # fmt: skip
         parts[key] = replace(part, text=text)
     questions = _questions(pack, b, v)
     reading = _reading(pack, b, v)
     st.subheader("How the briefing was used")
     label = "A record for you: when and with whom you used it, and what came of it"
-    used = st.text_area(label, value=pack.used, key=f"used-{v}", max_chars=MAX_TEXT)
+    used = st.text_area(label, value=pack.used, key=box("used", v), max_chars=MAX_TEXT)
     with st.expander("Draft the briefing again"):
         st.caption(
             "Drafts every part again from the passages now in the pack; your edits to the briefing are lost."
@@ -152,6 +195,7 @@ def exports(pack: Pack, library: Library) -> None:
         st.error(render.escape(str(exc)))
         return
     stem = _file_stem(briefing.title)
+    st.caption(SAVED_FIRST)
     word, slides, markdown, text = st.columns(4)
     word.download_button("Word (.docx)", to_docx(briefing), f"{stem}.docx", DOCX, key="export-docx")
     slides.download_button("PowerPoint (.pptx)", to_pptx(briefing, sources), f"{stem}.pptx", PPTX,

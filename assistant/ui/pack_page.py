@@ -80,7 +80,9 @@ def _items(pack: Pack, locator: Locator | None) -> Pack:
                 st.warning(f"This passage is {GONE}; its words and citation are kept here.")
             st.markdown(render.escape(item.passage.text))
             note = st.text_input(
-                "Your note on this passage (optional)", value=item.note, key=f"note-{v}-{item.key}"
+                "Your note on this passage (optional)",
+                value=item.note,
+                key=briefing_editor.box("note", v, item.key),
             )
             if note != item.note:
                 items[n] = replace(item, note=note)
@@ -98,11 +100,26 @@ def _items(pack: Pack, locator: Locator | None) -> Pack:
     return replace(pack, items=tuple(items))
 
 
+def _back_from_another_page(pack: Pack) -> Pack:
+    """A box typed in and left for another page without Enter sends its text only when this page
+    is shown again: keep it, then start the boxes afresh from what is saved (else the browser
+    goes on showing what they held before, and writes it back at the next change)."""
+    typed = briefing_editor.pending(pack, st.session_state, pack_session.version())
+    try:
+        pack = pack_session.save(typed) if typed != pack else pack
+    except PackError as exc:
+        st.error(render.escape(str(exc)))
+    pack_session.open_pack(pack)
+    return pack
+
+
 def page() -> None:
     st.title("Packs and briefings")
     kept, note = pack_session.where_kept()
     (st.caption if kept else st.warning)(note)
     pack = pack_session.current()
+    if pack is not None and state.arrived():
+        pack = _back_from_another_page(pack)
     try:
         _manage(pack)
     except AssistantError as exc:

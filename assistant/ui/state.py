@@ -75,3 +75,18 @@ def can_upload() -> tuple[bool, str]:
     if mode == "signed-in" and not getattr(st.user, "is_logged_in", False):
         return False, "Sign in to add documents."
     return True, ""
+
+
+SHOWN_PAGE = "shown-page"  # the page this session ran last
+ARRIVED = "arrived"  # this run shows another page than the run before (or is the first)
+
+
+def showing(page: str) -> None:
+    """Note the page this run shows, and whether the session just came to it from another."""
+    st.session_state[ARRIVED] = st.session_state.get(SHOWN_PAGE) != page
+    st.session_state[SHOWN_PAGE] = page
+
+
+def arrived() -> bool:
+    """This run came to its page from another page (a page's widgets were forgotten when it left)."""
+    return bool(st.session_state.get(ARRIVED, True))
