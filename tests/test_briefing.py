@@ -81,6 +81,34 @@ def test_reflective_questions_fit_the_themes_of_the_pack(seeds_library):
     assert suggested_questions([])[-1].startswith("How will you know")  # the closing questions always
 
 
+def test_a_pack_about_adults_only_is_asked_about_adults(seeds_library):
+    from dataclasses import replace
+
+    from assistant.trainers.briefing import Drafter
+
+    library = Library.open(seeds_library.index_dir)
+    drafter = Drafter(library)
+    child_j = library.document("child-j-hscp-2019")
+    themes = ["care_homes_falls", "working_with_families"]
+    older = drafter._suggested_questions(themes, [replace(child_j, age_groups=("older",))])
+    assert older[0].startswith("How is a resident's risk of falling assessed")  # the adults' theme first
+    assert not any("child" in q.lower() for q in older)  # and families asked about as adults' relatives
+    mixed = [replace(child_j, age_groups=("older",)), replace(child_j, age_groups=("baby",))]
+    assert any("for the child?" in q for q in drafter._suggested_questions(themes, mixed))
+    unknown = drafter._suggested_questions(["working_with_families"], [replace(child_j, age_groups=())])
+    assert unknown[0].endswith("what life is like for the child?")  # ages unknown: as before
+    library.close()
+
+
+def test_every_theme_has_questions_and_every_question_names_a_theme():
+    from assistant.field.themes import Taxonomy
+    from assistant.trainers.briefing import _questions
+
+    bank, ids = _questions(), set(Taxonomy.load().ids)
+    assert set(bank.themes) == ids  # no theme drafts a briefing with only the closing questions
+    assert set(bank.adults) <= ids
+
+
 def test_a_long_sentence_is_cut_at_a_word_and_marked():
     text = "Recommendation 4 - " + " ".join(f"w{n}" for n in range(50)) + "."
     start, end, cut = quote_span(text, 0, len(text))

@@ -18,6 +18,7 @@ reading      the reviews cited
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,6 +37,7 @@ REVIEWS = 4  # reviews quoted in the background
 LEARNING = 6  # key-learning quotations in all (two a passage for up to three passages, else one)
 ACTIONS = 4  # recommendations quoted under "what to do" (and their responses under "what good looks like")
 THEMED_QUESTIONS = 4
+ADULT_GROUPS = frozenset({"adult", "older"})  # the age groups of a pack about adults only
 LABEL = re.compile(  # "Recommendation 3 -", "Board Response:", "Partnership Response –" before a quote
     r"\A[\s*_#>]*(?:recommendation\s+\d+[a-z]?\s*[:.\u2013\u2014-]?|(?:[\w'\u2019]+\s+){0,2}response\s*[:\u2013\u2014-])\s*",
     re.I,
@@ -44,15 +46,26 @@ WORD = re.compile(r"\S+")
 SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)\]*_]*\s*\Z")
 
 
+@dataclass(frozen=True)
+class QuestionBank:
+    themes: dict[str, tuple[str, ...]]  # theme → its questions
+    adults: dict[str, tuple[str, ...]]  # theme → its questions for a pack about adults only
+    closing: tuple[str, ...]
+
+
 @lru_cache(maxsize=4)
-def _questions(path: Path = QUESTIONS_FILE) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+def _questions(path: Path = QUESTIONS_FILE) -> QuestionBank:
     data, _ = data_files.read(path, "questions file")
-    themes = data.get("themes", {})
-    if not isinstance(themes, dict):
-        raise data_files.AssistantError(f"questions file {path}: themes must be a table of lists")
     where = f"questions file {path}"
-    by_theme = {k: data_files.strings(v, where, f"themes.{k}") for k, v in themes.items()}
-    return by_theme, data_files.strings(data.get("closing"), where, "closing")
+    tables = {}
+    for name in ("themes", "adults"):
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise data_files.AssistantError(f"{where}: {name} must be a table of lists")
+        tables[name] = {k: data_files.strings(v, where, f"{name}.{k}") for k, v in table.items()}
+    return QuestionBank(
+        tables["themes"], tables["adults"], data_files.strings(data.get("closing"), where, "closing")
+    )
 
 
 def quote_span(text: str, start: int, end: int) -> tuple[int, int, bool]:
@@ -133,7 +146,7 @@ class Drafter:
             ),
             actions=Part(tuple(actions)),
             good=Part(tuple(good)),
-            questions=self._suggested_questions(themes),
+            questions=self._suggested_questions(themes, documents),
             reading=tuple(self._reading(pack.items, documents)),
         )
 
@@ -222,8 +235,12 @@ class Drafter:
         described = self.descriptions.get(themes[0], "")
         return f"{text} {described}".strip()
 
-    def _suggested_questions(self, themes: list[str]) -> tuple[str, ...]:
-        return suggested_questions(themes)
+    def _suggested_questions(self, themes: list[str], documents: list[Document]) -> tuple[str, ...]:
+        """The questions for the pack's themes; those for adults when every review of the pack
+        whose ages are known is about adults (and one is known)."""
+        ages = [set(d.age_groups) for d in documents if d.age_groups]
+        adults = bool(ages) and all(groups <= ADULT_GROUPS for groups in ages)
+        return suggested_questions(themes, adults=adults)
 
     def _reading(self, items: tuple[PackItem, ...], documents: list[Document]) -> list[Reading]:
         reading = {d.doc_id: Reading(d.cite(), d.title) for d in documents}
@@ -239,16 +256,20 @@ def _lower_first(label: str) -> str:
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
-def suggested_questions(themes: list[str], limit: int = THEMED_QUESTIONS) -> tuple[str, ...]:
+def suggested_questions(
+    themes: list[str], limit: int = THEMED_QUESTIONS, adults: bool = False
+) -> tuple[str, ...]:
     """Questions for the pack's themes (the most common first, at most two each), then the
-    closing questions."""
-    bank, closing = _questions()
+    closing questions; for a pack about adults only, a theme's questions for adults where it has
+    them (working with families asks about the person at risk, not "the child")."""
+    bank = _questions()
     chosen: list[str] = []
     for theme in themes:
-        for question in bank.get(theme, ())[:2]:
+        asked = bank.adults.get(theme) if adults else None
+        for question in (asked or bank.themes.get(theme, ()))[:2]:
             if len(chosen) < limit and question not in chosen:
                 chosen.append(question)
-    return (*chosen, *closing)
+    return (*chosen, *bank.closing)
 
 
 def draft(pack: Pack, library: Library) -> Briefing:
