@@ -123,6 +123,15 @@ def test_slides_are_16_9_with_a_title_slide_and_each_part_in_order() -> None:
     assert firsts == [*PART_ORDER, FEEDBACK] and order == sorted(order, key=[*PART_ORDER, FEEDBACK].index)
 
 
+def test_every_slide_has_its_title_in_the_title_placeholder() -> None:
+    """PowerPoint's outline, its accessibility check and screen readers find a slide by its title."""
+    for slide in slides_of(BRIEFING, NOTES).slides:
+        title = slide.shapes.title
+        assert title is not None and title.text_frame.text == slide_text(slide).split("\n")[0] != ""
+        assert title.left >= 0 and title.left + title.width <= slides_of(BRIEFING).slide_width
+        assert all(s.text_frame.text for s in slide.shapes if s.has_text_frame)  # no empty placeholder
+
+
 def test_no_slide_is_a_wall_of_text() -> None:
     long_own = replace(BRIEFING, why=Part((), " ".join(f"Sentence number {n} is mine." for n in range(60))))
     for briefing in (BRIEFING, long_own):

@@ -3,8 +3,9 @@
 A title slide, then each part on one or more slides: at most two short quotations a slide in
 28-32 pt with their citations, the trainer's own words in 28 pt, never more than
 ``MAX_SLIDE_WORDS`` words on a slide. The speaker notes hold each quotation's whole passage and
-its citation. Every shape is a plain text box on a blank slide, so nothing depends on the
-template's 4:3 placeholders.
+its citation. Each slide's title is its title placeholder (what PowerPoint's outline, its
+accessibility check and screen readers go by), placed and set as the text boxes are, so nothing
+depends on where the template's 4:3 layouts put it; everything else is a plain text box.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 from collections.abc import Iterable
 
 from pptx import Presentation
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.shapes.base import BaseShape
 from pptx.slide import Slide
 from pptx.util import Inches, Length, Pt
 
@@ -38,7 +41,8 @@ SLIDE_QUOTE_WORDS = 40  # a longer quotation is cut on the slide (its whole pass
 BIG_QUOTE_WORDS = 25  # up to this many words a quotation is set in 32 pt, longer ones in 28 pt
 TITLE_PT, BODY_PT, BIG_PT, CITATION_PT = 36, 28, 32, 18
 FEEDBACK_ASK = "Tell the trainer or the partnership: what did you discuss, and what will you change?"
-BLANK = 6  # the default template's blank layout
+TITLE_ONLY = 5  # the default template's layout with a title placeholder and nothing else
+TITLE_TOP, TITLE_HEIGHT = Inches(0.3), Inches(1.1)
 
 
 def words(text: str) -> int:
@@ -88,21 +92,30 @@ class _Deck:
         self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
         self.prs.core_properties.title = plain(title)
 
-    def slide(self, title: str, notes: str = "") -> Slide:
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[BLANK])
-        self.box(slide, Inches(0.3), Inches(1.1), [(title, TITLE_PT, True, False)])
+    def slide(self, title: str, notes: str = "", top: Length = TITLE_TOP, height: Length = TITLE_HEIGHT,
+              points: int = TITLE_PT) -> Slide:  # fmt: skip
+        """A new slide whose title placeholder holds ``title``, across the slide at ``top``."""
+        slide = self.prs.slides.add_slide(self.prs.slide_layouts[TITLE_ONLY])
+        self.box(slide, top, height, [(title, points, True, False)], slide.shapes.title)
         if notes:
             slide.notes_slide.notes_text_frame.text = plain(notes)
         return slide
 
-    def box(self, slide: Slide, top: Length, height: Length,
-            lines: Iterable[tuple[str, int, bool, bool]]) -> None:  # fmt: skip
-        """A text box across the slide; each line is (text, points, bold, italic)."""
-        frame = slide.shapes.add_textbox(Inches(0.6), top, WIDTH - Inches(1.2), height).text_frame
+    def box(self, slide: Slide, top: Length, height: Length, lines: Iterable[tuple[str, int, bool, bool]],
+            shape: BaseShape | None = None) -> None:  # fmt: skip
+        """A text box across the slide (or ``shape``, placed there); each line is (text, points,
+        bold, italic)."""
+        if shape is None:
+            shape = slide.shapes.add_textbox(Inches(0.6), top, WIDTH - Inches(1.2), height)
+        else:
+            shape.left, shape.top, shape.width, shape.height = Inches(0.6), top, WIDTH - Inches(1.2), height
+        frame = shape.text_frame
         frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.TOP
         for n, (text, points, bold, italic) in enumerate(lines):
             paragraph = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
             paragraph.text = plain(text)
+            paragraph.alignment = PP_ALIGN.LEFT
             for font in (paragraph.font, *(run.font for run in paragraph.runs)):
                 font.size, font.bold, font.italic = Pt(points), bold, italic
             paragraph.space_after = Pt(points // 2)
@@ -120,8 +133,7 @@ def to_pptx(briefing: Briefing, sources: Sources | None = None) -> bytes:
     b = checked(briefing)
     sources = sources or Sources({})
     deck = _Deck(b.title)
-    cover = deck.prs.slides.add_slide(deck.prs.slide_layouts[BLANK])
-    deck.box(cover, Inches(2.0), Inches(1.8), [(b.title, 40, True, False)])
+    cover = deck.slide(b.title, top=Inches(2.0), height=Inches(1.8), points=40)
     subtitle = [(KIND, 24, False, False)]
     if b.audience.strip():
         subtitle.append((f"For: {' '.join(b.audience.split())}", 20, False, False))
