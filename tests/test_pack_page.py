@@ -274,3 +274,15 @@ def test_a_box_typed_in_and_left_for_another_page_is_kept_and_shown(session, see
     # would otherwise go on showing the text the old boxes held: tests/test_e2e.py)
     at.run()  # and the next run does not write the old text back
     assert site_store(seeds_library).get("Briefing: bath safety").briefing.audience == "Typed on the way out"
+
+
+def test_no_box_on_the_page_has_markdown_escapes_in_its_label(session, seeds_library):
+    """A screen reader reads a label as written: "Child 'I' \\(HSCB\\)" aloud. Labels are the
+    app's words; the reviews' names are in the text beside them."""
+    at = session()
+    at.text_input(key="query").input("bath safety").run()
+    at.button(key="start-briefing").click().run()
+    at.switch_page(PACK_PAGE).run()
+    labels = [w.label for kind in ("text_input", "text_area", "checkbox") for w in at.get(kind)]
+    assert any(label.startswith("Web address of reading 1") for label in labels)
+    assert not [label for label in labels if "\\" in label]

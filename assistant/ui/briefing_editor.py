@@ -124,8 +124,9 @@ def _reading(pack: Pack, briefing: Briefing, v: int) -> tuple[Reading, ...]:
     reading = []
     for n, entry in enumerate(briefing.reading):
         title = f": {entry.title}" if entry.title else ""
-        st.markdown(f"- **{render.escape(entry.citation)}**{render.escape(title)}")
-        label = f"Web address of {render.escape(entry.citation)} (optional)"
+        st.markdown(f"{n + 1}\\. **{render.escape(entry.citation)}**{render.escape(title)}")
+        # a label of the app's words only: a screen reader reads a label's Markdown escapes aloud
+        label = f"Web address of reading {n + 1} (optional)"
         url = st.text_input(label, value=entry.url, key=box("url", v, n), max_chars=2000)
         reading.append(replace(entry, url=url.strip()))
     if len(reading) < MAX_READING:

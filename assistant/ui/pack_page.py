@@ -41,7 +41,7 @@ def _manage(pack: Pack | None) -> None:
                 else:
                     pack_session.open_pack(replace(pack, name=clean_name(new)))
                 st.rerun()
-            sure = st.checkbox(f"Yes, delete \u201c{render.escape(pack.name)}\u201d", key=f"sure-{v}")
+            sure = st.checkbox("Yes, delete the open pack", key=f"sure-{v}")  # named in "Open a pack"
             if st.button("Delete this pack", key="delete-pack", disabled=not sure):
                 if kept is not None and kept.exists(pack.name):
                     kept.delete(pack.name)
