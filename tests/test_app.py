@@ -288,3 +288,9 @@ def test_a_misspelt_query_is_named_and_offered_as_the_library_spells_it(app):
     assert app.text_input(key="query").value == "information sharing"
     assert not app.exception and "did you mean" not in " ".join(c.value for c in app.caption)
     assert not [b for b in app.button if b.key == "respelled"]
+
+
+def test_counts_are_said_in_words_a_person_reads():
+    from assistant.ui.render import counted
+
+    assert [counted(n, "passage") for n in (0, 1, 3)] == ["0 passages", "1 passage", "3 passages"]

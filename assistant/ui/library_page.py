@@ -14,8 +14,8 @@ from assistant.ui.about import age_labels, edited_note
 
 JOB = "upload-job"
 MESSAGES = {
-    "added": "added ({passages} passages)",
-    "replaced": "replaced an earlier version ({passages} passages)",
+    "added": "added ({passages})",
+    "replaced": "replaced an earlier version ({passages})",
     "unchanged": "already in the library",
 }
 
@@ -28,8 +28,10 @@ def _progress(job: upload_job.UploadJob) -> None:
     if job.state == "waiting":
         st.progress(0.0, text="Waiting for another upload to finish...")
     else:
-        name = render.escape(job.current) if job.current else "Saving..."
-        st.progress(job.done / max(job.total, 1), text=f"Reading and embedding {name}")
+        doing = (
+            f"Reading and embedding {render.escape(job.current)}" if job.current else "Saving the library..."
+        )
+        st.progress(job.done / max(job.total, 1), text=doing)
     st.caption(
         f"Adding {len(job.names)} file(s). You can use the other pages meanwhile: the upload goes on, "
         "and its results are shown here."
@@ -43,7 +45,7 @@ def _results(job: upload_job.UploadJob) -> None:
         if report.failed:
             st.error(f"{render.escape(report.name)}: failed — {render.escape(report.reason or '')}")
         else:
-            message = MESSAGES[report.status].format(passages=report.passages)
+            message = MESSAGES[report.status].format(passages=render.counted(report.passages, "passage"))
             st.success(f"{render.escape(report.name)}: {message}")
     if st.button("Clear these messages", key="upload-clear"):
         st.session_state.pop(JOB, None)

@@ -33,3 +33,8 @@ def hit_card(hit: Hit, key: str) -> None:
     from assistant.ui.result_card import hit_card as _card
 
     _card(hit, key)
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 passage', '3 passages': a count and its noun, in words a person reads."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

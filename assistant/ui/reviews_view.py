@@ -68,9 +68,7 @@ def _review_card(review: Review, line: float) -> None:
         # a heading under the count's, as a passage's title is: screen readers move by headings
         st.subheader(f"{review.rank}. {render.escape(d.cite())}: {render.escape(d.title)}", anchor=False)
         st.caption(render.escape(about_line(d)))
-        matching = review.matching_passages
-        plural = "s" if matching != 1 else ""
-        cue = f"{strength(review, line)} · {matching} matching passage{plural}"
+        cue = f"{strength(review, line)} · {render.counted(review.matching_passages, 'matching passage')}"
         st.progress(max(0.0, min(1.0, review.similarity)), text=cue)
         for hit in review.evidence:
             st.markdown(

@@ -42,10 +42,6 @@ def _chosen_bar(event: object) -> str | None:
     return None
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _passage_cards(passages: list[Passage], prefix: str) -> None:
     for hit in as_hits(state.searcher().library, passages):
         render.hit_card(hit, key=f"{prefix}-{hit.passage.id}")
@@ -66,7 +62,7 @@ def _recurring() -> None:
         label = render.escape(theme.label)
         # on_change="rerun": a closed theme draws nothing (dozens of cards were drawn unseen)
         with st.expander(
-            f"{label}: {len(theme.documents)} reviews, {_count(theme.passages, 'passage')}",
+            f"{label}: {len(theme.documents)} reviews, {render.counted(theme.passages, 'passage')}",
             key=f"{RECURRING_KEY}-{theme.theme}", on_change="rerun",
         ) as box:  # fmt: skip
             if not box.open:
@@ -123,7 +119,7 @@ def page() -> None:
     )  # fmt: skip
     if choice:
         total = next(t.passages for t in themes if t.theme == choice)
-        st.subheader(f"{render.escape(labels[choice])}: {_count(total, 'passage')}")
+        st.subheader(f"{render.escape(labels[choice])}: {render.counted(total, 'passage')}")
         start = "Start a briefing from this theme"
         if st.button(start, key="start-briefing-theme", help=pack_session.START_HELP):
             pack_session.start_from_theme(choice, labels[choice])

@@ -37,7 +37,7 @@ def _show(reports: list[FileReport]) -> None:
         if report.failed:
             st.error(f"{name}: failed — {render.escape(report.reason or '')}")
         else:
-            st.success(f"{name}: {report.status} ({report.passages} passages)")
+            st.success(f"{name}: {report.status} ({render.counted(report.passages, 'passage')})")
 
 
 def section() -> None:
