@@ -109,6 +109,25 @@ def test_every_theme_has_questions_and_every_question_names_a_theme():
     assert set(bank.adults) <= ids
 
 
+def test_further_reading_says_what_finds_each_review_again(seeds_library):
+    from dataclasses import replace
+
+    from assistant.trainers.briefing import _traceable
+
+    library = Library.open(seeds_library.index_dir)
+    child_j = library.document("child-j-hscp-2019")
+    pack = draft(
+        Pack("GP", (item_of(library, "child-j-hscp-2019", "Recommendation 2", ("gp_records",)),)), library
+    )
+    [entry] = pack.reading
+    assert entry.citation == child_j.cite() and entry.title.startswith(child_j.title)
+    assert entry.title.endswith(f"({child_j.partnership}, December 2019)")
+    coroner = replace(child_j, title="Prevention of Future Deaths report: Ivy Mitchell",
+                      reference="2017-0453", partnership="Somerset", published="2017-01-20")  # fmt: skip
+    assert _traceable(coroner).endswith("(PFD report 2017-0453, Somerset, January 2017)")
+    library.close()
+
+
 def test_a_long_sentence_is_cut_at_a_word_and_marked():
     text = "Recommendation 4 - " + " ".join(f"w{n}" for n in range(50)) + "."
     start, end, cut = quote_span(text, 0, len(text))

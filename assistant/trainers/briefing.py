@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.documents.doc_metadata.naming import month_year
 from assistant.field import data_files
 from assistant.field.status import split_response
 from assistant.library import Library
@@ -243,12 +244,21 @@ class Drafter:
         return suggested_questions(themes, adults=adults)
 
     def _reading(self, items: tuple[PackItem, ...], documents: list[Document]) -> list[Reading]:
-        reading = {d.doc_id: Reading(d.cite(), d.title) for d in documents}
+        reading = {d.doc_id: Reading(d.cite(), _traceable(d), d.url) for d in documents}
         for item in items:  # reviews no longer in the library are still cited
             q = item.passage
             if q.doc_id not in reading:
                 reading[q.doc_id] = Reading(q.citation.split(": ")[0], q.title)
         return list(reading.values())
+
+
+def _traceable(document: Document) -> str:
+    """A review's title with what finds it again: a coroner's report number, its publisher, when
+    ('Prevention of Future Deaths report: Ivy Mitchell (PFD report 2017-0453, Somerset, January
+    2017)'); the reading list's citation alone ('Ivy Mitchell (2017)') does not."""
+    number = f"PFD report {document.reference}" if document.reference else ""
+    details = ", ".join(p for p in (number, document.partnership, month_year(document.published)) if p)
+    return f"{document.title} ({details})" if details else document.title
 
 
 def _lower_first(label: str) -> str:
