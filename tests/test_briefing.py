@@ -128,6 +128,26 @@ def test_further_reading_says_what_finds_each_review_again(seeds_library):
     library.close()
 
 
+def test_a_coroners_report_is_introduced_by_its_circumstances(settings, fake_embedder, tmp_path):
+    from assistant.library.ingest import ingest
+
+    report = (
+        "# Regulation 28: report to prevent future deaths\n\n## Investigation and inquest\n\n"
+        "On 27 January 2017 I commenced an investigation into the death of Ivy Mitchell. The inquest"
+        " concluded on 3 May 2017.\n\n## Circumstances of the death\n\nMrs Mitchell, aged 91, fell"
+        " at night in her care home and was not seen by staff until the morning. She died in hospital."
+        "\n\n## Matters of concern\n\n(1) Night checks at the home were not recorded.\n"
+    )
+    (tmp_path / "pfd-ivy.md").write_text(report, encoding="utf-8")
+    ingest([tmp_path / "pfd-ivy.md"], settings, fake_embedder)
+    library = Library.open(settings.index_dir)
+    [document] = library.documents()
+    briefing = draft(Pack("Falls", (item_of(library, document.doc_id, "Matters of concern"),)), library)
+    [background] = briefing.background.quotes
+    assert background.text.startswith("Mrs Mitchell, aged 91, fell at night")  # not "I commenced ..."
+    library.close()
+
+
 def test_a_long_sentence_is_cut_at_a_word_and_marked():
     text = "Recommendation 4 - " + " ".join(f"w{n}" for n in range(50)) + "."
     start, end, cut = quote_span(text, 0, len(text))

@@ -38,6 +38,9 @@ REVIEWS = 4  # reviews quoted in the background
 LEARNING = 6  # key-learning quotations in all (two a passage for up to three passages, else one)
 ACTIONS = 4  # recommendations quoted under "what to do" (and their responses under "what good looks like")
 THEMED_QUESTIONS = 4
+# Where a review's background is, best first: a review's introduction; a coroner's report opens
+# with "I commenced an investigation ...", its circumstances say what happened.
+BACKGROUND = ("Introduction", "Circumstances of the death")
 ADULT_GROUPS = frozenset({"adult", "older"})  # the age groups of a pack about adults only
 LABEL = re.compile(  # "Recommendation 3 -", "Board Response:", "Partnership Response –" before a quote
     r"\A[\s*_#>]*(?:recommendation\s+\d+[a-z]?\s*[:.\u2013\u2014-]?|(?:[\w'\u2019]+\s+){0,2}response\s*[:\u2013\u2014-])\s*",
@@ -157,9 +160,9 @@ class Drafter:
         quotes = []
         for document in documents[:REVIEWS]:
             passages = self.library.passages(doc_id=document.doc_id)
-            intro = next(
-                (p for p in passages if p.section == "Introduction"), passages[0] if passages else None
-            )
+            sections = [p.section for p in passages]
+            first = next((sections.index(name) for name in BACKGROUND if name in sections), 0)
+            intro = passages[first] if passages else None
             if intro is None:
                 continue
             citation = cited(intro, document)
