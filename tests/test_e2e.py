@@ -212,7 +212,7 @@ def test_search_ask_upload_and_export_in_a_browser(app_url: str, tmp_path: Path)
             page.get_by_role("button", name="Add to the library").click()
             # progress while the files are read and embedded (the worker takes seconds, the page polls)
             progress = page.get_by_test_id("stProgress").filter(
-                has_text=re.compile("Reading and embedding|Waiting")
+                has_text=re.compile("Reading and embedding|Waiting|Saving the library")
             )
             expect(progress).to_be_visible()
             for name in ("child-j-response.pdf", "child-t.pdf"):  # written by a worker; the page polls

@@ -28,9 +28,10 @@ def _progress(job: upload_job.UploadJob) -> None:
     if job.state == "waiting":
         st.progress(0.0, text="Waiting for another upload to finish...")
     else:
-        doing = (
-            f"Reading and embedding {render.escape(job.current)}" if job.current else "Saving the library..."
-        )
+        if job.current:
+            doing = f"Reading and embedding {render.escape(job.current)}"
+        else:  # before the first file, or after the last one
+            doing = "Saving the library..." if job.done >= job.total else "Reading and embedding the files..."
         st.progress(job.done / max(job.total, 1), text=doing)
     st.caption(
         f"Adding {len(job.names)} file(s). You can use the other pages meanwhile: the upload goes on, "
