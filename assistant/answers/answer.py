@@ -108,6 +108,7 @@ class Answer:
     search_query: str = field(default="", compare=False)
     themes: tuple[str, ...] = ()  # with "not found": the nearest learning themes, as suggestions
     focus: Focus | None = None  # in a conversation: what it is about after this answer
+    lead: str = ""  # the app's own words before the quotations (a count), never a quotation
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,6 +122,7 @@ class Answer:
             "confidence": round(self.confidence, 4),
             "note": self.note,
             "focus": None if self.focus is None else self.focus.to_dict(),
+            "lead": self.lead,
         }
 
 

@@ -37,6 +37,7 @@ from assistant.answers.answer import (
     Focus,
     compose,
 )
+from assistant.answers.counting import BY_FIELD, by_fields
 from assistant.answers.questions import (
     LEADS_ON,
     POINTS_TO_THING,
@@ -71,7 +72,12 @@ def respond(
     question = question.strip()
     documents = searcher.library.documents()
     reading = read(question, documents)
-    if (topic := counted_topic(question)) and not reading.reviews and reading.recommendation is None:
+    topic = counted_topic(question)
+    if topic is not None and not reading.reviews and reading.recommendation is None:
+        if (fields := by_fields(topic, documents)) is not None:  # the library, a year, a publisher
+            listed = "\n".join(f"- {d.name}" for d in fields.documents)
+            return Answer(question, listed, False, lead=fields.lead, search_query=topic)
+        topic = BY_FIELD.sub(r"\1", topic)  # "in prisons": prisons
         return _count(
             searcher, question, read(topic, documents), finder() if finder else ReviewFinder(searcher)
         )
@@ -128,7 +134,7 @@ def _count(searcher: Searcher, question: str, reading: Reading, finder: ReviewFi
         f"{reviews} counted as about “{topic}” (the Search page's Reviews view lists every one, with"
         f" its evidence and the near misses).{first}"
     )
-    return replace(answer, question=question, answer=f"{lead}\n\n{answer.answer}")
+    return replace(answer, question=question, lead=lead)  # the count is the app's, kept apart
 
 
 def converse(searcher: Searcher, questions: Iterable[str], threshold: float = 0.45) -> list[Answer]:

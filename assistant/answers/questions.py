@@ -50,16 +50,22 @@ REVIEW_NAME = re.compile(
     r"\b(child|baby|family|sibling|adult)\s+['\u2018\u2019\"]?([A-Za-z]\d?)(?:['\u2018\u2019\"](?:s\b)?)?(?!\w)",
     re.I,
 )
-# "How many reports mention level crossings?": a count of the reviews about a topic (its group:
-# the topic, as "which reviews" is asked it).
+# "How many reports mention level crossings?": a count of reviews. What follows the noun is read
+# in two steps (each bounded, no backtracking over a long question): the linking words, then the
+# topic as "which reviews" is asked it; "in 2019", "by Hertfordshire" are counted from the fields.
 COUNTING = re.compile(
-    r"^\s*how\s+many\s+(?:(?:pfd|published|coroners?['\u2019]?s?|safeguarding|serious\s+case|of\s+the|the)\s+)*"
-    r"(?:reviews?|reports?|cases?|documents?)\s+(?:(?:are|were|have|has|did|do|in\s+the\s+library)\s+)*"
-    r"(?:(?:mention(?:ed|s)?|talk(?:ed|s)?\s+about|(?:are|were)?\s*about|address(?:ed|es)?|discuss(?:ed|es)?"
-    r"|involv(?:e|es|ed|ing)|concern(?:ed|s)?|relat(?:e|es|ed|ing)\s+to|deal(?:t|s)?\s+with|cover(?:ed|s)?|on|with"
-    r"|of)\s+)?(.*?)[\s?.!]*$",
+    r"\s*how\s+many\s+(?:(?:pfd|published|coroners?['\u2019]?s?|safeguarding|serious\s+case|of\s+the|the)\s+)*"
+    r"(?:reviews?|reports?|cases?|documents?)\b",
     re.I,
 )
+LINKING = re.compile(
+    r"\s*(?:(?:are|were|is|have|has|had|did|do|does)\s+)*"
+    r"(?:(?:mention(?:ed|s)?|talk(?:ed|s)?\s+about|about|address(?:ed|es)?|discuss(?:ed|es)?|involv(?:e|es|ed)"
+    r"|concern(?:ed|s)?|relat(?:e|es|ed)\s+to|deal(?:t|s)?\s+with|cover(?:ed|s)?|highlight(?:ed|s)?"
+    r"|describ(?:e|es|ed)|rais(?:e|es|ed)|refer(?:s|red)?\s+to|look(?:ed)?\s+at|on|with|of)\s+)?",
+    re.I,
+)
+COUNT_LIMIT = 300  # characters of a question read for a count: a topic is a few words
 _AGENCY_PATTERNS = {key: re.compile(pattern, re.I) for key, (_, pattern) in AGENCIES.items()}
 _AGENCY_WORDS = {key: re.compile(rf"\w*(?:{pattern})\w*", re.I) for key, (_, pattern) in AGENCIES.items()}
 IGNORED_AGENCIES = ("partnership",)  # named in nearly every passage: no use in choosing one
@@ -84,10 +90,16 @@ class Reading:
         return " ".join(self.topic)
 
 
-def counted_topic(question: str) -> str:
-    """The topic of a "how many reviews ..." question ("level crossings"), or "" for any other."""
-    m = COUNTING.match(question)
-    return m.group(1).strip() if m else ""
+def counted_topic(question: str) -> str | None:
+    """The rest of a "how many reviews ..." question, its linking words left out ("level
+    crossings", "in 2019", "there"); None for any other question."""
+    head = question[:COUNT_LIMIT]
+    m = COUNTING.match(head)
+    if not m:
+        return None
+    rest = head[m.end() :]
+    rest = rest[LINKING.match(rest).end() :]  # type: ignore[union-attr]  # it matches "" at least
+    return rest.strip(" \t\n?.!")
 
 
 def _name(text: str) -> str:

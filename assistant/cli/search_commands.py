@@ -156,7 +156,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json or files:
             print_json(answer.to_dict())
             continue
-        print(f"# {question}\n\n{answer.answer}\n")
+        lead = f"{answer.lead}\n\n" if answer.lead else ""
+        print(f"# {question}\n\n{lead}{answer.answer}\n")
         for note in (answer.focus.note if answer.focus else "", answer.note):
             if note:
                 print(f"({note})\n")

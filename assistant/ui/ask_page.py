@@ -41,6 +41,8 @@ def _show(answer: Answer, key: str) -> None:
         return
     if answer.focus and answer.focus.note:
         st.caption(render.escape(answer.focus.note))
+    if answer.lead:
+        st.markdown(render.escape(answer.lead))
     lines = answer.answer.split("\n")
     st.markdown(
         "\n".join(f"- {render.escape(ln[2:])}" if ln.startswith("- ") else render.escape(ln) for ln in lines)
