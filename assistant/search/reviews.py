@@ -47,7 +47,8 @@ NAMES = "names your topic in your words"
 OTHER_AGE = "not about that age group"
 FEW_WORDS = "close in meaning but holds too few of your words"
 BELOW_LINE = "just below the line"
-WHY = (MEANING, NAMES, OTHER_AGE, FEW_WORDS, BELOW_LINE)
+NO_PASSAGE = "no passage of it is close enough on its own"
+WHY = (MEANING, NAMES, OTHER_AGE, FEW_WORDS, BELOW_LINE, NO_PASSAGE)
 
 
 @dataclass(frozen=True)
@@ -203,18 +204,21 @@ class ReviewFinder:
         known = np.array([self.owners.doc_ids[o] in self.documents for o in found.owner], dtype=bool)
         listed = first_of_case & known
         coverage, known_words = self._words_held(query)
+        if not known_words:  # made-up words, or only stop words: about nothing in this library
+            return ReviewList(query, (), self.searcher.query_note(query))
         about_words = coverage[found.owner] >= COVERAGE
         by_meaning = (found.similarity >= self.threshold) & about_words & (found.matching > 0)
         naming = self.naming(query, found)
         names_topic = np.bincount(self.owners.owner[naming], minlength=len(self.owners.doc_ids))
         match = listed & about_ages & (by_meaning | (names_topic[found.owner] > 0))
-        near = listed & ~match & known_words & (found.similarity >= self.threshold - NEAR_MISS_MARGIN)
+        near = listed & ~match & (found.similarity >= self.threshold - NEAR_MISS_MARGIN)
         rows = [*np.flatnonzero(match), *np.flatnonzero(near)[: self.near_miss_limit]]
         why = [
             (MEANING if by_meaning[r] else NAMES) if match[r]
             else OTHER_AGE if not about_ages[r]
-            else FEW_WORDS if found.similarity[r] >= self.threshold and not about_words[r]
-            else BELOW_LINE
+            else BELOW_LINE if found.similarity[r] < self.threshold
+            else FEW_WORDS if not about_words[r]
+            else NO_PASSAGE  # the review's line reached, no passage's (a line set below the passages')
             for r in rows
         ]  # fmt: skip
         return self._reviews(query, found, rows, int(match.sum()), naming, why)
@@ -266,7 +270,7 @@ class ReviewFinder:
         terms = list(dict.fromkeys(content_words(text)))[: self.searcher.max_query_terms]
         documents = len(self.owners.doc_ids)
         held = np.zeros(documents)
-        total, known = 0.0, not terms
+        total, known = 0.0, not terms and bool(query_groups(query))  # "teenagers": ages alone
         for term in terms:
             forms = (term, *filter(None, [other_form(term)]))  # "lives" is held by "took his own life"
             rows = [

@@ -21,7 +21,11 @@ IRREGULAR = (
     ("shelf", "shelves"), ("thief", "thieves"), ("child", "children"), ("man", "men"),
     ("woman", "women"), ("person", "people"), ("foot", "feet"), ("tooth", "teeth"),
 )  # fmt: skip
-_OTHER_FORM = {a: b for pair in IRREGULAR for a, b in (pair, pair[::-1])}
+# Forms looked for only as what they are, never for another word: the keyword index finds a word
+# by its stem, and these forms' stems are other words' too ("lives": "live", as "lived" and
+# "living"; "person": "personal"), so "life" would be held by "he lived with his mother".
+STEM_SHARED = frozenset({"lives", "person"})
+_OTHER_FORM = {a: b for pair in IRREGULAR for a, b in (pair, pair[::-1]) if b not in STEM_SHARED}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -33,8 +37,9 @@ def stem(word: str) -> str:
 
 
 def other_form(word: str) -> str | None:
-    """The singular of an irregular plural, or the plural of its singular ("lives" ↔ "life"), when
-    their stems differ; None for any other word."""
+    """The singular of an irregular plural, or the plural of its singular ("lives" → "life",
+    "child" → "children"), when their stems differ and the other form's stem is that form's
+    alone; None for any other word."""
     return _OTHER_FORM.get(word.lower())
 
 
