@@ -53,3 +53,21 @@ def test_filters_count_and_find_a_publisher_whole(tmp_path, settings, fake_embed
         found = library.filtered_ids(Filters(partnerships=(chosen,)))
         assert {p.doc_id for p in library.passages(sorted(found))} == {"r0", "r1", "r2"}
     library.close()
+
+
+def test_the_filter_and_the_grid_name_a_publisher_alike(tmp_path, settings, fake_embedder):
+    """Named by its documents in both, though here most passages use the other spelling."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    long = "\n\n".join(f"## Part {n}\n\nFalls in care homes, part {n}. " + "Words. " * 60 for n in range(4))
+    texts = {"a": ("Derby & Derbyshire", long), "b": ("Derby and Derbyshire", "One passage on falls."),
+             "c": ("Derby and Derbyshire", "One passage on falls.")}  # fmt: skip
+    for name, (area, body) in texts.items():
+        (folder / f"{name}.md").write_text(f'---\ntitle: "{name}"\npartnership: "{area}"\n---\n\n{body}\n')
+    ingest([folder], settings, fake_embedder)
+    library = Library.open(settings.index_dir)
+    passages = {d.doc_id: d.passages for d in library.documents()}
+    assert passages["a"] > passages["b"] + passages["c"]  # most passages say "&"
+    assert list(library.facets()["partnership"]) == ["Derby and Derbyshire"]
+    assert library.theme_grid("publisher").columns == ("Derby and Derbyshire",)
+    library.close()

@@ -233,7 +233,11 @@ class Library(ThemeQueries, PassageQueries):
                 f" WHERE {column} != '' GROUP BY 1 ORDER BY 1"
             )
             found[facet] = {str(value): n for value, n in rows}
-        found["partnership"] = publishers.merged(found["partnership"])  # one publisher, one choice
+        documents = self.db.execute(
+            "SELECT partnership, count(*) FROM documents WHERE status = 'indexed' GROUP BY 1"
+        ).fetchall()
+        named = publishers.labels(dict(documents))  # named as in the Themes grid: by its documents
+        found["partnership"] = publishers.merged(found["partnership"], named)  # one publisher, one choice
         found["agency"] = {agency: n for agency, (n, _) in self.agency_spread().items()}
         rows = self.db.execute(
             "SELECT a.value, count(*) FROM passages p JOIN documents d USING (doc_id),"

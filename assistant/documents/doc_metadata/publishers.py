@@ -33,11 +33,13 @@ def labels(counts: Mapping[str, int]) -> dict[str, str]:
     return {name: chosen[key(name)] for name in counts}
 
 
-def merged(counts: Mapping[str, int]) -> dict[str, int]:
-    """The counts of one group's spellings added up under its label, in the order of the labels."""
+def merged(counts: Mapping[str, int], named: Mapping[str, str] | None = None) -> dict[str, int]:
+    """The counts of one group's spellings added up under its label (``named``: each spelling's
+    label, chosen by other counts, such as the documents'), in the order of the labels."""
+    named = named if named is not None else labels(counts)
     total: Counter[str] = Counter()
-    for name, label in labels(counts).items():
-        total[label] += counts[name]
+    for name, n in counts.items():
+        total[named.get(name, name)] += n
     return dict(sorted(total.items()))
 
 
