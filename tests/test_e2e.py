@@ -260,7 +260,7 @@ def test_a_briefing_from_bath_safety_is_edited_kept_across_a_reload_and_exported
     from pptx import Presentation
 
     mine = "MY QUESTION: what do we tell parents about bath seats?"
-    typed = "Health visitors, typed on the way out"
+    typed = "Health visitors"
     screenshots = os.environ.get("UPDATE_SCREENSHOTS") == "1"
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
@@ -290,22 +290,13 @@ def test_a_briefing_from_bath_safety_is_edited_kept_across_a_reload_and_exported
             expect(page.get_by_label("Question 1", exact=True)).to_have_value(mine)
             page.get_by_role("button", name="Word (.docx)").wait_for()  # the page has finished its run
             audience = page.get_by_label("Audience", exact=True)
-            audience.fill("All agencies")
-            audience.press("Enter")
+            audience.fill(typed)
+            audience.press("Enter")  # saved; then another page and back: the box starts from the pack
             page.wait_for_timeout(1500)
-            audience.fill(typed)  # then no Enter: straight to another page
             for link, heading in (("Themes", "Learning themes"), ("Session pack", "Seven-minute briefing")):
-                for _ in range(3):  # a click that only takes the focus out of a box may not navigate
-                    page.get_by_test_id("stSidebarNavLink").filter(
-                        has=page.get_by_text(link, exact=True)
-                    ).click()
-                    try:
-                        page.get_by_role("heading", name=heading).wait_for(timeout=10_000)
-                        break
-                    except sync_api.TimeoutError:
-                        continue
+                page.get_by_test_id("stSidebarNavLink").filter(has=page.get_by_text(link, exact=True)).click()
                 page.get_by_role("heading", name=heading).wait_for()
-            expect(page.get_by_label("Audience", exact=True)).to_have_value(typed)  # kept, and shown
+            expect(page.get_by_label("Audience", exact=True)).to_have_value(typed)
             page.wait_for_timeout(1500)
             saved = {}
             for label, suffix in (("Word (.docx)", "docx"), ("PowerPoint (.pptx)", "pptx")):
