@@ -35,8 +35,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 SAVED_FIRST = (
     "The files hold the briefing as saved. A box saves when you press Enter (Ctrl+Enter in a large"
-    " box) or click outside it: do that before exporting, as clicking an export while still typing"
-    " downloads what was saved before."
+    " box) or click outside it: do that before exporting or going to another page, as clicking an"
+    " export while still typing downloads what was saved before."
 )
 OWN_WORDS_HELP = "Your own words, not a quotation: exports keep them apart from the quoted text."
 
