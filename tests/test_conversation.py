@@ -274,6 +274,11 @@ def test_how_many_is_the_count_of_which_reviews_with_quotes_from_them(searcher):
     assert {c.hit.passage.doc_id for c in answer.citations} <= {r.document.doc_id for r in expected.matches}
     none = respond(searcher, "How many reviews mention xqzvb flurble?", finder=lambda: finder)
     assert none.no_answer and "No review in this library is counted as about “xqzvb flurble”" in none.note
+    asked = []
+    spy = type("Spy", (), {"find": lambda self, topic: asked.append(topic) or finder.find(topic)})()
+    respond(searcher, "How many reviews are about deaths in the bath?", finder=lambda: spy)
+    respond(searcher, "How many reviews in bathrooms?", finder=lambda: spy)  # no such publisher
+    assert asked == ["deaths in the bath", "bathrooms"]  # a topic's own "in" is kept
     named = respond(searcher, "How many reviews discuss bath safety in Child J?", finder=lambda: finder)
     assert "counted as about" not in named.lead  # a review named: answered from it
 

@@ -77,7 +77,8 @@ def respond(
         if (fields := by_fields(topic, documents)) is not None:  # the library, a year, a publisher
             listed = "\n".join(f"- {d.name}" for d in fields.documents)
             return Answer(question, listed, False, lead=fields.lead, search_query=topic)
-        topic = BY_FIELD.sub(r"\1", topic)  # "in prisons": prisons
+        if m := BY_FIELD.fullmatch(topic):  # "in prisons": a subject after all
+            topic = m.group(1)
         return _count(
             searcher, question, read(topic, documents), finder() if finder else ReviewFinder(searcher)
         )
