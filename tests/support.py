@@ -13,6 +13,7 @@ import pytest
 
 from assistant.library import Library
 from assistant.records import Passage
+from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -45,6 +46,18 @@ class FakeEmbedder:
             if not norm:
                 out[row, 0] = 1.0
         return out
+
+
+def ingested(folder: Path, texts: dict[str, str], settings: Settings, embedder: object) -> Library:
+    """``texts`` (file name → text) written to a new ``folder``, ingested, the library opened
+    (the caller closes it)."""
+    from assistant.library.ingest import ingest
+
+    folder.mkdir()
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assert {r.status for r in ingest([folder], settings, embedder)} == {"added"}  # type: ignore[arg-type]
+    return Library.open(settings.index_dir)
 
 
 def require_shared(path: Path) -> Path:

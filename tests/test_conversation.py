@@ -15,7 +15,7 @@ from assistant.quality import ask_eval, split
 from assistant.records import Document
 from assistant.search.searcher import Searcher
 
-from .support import CORPUS
+from .support import CORPUS, ingested
 
 DOCS = [
     Document("child-j-hscp-2019", "Child J", "j.md", "markdown", "x", "indexed", subject="Child J"),
@@ -119,6 +119,57 @@ def test_the_same_question_asked_of_another_review(searcher):
     second = respond(searcher, "what about in Child J?", first.focus, threshold=2.0)
     assert second.no_answer and second.question == "what about in Child J?"  # J: nothing on training
     assert second.search_query == first.question  # what was looked for, and what suggestions are near
+
+
+CORONERS = {  # three coroners' reports, shaped as the PFD corpus is (its sections as headings)
+    "barrier.md": "# Report on the death of Ann Lee\n\n## Investigation and inquest\n\nThe medical cause"
+    " of death was:\n\n1a Multiple injuries\n\n## Circumstances of the death\n\nAnn drove round the half"
+    " barrier at the level crossing and was struck by a train.\n\n## Matters of concern\n\n(1) The level"
+    " crossing is not monitored by camera.\n\n(2) A full barrier would prevent misuse of the crossing.",
+    "footpath.md": "# Report on the death of Bo Ray\n\n## Circumstances of the death\n\nBo was walking over"
+    " the level crossing on the footpath.\n\n## Matters of concern\n\nPedestrians at the level crossing"
+    " cannot see trains coming round the bend.",
+    "road.md": "# Report on the death of Cy Fox\n\n## Matters of concern\n\nPedestrians on the road"
+    " crossing have too little time to cross.",
+}
+
+
+@pytest.fixture
+def coroners(tmp_path, settings, fake_embedder):
+    library = ingested(tmp_path / "reports", CORONERS, settings, fake_embedder)
+    yield Searcher(library, fake_embedder)
+    library.close()
+
+
+def _focus_on(searcher, doc_id: str, query: str):
+    from assistant.answers.answer import Focus
+
+    passages = tuple(p.id for p in searcher.library.passages(doc_id=doc_id))
+    return Focus((doc_id,), passages, (searcher.document(doc_id).cite(),), query=query)
+
+
+def test_what_about_asks_the_earlier_question_with_it_of_every_report(coroners):
+    barrier = next(d.doc_id for d in coroners.library.documents() if d.source == "barrier.md")
+    focus = _focus_on(coroners, barrier, "What did coroners say about level crossings?")
+    answer = respond(coroners, "What about pedestrians?", focus, threshold=2.0)
+    assert list(answer.focus.doc_ids) == [
+        d.doc_id for d in coroners.library.documents() if d.source == "footpath.md"
+    ]  # pedestrians at a level crossing; not pedestrians on a road, nor the barrier report again
+    assert answer.focus.joined and not answer.focus.kept and "every review (not only" in answer.focus.note
+    assert "A new topic" not in answer.focus.note and ask_eval.grounded(answer)
+    elsewhere = respond(coroners, "What about cyclists?", focus, threshold=2.0)  # no report has both
+    assert elsewhere.no_answer or not elsewhere.focus.joined
+
+
+def test_a_coroners_concerns_are_its_recommendations_and_a_colon_keeps_what_follows(coroners):
+    barrier = next(d.doc_id for d in coroners.library.documents() if d.source == "barrier.md")
+    focus = _focus_on(coroners, barrier, "What did coroners say about level crossings?")
+    assert read("What did the coroner recommend?", []).topic == ()  # every report is a coroner's
+    recommended = respond(coroners, "What did the coroner recommend?", focus, threshold=2.0)
+    assert cited(recommended) == [(barrier, "Matters of concern")] and recommended.focus.kept
+    assert "A full barrier would prevent misuse" in recommended.answer
+    cause = respond(coroners, "What was the cause of death?", focus, threshold=2.0)
+    assert "The medical cause of death was: 1a Multiple injuries" in cause.answer and ask_eval.grounded(cause)
 
 
 def test_not_found_offers_nothing_that_is_not_close(searcher, monkeypatch):

@@ -25,7 +25,7 @@ from assistant.search.searcher import Searcher
 from assistant.settings import Settings
 from assistant.ui.reviews_view import strength
 
-from .support import require_shared
+from .support import ingested, require_shared
 from .test_ages_and_cases import RESPONSE, REVIEW, TEEN
 
 # The fake embedder's similarities are not the real model's: these tests set their own lines.
@@ -41,12 +41,8 @@ def seeds(seeds_library, fake_embedder):
 
 @pytest.fixture
 def cases(tmp_path, settings, fake_embedder):
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, text in (("baby-f.txt", REVIEW), ("baby-f-response.txt", RESPONSE), ("child-t.txt", TEEN)):
-        (folder / name).write_text(text, encoding="utf-8")
-    assert {r.status for r in ingest([folder], settings, fake_embedder)} == {"added"}
-    library = Library.open(settings.index_dir)
+    texts = {"baby-f.txt": REVIEW, "baby-f-response.txt": RESPONSE, "child-t.txt": TEEN}
+    library = ingested(tmp_path / "docs", texts, settings, fake_embedder)
     yield ReviewFinder(Searcher(library, fake_embedder), 0.2, 0.1)
     library.close()
 
@@ -150,12 +146,7 @@ CROSSING = {
 
 @pytest.fixture
 def crossings(tmp_path, settings, fake_embedder):
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, text in CROSSING.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    assert {r.status for r in ingest([folder], settings, fake_embedder)} == {"added"}
-    library = Library.open(settings.index_dir)
+    library = ingested(tmp_path / "docs", CROSSING, settings, fake_embedder)
     yield ReviewFinder(Searcher(library, fake_embedder), threshold=0.99)  # nothing matches by meaning
     library.close()
 

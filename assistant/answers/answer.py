@@ -73,12 +73,16 @@ class Focus:
     query: str = ""  # what was searched for, so that "and in Child I?" can ask it again
     kept: bool = False  # the answer was looked for within the earlier focus
     left: tuple[str, ...] = ()  # the reviews of an earlier focus this answer moved away from
+    joined: bool = False  # asked together with the earlier question, of the whole library
 
     @property
     def note(self) -> str:
         """One line a person reads: which reviews the answer kept in focus, or left."""
         if self.kept and self.reviews:
             return "Following on from the earlier answer: kept in focus " + "; ".join(self.reviews) + "."
+        if self.joined:
+            left = f" (not only {'; '.join(self.left)})" if self.left else ""
+            return f"Following on from the earlier question, in every review{left}."
         if self.left:
             return "A new topic: the answer no longer keeps " + "; ".join(self.left) + " in focus."
         return ""
@@ -90,6 +94,7 @@ class Focus:
             ],
             "passages": list(self.passage_ids),
             "kept": self.kept,
+            "joined": self.joined,
             "left": list(self.left),
             "note": self.note,
         }

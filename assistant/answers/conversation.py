@@ -23,6 +23,7 @@ last answer cited as long as the follow-up's words bring it no further from them
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -55,6 +56,9 @@ from assistant.search.reviews import ReviewFinder
 from assistant.search.searcher import CANDIDATES, Searcher
 from assistant.sentences import sentence_spans
 
+# The sections in which a report says what must change, where it numbers no recommendations (a
+# coroner's "Matters of concern", "Action should be taken").
+CONCERNS = re.compile(r"\b(?:matters? of concern|concerns?|action should be taken|recommendations?)\b", re.I)
 MAX_RECOMMENDATIONS = 10  # recommendations listed when a review's recommendations are asked for
 SENTENCE_CACHE = 5000  # sentence vectors kept per searcher: a passage's sentences are encoded once
 YES_NO_SENTENCES = 2  # a yes/no question is settled by the fewest sentences that say it
@@ -110,9 +114,9 @@ def respond(
             if asked_before.topic:  # "and in Child I?": the same, there
                 reading = replace(reading, topic=asked_before.topic)
                 return _search(searcher, reading, earlier.query, reading.reviews, earlier, False, threshold)
-        pool, kept = _structured(searcher, reading, scope, earlier if follows else None)
+        pool, kept, query = _structured(searcher, reading, scope, earlier if follows else None)
         if pool:
-            return _answer(searcher, reading, question, pool, earlier, kept=kept)
+            return _answer(searcher, reading, query, pool, earlier, kept=kept)
     return _search(searcher, reading, question, scope, earlier, follows, threshold)
 
 
@@ -168,27 +172,35 @@ def _recommendation(searcher: Searcher, reading: Reading, scope: tuple[str, ...]
 
 def _structured(
     searcher: Searcher, reading: Reading, scope: tuple[str, ...], earlier: Focus | None
-) -> tuple[list[Hit], bool]:
-    """Passages for a question with no topic words of its own, and whether the focus was kept."""
+) -> tuple[list[Hit], bool, str]:
+    """Passages for a question with no topic words of its own, whether the focus was kept, and
+    what the quoted sentences are chosen by."""
+    question = reading.question
     if reading.agencies:
         filters = Filters(doc_ids=scope, agencies=reading.agencies)
-        hits = [h for h in searcher.search(reading.question, MAX_PASSAGES, filters)
+        hits = [h for h in searcher.search(question, MAX_PASSAGES, filters)
                 if agency_mentioned(reading.agencies, h.passage.text)]  # fmt: skip
         if hits or not scope:
-            return hits, bool(hits) and earlier is not None
-        hits = searcher.search(reading.question, MAX_PASSAGES, Filters(agencies=reading.agencies))
-        return [h for h in hits if agency_mentioned(reading.agencies, h.passage.text)], False
+            return hits, bool(hits) and earlier is not None, question
+        hits = searcher.search(question, MAX_PASSAGES, Filters(agencies=reading.agencies))
+        return [h for h in hits if agency_mentioned(reading.agencies, h.passage.text)], False, question
     if not scope:
-        return [], False
+        return [], False, question
     passages = [p for d in scope for p in searcher.library.passages(doc_id=d)]
     if reading.wants_recommendations:
         chosen = [p for p in passages if p.recommendation is not None][:MAX_RECOMMENDATIONS]
-        return _in_order(searcher, reading.question, chosen), earlier is not None
+        if chosen:
+            return _in_order(searcher, question, chosen), earlier is not None, question
+        # A coroner's report recommends nothing by number: its matters of concern are what it
+        # says must change, quoted where they are closest to what the conversation is about.
+        concerns = [p.id for p in passages if p.id is not None and CONCERNS.search(p.section)]
+        query = f"{earlier.query} {question}" if earlier is not None else question
+        return _ranked(searcher, query, concerns), earlier is not None, query
     if reading.reviews:  # "what happened to Child J": how the review opens
-        return _ranked(searcher, reading.question, [p.id for p in _openings(passages) if p.id]), False
+        return _ranked(searcher, question, [p.id for p in _openings(passages) if p.id]), False, question
     if earlier is not None:  # "what was the response?", "who is checking it?"
-        return _ranked(searcher, reading.question, list(earlier.passage_ids)), True
-    return [], False
+        return _ranked(searcher, question, list(earlier.passage_ids)), True, question
+    return [], False, question
 
 
 def _openings(passages: list[Passage]) -> list[Passage]:
@@ -205,25 +217,33 @@ def _search(
     searcher: Searcher, reading: Reading, query: str, scope: tuple[str, ...], earlier: Focus | None,
     follows: bool, threshold: float,
 ) -> Answer:  # fmt: skip
-    """A search within the scope; a follow-up that the focus has nothing on leaves the focus."""
-    stages: list[tuple[str, tuple[str, ...]]] = [(query, scope)]
+    """A search within the scope; a follow-up that the focus has nothing on looks further: "what
+    about X?" asks the earlier question with X of the whole library, then X alone (a new topic)."""
+    stages: list[tuple[str, tuple[str, ...], str]] = [(query, scope, "scope")]
     if follows and earlier and POINTS_TO_THING.search(reading.question):  # "who is checking it?"
-        stages.append((f"{earlier.query} {query}", scope))
+        stages.append((f"{earlier.query} {query}", scope, "it"))
+    if follows and earlier and reading.topic and LEADS_ON.match(reading.question):  # "and in prisons?"
+        stages.append((f"{earlier.query} {query}", (), "joined"))
     if follows and scope:
-        stages.append((query, ()))
-    for text, stage in stages:
+        stages.append((query, (), "new"))
+    for text, stage, kind in stages:
         for agencies in (reading.agencies, ()) if reading.agencies else ((),):
             filters = Filters(doc_ids=stage, agencies=agencies)
             hits = searcher.search(text, k=2 * MAX_PASSAGES, filters=filters)
             bar = max(threshold, PASSAGE_SHARE * max((h.similarity or 0.0 for h in hits), default=0.0))
             answering = [
                 h for h in hits if (h.similarity or 0.0) >= bar or covers(reading.topic, h.passage.text)
-            ][:MAX_PASSAGES]
-            if earlier and text != query:
+            ]
+            if kind == "joined":  # both must be there: the earlier topic alone is no answer, nor X alone
+                both = reading.topic + read(earlier.query, ()).topic if earlier else reading.topic
+                answering = [h for h in answering if covers(both, h.passage.text)]
+            answering = answering[:MAX_PASSAGES]
+            if earlier and kind == "it":
                 answering = _still_about(searcher, earlier.query, answering)
             if answering:
                 kept = follows and stage == scope and bool(scope)
-                return _answer(searcher, reading, text, answering, earlier, kept=kept)
+                joined = kind == "joined"
+                return _answer(searcher, reading, text, answering, earlier, kept=kept, joined=joined)
     return not_found(searcher, reading.question, query=query)
 
 
@@ -278,9 +298,13 @@ def _hits(searcher: Searcher, question: str, scores: list[tuple[int, float]]) ->
 
 
 def _answer(
-    searcher: Searcher, reading: Reading, query: str, hits: list[Hit], earlier: Focus | None, kept: bool
-) -> Answer:
-    listing = reading.wants_recommendations and reading.recommendation is None and not reading.topic
+    searcher: Searcher, reading: Reading, query: str, hits: list[Hit], earlier: Focus | None, kept: bool,
+    joined: bool = False,
+) -> Answer:  # fmt: skip
+    listing = (
+        reading.wants_recommendations and reading.recommendation is None and not reading.topic
+        and all(h.passage.recommendation is not None for h in hits)
+    )  # fmt: skip
     chosen = _sentences(searcher, reading, query, hits, first_only=listing)
     confidence = max((h.similarity or 0.0 for h in hits), default=0.0)
     answer = compose(reading.question, query, chosen, confidence)
@@ -296,6 +320,7 @@ def _answer(
         query=query if reading.topic else (earlier.query if earlier and kept else query),
         kept=kept,
         left=left,
+        joined=joined,
     )
     return replace(answer, focus=focus)
 
@@ -309,7 +334,7 @@ def _sentences(
     those, the ones closest in meaning to the question are quoted. A yes/no question gets the
     fewest sentences that settle it.
     """
-    spans = [(h, s, e) for h in hits for s, e in sentence_spans(h.passage.text) if e - s >= 20]
+    spans = [(h, s, e) for h in hits for s, e in _completed(h.passage.text) if e - s >= 20]
     spans = [(h, s, e) for h, s, e in spans if h.passage.text[s:e].strip() != h.document.title]
     if not spans:
         return []
@@ -335,3 +360,15 @@ def _sentences(
         best = sorted((i for i in preferred if similarity[i] >= bar), key=lambda i: -similarity[i])[:limit]
         chosen += [spans[i] for i in sorted(best)]
     return chosen
+
+
+def _completed(text: str) -> list[tuple[int, int]]:
+    """Sentence spans, a sentence that ends in a colon quoted with what follows it ("The medical
+    cause of death was:" with "1a Multiple injuries")."""
+    spans: list[tuple[int, int]] = []
+    for start, end in sentence_spans(text):
+        if spans and text[spans[-1][1] - 1] == ":":
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans

@@ -15,8 +15,10 @@ from assistant.records import Document
 from assistant.search.searcher import STOPWORDS, words
 from assistant.search.stemming import stem
 
-# Words that say what kind of answer is wanted, not what it is about.
+# Words that say what kind of answer is wanted, not what it is about. Every coroner's report is a
+# coroner's, and raises concerns: "what did coroners say about carbon monoxide?" is about carbon monoxide.
 QUESTION_WORDS = frozenset(
+    "coroner coroners coroner's coroners' concern concerns learned learnt lesson lessons "
     "happen happened happening do done doing does did need needs needed must ask asked asks say says "
     "said tell summarise summarize summary sum up key main case cases report reports review reviews "
     "response responses respond responded recommendation recommendations recommend recommended rec recs "
@@ -37,13 +39,16 @@ YES_NO = re.compile(
 LEADS_ON = re.compile(r"^\s*(?:and|also|what about|how about|but|so|then|plus)\b", re.I)
 POINTS_BACK = re.compile(
     r"\b(?:they|them|their|theirs|it|its|this|these|those|he|she|his|her)\b"
-    r"|\bthe (?:review|case|board|partnership|response|recommendations?|child|baby|family|report)\b",
+    r"|\bthe (?:review|case|board|partnership|response|recommendations?|child|baby|family|report"
+    r"|coroner|inquest|deceased)\b",
     re.I,
 )
 # "it", "this": the thing the last answer was about (not "they": the reviews or agencies).
 POINTS_TO_THING = re.compile(r"\b(?:it|its|this|that|these|those)\b", re.I)
 RECOMMENDATION = re.compile(r"\brec(?:ommendation)?s?\.?\s*(?:no\.?\s*|number\s*)?(\d{1,2})\b", re.I)
-ASKS_FOR_RECOMMENDATIONS = re.compile(r"\brec(?:ommendation)?s\b", re.I)
+# "What were the recommendations?", "what did they recommend?", "what were the concerns?" (a
+# coroner's report raises concerns where a review recommends).
+ASKS_FOR_RECOMMENDATIONS = re.compile(r"\b(?:recs|recommendations|recommend(?:s|ed)?|concerns)\b", re.I)
 # "Child J", "child 'I'", "Baby Q", "Family Z": how reviews are named. One letter, or a letter
 # and a digit, in quotes or not; "child a" is rare enough in a question to count as a name.
 REVIEW_NAME = re.compile(
