@@ -129,7 +129,8 @@ CORONERS = {  # three coroners' reports, shaped as the PFD corpus is (its sectio
     "footpath.md": "# Report on the death of Bo Ray\n\n## Circumstances of the death\n\nBo was walking over"
     " the level crossing on the footpath.\n\n## Matters of concern\n\nPedestrians at the level crossing"
     " cannot see trains coming round the bend.",
-    "road.md": "# Report on the death of Cy Fox\n\n## Matters of concern\n\nPedestrians on the road"
+    "road.md": "# Report on the death of Cy Fox\n\n## Investigation and inquest\n\n## Matters of concern\n\n"
+    "Pedestrians on the road"
     " crossing have too little time to cross.",
 }
 
@@ -170,6 +171,8 @@ def test_a_coroners_concerns_are_its_recommendations_and_a_colon_keeps_what_foll
     assert "A full barrier would prevent misuse" in recommended.answer
     cause = respond(coroners, "What was the cause of death?", focus, threshold=2.0)
     assert "The medical cause of death was: 1a Multiple injuries" in cause.answer and ask_eval.grounded(cause)
+    inquest = respond(coroners, "What did the inquest find?", threshold=-1.0)  # an empty section: its heading
+    assert inquest.sentences and all(s.text != "Investigation and inquest" for s in inquest.sentences)
 
 
 def test_not_found_offers_nothing_that_is_not_close(searcher, monkeypatch):

@@ -335,7 +335,11 @@ def _sentences(
     fewest sentences that settle it.
     """
     spans = [(h, s, e) for h in hits for s, e in _completed(h.passage.text) if e - s >= 20]
-    spans = [(h, s, e) for h, s, e in spans if h.passage.text[s:e].strip() != h.document.title]
+    spans = [  # headings are no answer ("Investigation and inquest" over an empty section)
+        (h, s, e)
+        for h, s, e in spans
+        if h.passage.text[s:e].strip() not in (h.document.title, h.passage.section)
+    ]
     if not spans:
         return []
     if first_only:  # a list of recommendations: each one's opening sentence
