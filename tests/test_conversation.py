@@ -214,6 +214,24 @@ def test_the_labelled_set_is_big_enough_and_names_real_passages(searcher):
     assert 0.2 <= len(held_out) / len(singles) <= 0.45
 
 
+def test_the_pfd_set_loads_split_and_a_label_no_passage_holds_is_refused(coroners, tmp_path):
+    from assistant.settings import Settings
+
+    singles, conversations = ask_eval.load(Settings.from_env().eval_dir / ask_eval.PFD_FILE)
+    assert len(singles) >= 10 and len(conversations) >= 20
+    assert {c["split"] for c in conversations} == {split.TUNING, split.HELD_OUT}
+    assert any(not t["answerable"] for c in conversations for t in c["turn"][1:])  # "not found" follow-ups
+    barrier = next(d.doc_id for d in coroners.library.documents() if d.source == "barrier.md")
+    labels = tmp_path / "ask.toml"
+    labels.write_text(
+        f'[[question]]\ntext = "barriers"\nanswerable = true\npassages = ["{barrier}#Matters of concern"]\n'
+    )
+    assert ask_eval.run(coroners, 2.0, labels)["singles"] == 1
+    labels.write_text(labels.read_text().replace("#Matters of concern", "#Concern 1"))
+    with pytest.raises(ValueError, match=r"ask\.toml: 'barriers' labels passages the library does not hold"):
+        ask_eval.run(coroners, 2.0, labels)
+
+
 def test_the_split_is_fixed_by_the_words_and_checked(tmp_path):
     assert split.split_of("What happened to Child J?") == split.split_of("  what happened to child j? ")
     key = next(f"question {n}" for n in range(100) if split.split_of(f"question {n}") == split.HELD_OUT)

@@ -37,6 +37,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     lib = report["library"]
     print(f"evaluation library: {lib['documents']} documents, {lib['passages']} passages")
     print("\n".join(ask_eval.lines(report["ask"])))
+    if "ask_pfd" in report:
+        print("\n".join(ask_eval.lines(report["ask_pfd"], "ask on PFD reports")))
     search = report["search"]
     print(f"search: {search['queries']} labelled queries ({search['skipped']} skipped: no labels here)")
     print(f"  {'mode':<8} {'recall@10':>10} {'MRR':>7} {'nDCG@10':>8}")

@@ -22,7 +22,8 @@ from assistant.quality import split
 from assistant.search.searcher import Searcher
 from assistant.settings import Settings
 
-EVAL_FILE = "ask.toml"  # in the eval_dir setting
+EVAL_FILE = "ask.toml"  # in the eval_dir setting: asked of the default corpus
+PFD_FILE = "ask_pfd.toml"  # asked of the PFD reports of the evaluation library
 
 
 def _check_item(path: Path, n: int, item: dict[str, Any]) -> None:
@@ -120,8 +121,20 @@ def today(searcher: Searcher, threshold: float) -> Asker:
     return asker
 
 
+def check_passages(path: Path, items: list[dict[str, Any]], searcher: Searcher) -> None:
+    """Every labelled "doc_id#Section" is a passage of the library asked: a label no answer can
+    cite would count against every answer."""
+    held = {f"{p.doc_id}#{p.section}" for p in searcher.library.passages()}
+    for item in items:
+        if missing := [label for label in item.get("passages", []) if label not in held]:
+            raise ValueError(
+                f"{path}: {item['text'][:60]!r} labels passages the library does not hold: {missing}"
+            )
+
+
 def run(searcher: Searcher, threshold: float, path: Path | None = None) -> dict[str, Any]:
     singles, conversations = load(path)
+    check_passages(path or Path(EVAL_FILE), singles + [t for c in conversations for t in c["turn"]], searcher)
     now = run_with(lambda qs: converse(searcher, qs, threshold), singles, conversations)
     before = run_with(today(searcher, threshold), singles, conversations)
     report: dict[str, Any] = {
@@ -134,10 +147,10 @@ def run(searcher: Searcher, threshold: float, path: Path | None = None) -> dict[
     return report
 
 
-def lines(report: dict[str, Any]) -> list[str]:
+def lines(report: dict[str, Any], name: str = "ask") -> list[str]:
     """The report as a person reads it: one line per part, new code beside the baseline."""
     out = [
-        f"ask: {report['singles']} single questions, {report['conversations']} conversations"
+        f"{name}: {report['singles']} single questions, {report['conversations']} conversations"
         f" (threshold {report['threshold']}; baseline: the code before follow-ups kept a focus)"
     ]
     for name, m in report["parts"].items():

@@ -150,6 +150,8 @@ def check_labels(settings: Settings, reports: list[pfd.PfdReport], reviews: bool
         loads["search.toml"] = ("query", load_queries)
         loads["themes.toml"] = ("passage", lambda path: load_theme_labels(path, known))
         loads[ask_eval.EVAL_FILE] = (None, ask_eval.load)
+        if reports and (folder / ask_eval.PFD_FILE).exists():
+            loads[ask_eval.PFD_FILE] = (None, ask_eval.load)
         if reports and (folder / "themes_pfd.toml").exists():
             loads["themes_pfd.toml"] = (None, lambda path: theme_eval.load_hand(path, known, reports))
     for name, (table, load) in loads.items():
@@ -184,6 +186,8 @@ def run(settings: Settings, embedder: Embedder, use_pfd: bool = True) -> dict[st
         ),
         "tagging": tagging_quality(library, Taxonomy.load(settings.themes_file), reports, settings),
     }
+    if reports and (asked := settings.eval_dir / ask_eval.PFD_FILE).exists():  # Ask on coroners' reports
+        report["ask_pfd"] = ask_eval.run(searcher, settings.answer_threshold, asked)
     library.close()
     with tempfile.TemporaryDirectory(prefix="ask-") as tmp:
         seeds = settings.replace(index_dir=Path(tmp))
