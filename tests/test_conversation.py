@@ -129,9 +129,11 @@ CORONERS = {  # three coroners' reports, shaped as the PFD corpus is (its sectio
     "footpath.md": "# Report on the death of Bo Ray\n\n## Circumstances of the death\n\nBo was walking over"
     " the level crossing on the footpath.\n\n## Matters of concern\n\nPedestrians at the level crossing"
     " cannot see trains coming round the bend.",
-    "road.md": "# Report on the death of Cy Fox\n\n## Investigation and inquest\n\n## Matters of concern\n\n"
-    "Pedestrians on the road"
+    "road.md": "# Report on the death of Cy Fox\n\n## Investigation and inquest\n\nThe report was sent to the"
+    " council.\n\n## Matters of concern\n\nPedestrians on the road"
     " crossing have too little time to cross.",
+    "lorry.md": "# Report on the death of Di Kay\n\n## Circumstances of the death\n\nDi was hit by a lorry."
+    "\n\n## Matters of concern\n\nRe: Haulage Ltd\n\nThe lorry had no side guard to stop a cyclist.",
 }
 
 
@@ -160,6 +162,8 @@ def test_what_about_asks_the_earlier_question_with_it_of_every_report(coroners):
     assert "A new topic" not in answer.focus.note and ask_eval.grounded(answer)
     elsewhere = respond(coroners, "What about cyclists?", focus, threshold=2.0)  # no report has both
     assert elsewhere.no_answer or not elsewhere.focus.joined
+    sent = respond(coroners, "Who was the report sent to?", focus, threshold=2.0)
+    assert sent.no_answer  # "the report" is the one in focus: not another report that says "sent"
 
 
 def test_a_coroners_concerns_are_its_recommendations_and_a_colon_keeps_what_follows(coroners):
@@ -171,6 +175,11 @@ def test_a_coroners_concerns_are_its_recommendations_and_a_colon_keeps_what_foll
     assert "A full barrier would prevent misuse" in recommended.answer
     cause = respond(coroners, "What was the cause of death?", focus, threshold=2.0)
     assert "The medical cause of death was: 1a Multiple injuries" in cause.answer and ask_eval.grounded(cause)
+    lorry = next(d.doc_id for d in coroners.library.documents() if d.source == "lorry.md")
+    under = respond(
+        coroners, "what were the concerns?", _focus_on(coroners, lorry, "lorry deaths"), threshold=2.0
+    )
+    assert cited(under) == [(lorry, "Re: Haulage Ltd")]  # the library cut it under the report's own heading
     inquest = respond(coroners, "What did the inquest find?", threshold=-1.0)  # an empty section: its heading
     assert inquest.sentences and all(s.text != "Investigation and inquest" for s in inquest.sentences)
 

@@ -15,10 +15,15 @@ How a question is answered (every answer still quotes sentences word for word an
   threshold) or speaks of every topic word of the question.
 
 A follow-up (it leans on the conversation: "and ...", "what about ...", "they", "it", "the
-review", no topic of its own, or one the passages in focus speak of) is looked for within the
-focus first; when the focus has nothing on it, the answer leaves the focus (a new topic) and says
-so. "it" ("who is checking it?") is read with the earlier question, and means the passages the
-last answer cited as long as the follow-up's words bring it no further from them.
+review", "the coroner", no topic of its own, or one the passages in focus speak of) is looked for
+within the focus first. "it" ("who is checking it?") is read with the earlier question, and means
+the passages the last answer cited as long as the follow-up's words bring it no further from them.
+When the focus has nothing on it, the follow-up is asked with the earlier question of every review
+("level crossings" then "what about pedestrians?": pedestrians at level crossings, in any report
+that speaks of both), and only then on its own (a new topic); the answer says which. A follow-up
+that points back ("they", "the report") never becomes a new topic: "who was the report sent to?"
+is not answered from another report that says "sent". "What did they recommend?" is each review's
+recommendations, or a coroner's report's matters of concern.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from assistant.answers.answer import (
 from assistant.answers.counting import BY_FIELD, by_fields
 from assistant.answers.questions import (
     LEADS_ON,
+    POINTS_BACK,
     POINTS_TO_THING,
     Reading,
     agency_mentioned,
@@ -58,7 +64,9 @@ from assistant.sentences import sentence_spans
 
 # The sections in which a report says what must change, where it numbers no recommendations (a
 # coroner's "Matters of concern", "Action should be taken").
-CONCERNS = re.compile(r"\b(?:matters? of concern|concerns?|action should be taken|recommendations?)\b", re.I)
+CONCERNS = re.compile(
+    r"\b(?:matters? of concern|concerns?|action should be taken|recommendations?)\b:?", re.I
+)
 MAX_RECOMMENDATIONS = 10  # recommendations listed when a review's recommendations are asked for
 SENTENCE_CACHE = 5000  # sentence vectors kept per searcher: a passage's sentences are encoded once
 YES_NO_SENTENCES = 2  # a yes/no question is settled by the fewest sentences that say it
@@ -193,7 +201,7 @@ def _structured(
             return _in_order(searcher, question, chosen), earlier is not None, question
         # A coroner's report recommends nothing by number: its matters of concern are what it
         # says must change, quoted where they are closest to what the conversation is about.
-        concerns = [p.id for p in passages if p.id is not None and CONCERNS.search(p.section)]
+        concerns = [p.id for d in scope for p in _concerns(searcher.library.passages(doc_id=d)) if p.id]
         query = f"{earlier.query} {question}" if earlier is not None else question
         return _ranked(searcher, query, concerns), earlier is not None, query
     if reading.reviews:  # "what happened to Child J": how the review opens
@@ -201,6 +209,16 @@ def _structured(
     if earlier is not None:  # "what was the response?", "who is checking it?"
         return _ranked(searcher, question, list(earlier.passage_ids)), True, question
     return [], False, question
+
+
+def _concerns(passages: list[Passage]) -> list[Passage]:
+    """A report's passages from its concerns on: what it says must change, under the report's own
+    sub-headings too ("Matters of concern" then "Concern 1", "Re: Secretary of State")."""
+    for n, passage in enumerate(passages):
+        heading = passage.text.strip().split("\n", 1)[0].strip()
+        if CONCERNS.search(passage.section) or CONCERNS.fullmatch(heading):
+            return passages[n:]
+    return []
 
 
 def _openings(passages: list[Passage]) -> list[Passage]:
@@ -222,9 +240,9 @@ def _search(
     stages: list[tuple[str, tuple[str, ...], str]] = [(query, scope, "scope")]
     if follows and earlier and POINTS_TO_THING.search(reading.question):  # "who is checking it?"
         stages.append((f"{earlier.query} {query}", scope, "it"))
-    if follows and earlier and reading.topic and LEADS_ON.match(reading.question):  # "and in prisons?"
+    if follows and earlier and reading.topic:  # "and in prisons?", "did any of them call for limits?"
         stages.append((f"{earlier.query} {query}", (), "joined"))
-    if follows and scope:
+    if follows and scope and not POINTS_BACK.search(reading.question):  # "they", "the report": no new topic
         stages.append((query, (), "new"))
     for text, stage, kind in stages:
         for agencies in (reading.agencies, ()) if reading.agencies else ((),):
@@ -234,9 +252,12 @@ def _search(
             answering = [
                 h for h in hits if (h.similarity or 0.0) >= bar or covers(reading.topic, h.passage.text)
             ]
-            if kind == "joined":  # both must be there: the earlier topic alone is no answer, nor X alone
-                both = reading.topic + read(earlier.query, ()).topic if earlier else reading.topic
-                answering = [h for h in answering if covers(both, h.passage.text)]
+            if kind == "joined" and earlier:  # the earlier topic alone is no answer, nor X anywhere
+                both = reading.topic + read(earlier.query, ()).topic
+                answering = [
+                    h for h in answering if covers(both, h.passage.text)
+                    or ((h.similarity or 0.0) >= bar and covers(reading.topic, h.passage.text))
+                ]  # fmt: skip
             answering = answering[:MAX_PASSAGES]
             if earlier and kind == "it":
                 answering = _still_about(searcher, earlier.query, answering)

@@ -18,7 +18,7 @@ from assistant.search.stemming import stem
 # Words that say what kind of answer is wanted, not what it is about. Every coroner's report is a
 # coroner's, and raises concerns: "what did coroners say about carbon monoxide?" is about carbon monoxide.
 QUESTION_WORDS = frozenset(
-    "coroner coroners coroner's coroners' concern concerns learned learnt lesson lessons "
+    "coroner coroners coroner's coroners' concern concerns learned learnt lesson lessons want wanted wants "
     "happen happened happening do done doing does did need needs needed must ask asked asks say says "
     "said tell summarise summarize summary sum up key main case cases report reports review reviews "
     "response responses respond responded recommendation recommendations recommend recommended rec recs "
