@@ -14,7 +14,7 @@ from assistant.trainers.briefing import QUOTE_WORDS, draft, quote_span, suggeste
 from assistant.trainers.gather import drafted, from_query, strongest_per_review
 from assistant.trainers.packs import Pack, PackItem
 
-from .support import CORPUS
+from .support import CORPUS, ingested
 
 BATH_QUESTION = "When did you last talk with a parent about never leaving a young child alone in the bath"
 
@@ -145,6 +145,36 @@ def test_a_coroners_report_is_introduced_by_its_circumstances(settings, fake_emb
     briefing = draft(Pack("Falls", (item_of(library, document.doc_id, "Matters of concern"),)), library)
     [background] = briefing.background.quotes
     assert background.text.startswith("Mrs Mitchell, aged 91, fell at night")  # not "I commenced ..."
+    library.close()
+
+
+def test_what_to_do_from_coroners_reports_is_their_concerns_not_the_forms_words(
+    settings, fake_embedder, tmp_path
+):
+    from assistant.field.concerns import stock
+
+    reports = {
+        "pfd-ivy.md": "# Report: Ivy Mitchell\n\n## Circumstances of the death\n\nMrs Mitchell, aged 91, fell"
+        " at night in her care home and was not found until the morning.\n\n## Matters of concern\n\n"
+        "During the course of the inquest the evidence revealed matters giving rise to concern. In my"
+        " opinion there is a risk that future deaths will occur unless action is taken.\n\n(1) Night checks"
+        " at the home were not recorded on the falls chart.\n",
+        "pfd-al.md": "# Report: Al Lane\n\n## Circumstances of the death\n\nMr Lane, aged 80, fell on the"
+        " stairs of his care home at night.\n\n## Matters of concern\n\nRe: The Care Home Ltd\n\nThe"
+        " stair gate at the home had been left open by the night staff.\n",
+    }
+    library = ingested(tmp_path / "reports", reports, settings, fake_embedder)
+    items = tuple(item_of(library, d.doc_id, "Circumstances of the death") for d in library.documents())
+    briefing = draft(Pack("Falls at night", items), library)
+    said = sorted(q.text for q in briefing.actions.quotes)
+    assert said == [
+        "(1) Night checks at the home were not recorded on the falls chart.",
+        "The stair gate at the home had been left open by the night staff.",  # under the report's heading
+    ]
+    assert all(
+        q.citation.endswith(("Matters of concern", "Re: The Care Home Ltd")) for q in briefing.actions.quotes
+    )
+    assert not briefing.good.quotes and stock("The MATTERS OF CONCERN are as follows: 1.")
     library.close()
 
 

@@ -28,7 +28,6 @@ recommendations, or a coroner's report's matters of concern.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -57,16 +56,12 @@ from assistant.answers.questions import (
 )
 from assistant.answers.suggestions import not_found
 from assistant.field.agencies import label as agency_label
+from assistant.field.concerns import concerns
 from assistant.records import Filters, Hit, Passage
 from assistant.search.reviews import ReviewFinder
 from assistant.search.searcher import CANDIDATES, Searcher
 from assistant.sentences import sentence_spans
 
-# The sections in which a report says what must change, where it numbers no recommendations (a
-# coroner's "Matters of concern", "Action should be taken").
-CONCERNS = re.compile(
-    r"\b(?:matters? of concern|concerns?|action should be taken|recommendations?)\b:?", re.I
-)
 MAX_RECOMMENDATIONS = 10  # recommendations listed when a review's recommendations are asked for
 SENTENCE_CACHE = 5000  # sentence vectors kept per searcher: a passage's sentences are encoded once
 YES_NO_SENTENCES = 2  # a yes/no question is settled by the fewest sentences that say it
@@ -201,24 +196,14 @@ def _structured(
             return _in_order(searcher, question, chosen), earlier is not None, question
         # A coroner's report recommends nothing by number: its matters of concern are what it
         # says must change, quoted where they are closest to what the conversation is about.
-        concerns = [p.id for d in scope for p in _concerns(searcher.library.passages(doc_id=d)) if p.id]
+        raised = [p.id for d in scope for p in concerns(searcher.library.passages(doc_id=d)) if p.id]
         query = f"{earlier.query} {question}" if earlier is not None else question
-        return _ranked(searcher, query, concerns), earlier is not None, query
+        return _ranked(searcher, query, raised), earlier is not None, query
     if reading.reviews:  # "what happened to Child J": how the review opens
         return _ranked(searcher, question, [p.id for p in _openings(passages) if p.id]), False, question
     if earlier is not None:  # "what was the response?", "who is checking it?"
         return _ranked(searcher, question, list(earlier.passage_ids)), True, question
     return [], False, question
-
-
-def _concerns(passages: list[Passage]) -> list[Passage]:
-    """A report's passages from its concerns on: what it says must change, under the report's own
-    sub-headings too ("Matters of concern" then "Concern 1", "Re: Secretary of State")."""
-    for n, passage in enumerate(passages):
-        heading = passage.text.strip().split("\n", 1)[0].strip()
-        if CONCERNS.search(passage.section) or CONCERNS.fullmatch(heading):
-            return passages[n:]
-    return []
 
 
 def _openings(passages: list[Passage]) -> list[Passage]:

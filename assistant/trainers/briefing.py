@@ -9,7 +9,8 @@ quotations in the records and in every export.
 background   the first sentences of each review's introduction
 why          the trainer's words, drafted from the learning themes of the passages
 learning     the highlighted sentences of each passage (the best one where none is marked)
-actions      the recommendations (the gathered ones, else the review's on the same themes)
+actions      the recommendations (the gathered ones, else the review's on the same themes); for
+             coroners' reports, the first sentence of each one's matters of concern
 good         the responses to those recommendations
 questions    suggested by the passages' themes (questions.toml), then the closing questions
 reading      the reviews cited
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from assistant.documents.doc_metadata.naming import month_year
 from assistant.field import data_files
+from assistant.field.concerns import concerns, stock
 from assistant.field.status import split_response
 from assistant.library import Library
 from assistant.records import Document, Passage
@@ -202,6 +204,8 @@ class Drafter:
                     for p in self.library.passages(doc_id=document.doc_id)
                     if p.recommendation is not None and themes & set(p.themes)
                 ][:2]
+        if not chosen:  # coroners' reports: what each says must change, in its own words
+            return self._concerns(documents), []
         actions, good = [], []
         for document, passage in chosen[:ACTIONS]:
             citation = cited(passage, document)
@@ -214,6 +218,18 @@ class Drafter:
                 if answered:
                     good.append(_quote(passage, citation, document.sha256, document.title, *answered[0]))
         return actions, good
+
+    def _concerns(self, documents: list[Document]) -> list[Quote]:
+        """The first sentence of each report's matters of concern that is not the form's own."""
+        quotes = []
+        for document in documents:
+            for passage in concerns(self.library.passages(doc_id=document.doc_id)):
+                spans = [(s, e) for s, e in _sentences(passage.text) if not stock(passage.text[s:e])]
+                if spans:
+                    citation = cited(passage, document)
+                    quotes.append(_quote(passage, citation, document.sha256, document.title, *spans[0]))
+                    break
+        return quotes[:ACTIONS]
 
     def _themes(self, items: tuple[PackItem, ...]) -> list[str]:
         """The pack's themes, weightiest first: a passage's first theme counts most, and the
