@@ -124,7 +124,8 @@ def test_the_same_question_asked_of_another_review(searcher):
 CORONERS = {  # three coroners' reports, shaped as the PFD corpus is (its sections as headings)
     "barrier.md": "# Report on the death of Ann Lee\n\n## Investigation and inquest\n\nThe medical cause"
     " of death was:\n\n1a Multiple injuries\n\n## Circumstances of the death\n\nAnn drove round the half"
-    " barrier at the level crossing and was struck by a train.\n\n## Matters of concern\n\n(1) The level"
+    " barrier at the level crossing and was struck by a train.\n\n## Matters of concern\n\nIn the"
+    " circumstances it is my statutory duty to report to you.\n\n(1) The level"
     " crossing is not monitored by camera.\n\n(2) A full barrier would prevent misuse of the crossing.",
     "footpath.md": "# Report on the death of Bo Ray\n\n## Circumstances of the death\n\nBo was walking over"
     " the level crossing on the footpath.\n\n## Matters of concern\n\nPedestrians at the level crossing"
@@ -172,7 +173,9 @@ def test_a_coroners_concerns_are_its_recommendations_and_a_colon_keeps_what_foll
     assert read("What did the coroner recommend?", []).topic == ()  # every report is a coroner's
     recommended = respond(coroners, "What did the coroner recommend?", focus, threshold=2.0)
     assert cited(recommended) == [(barrier, "Matters of concern")] and recommended.focus.kept
-    assert "A full barrier would prevent misuse" in recommended.answer
+    assert (
+        "A full barrier would prevent misuse" in recommended.answer and "statutory" not in recommended.answer
+    )
     cause = respond(coroners, "What was the cause of death?", focus, threshold=2.0)
     assert "The medical cause of death was: 1a Multiple injuries" in cause.answer and ask_eval.grounded(cause)
     lorry = next(d.doc_id for d in coroners.library.documents() if d.source == "lorry.md")

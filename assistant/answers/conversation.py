@@ -56,7 +56,7 @@ from assistant.answers.questions import (
 )
 from assistant.answers.suggestions import not_found
 from assistant.field.agencies import label as agency_label
-from assistant.field.concerns import concerns
+from assistant.field.concerns import concerns, stock
 from assistant.records import Filters, Hit, Passage
 from assistant.search.reviews import ReviewFinder
 from assistant.search.searcher import CANDIDATES, Searcher
@@ -341,11 +341,11 @@ def _sentences(
     fewest sentences that settle it.
     """
     spans = [(h, s, e) for h in hits for s, e in _completed(h.passage.text) if e - s >= 20]
-    spans = [  # headings are no answer ("Investigation and inquest" over an empty section)
-        (h, s, e)
-        for h, s, e in spans
+    spans = [  # headings and the coroner's form's own words are no answer
+        (h, s, e) for h, s, e in spans
         if h.passage.text[s:e].strip() not in (h.document.title, h.passage.section)
-    ]
+        and not stock(h.passage.text[s:e])
+    ]  # fmt: skip
     if not spans:
         return []
     if first_only:  # a list of recommendations: each one's opening sentence
