@@ -221,7 +221,8 @@ def _search(
     follows: bool, threshold: float,
 ) -> Answer:  # fmt: skip
     """A search within the scope; a follow-up that the focus has nothing on looks further: "what
-    about X?" asks the earlier question with X of the whole library, then X alone (a new topic)."""
+    about X?" is asked with the earlier question of the whole library, then (unless it points back,
+    "they", "the report") as X alone: a new topic."""
     stages: list[tuple[str, tuple[str, ...], str]] = [(query, scope, "scope")]
     if follows and earlier and POINTS_TO_THING.search(reading.question):  # "who is checking it?"
         stages.append((f"{earlier.query} {query}", scope, "it"))
