@@ -7,12 +7,13 @@ import json
 
 import pytest
 
-from assistant.answers.conversation import converse, respond
+from assistant.answers.conversation import FROM_CONCERNS, NO_TOPIC, converse, respond
 from assistant.answers.questions import covers, read
 from assistant.cli import main as cli
 from assistant.library import Library
 from assistant.quality import ask_eval, split
 from assistant.records import Document
+from assistant.search.reviews import RELIANCE
 from assistant.search.searcher import Searcher
 
 from .support import CORPUS, ingested
@@ -121,6 +122,7 @@ def test_the_same_question_asked_of_another_review(searcher):
     assert second.search_query == first.question  # what was looked for, and what suggestions are near
 
 
+SAID_TWICE = "What were the concerns about lorry deaths were the concerns of other hauliers too."
 CORONERS = {  # three coroners' reports, shaped as the PFD corpus is (its sections as headings)
     "barrier.md": "# Report on the death of Ann Lee\n\n## Investigation and inquest\n\nThe medical cause"
     " of death was:\n\n1a Multiple injuries\n\n## Circumstances of the death\n\nAnn drove round the half"
@@ -134,7 +136,8 @@ CORONERS = {  # three coroners' reports, shaped as the PFD corpus is (its sectio
     " council.\n\n## Matters of concern\n\nPedestrians on the road"
     " crossing have too little time to cross.",
     "lorry.md": "# Report on the death of Di Kay\n\n## Circumstances of the death\n\nDi was hit by a lorry."
-    "\n\n## Matters of concern\n\nRe: Haulage Ltd\n\nThe lorry had no side guard to stop a cyclist.",
+    "\n\n## Matters of concern\n\nRe: Haulage Ltd\n\nThe lorry had no side guard to stop a cyclist. "
+    f"{SAID_TWICE}\n\nRe: The Vehicle Agency\n\nSide guards are not checked at the annual test. {SAID_TWICE}",
 }
 
 
@@ -165,6 +168,14 @@ def test_what_about_asks_the_earlier_question_with_it_of_every_report(coroners):
     assert elsewhere.no_answer or not elsewhere.focus.joined
     sent = respond(coroners, "Who was the report sent to?", focus, threshold=2.0)
     assert sent.no_answer  # "the report" is the one in focus: not another report that says "sent"
+    assert sent.focus.doc_ids == (barrier,) and sent.focus.kept  # "not found" leaves the focus as it was
+    cause = respond(coroners, "What was the cause of death?", sent.focus, threshold=2.0)
+    assert cited(cause) == [(barrier, "Investigation and inquest")]  # still asked of the barrier report
+
+
+def test_a_question_of_no_topic_and_no_report_asks_for_one(coroners):
+    answer = respond(coroners, "What did the coroner recommend?", threshold=-1.0)  # every passage is close
+    assert answer.no_answer and answer.note == NO_TOPIC and not answer.citations and not answer.suggestions
 
 
 def test_a_coroners_concerns_are_its_recommendations_and_a_colon_keeps_what_follows(coroners):
@@ -182,7 +193,9 @@ def test_a_coroners_concerns_are_its_recommendations_and_a_colon_keeps_what_foll
     under = respond(
         coroners, "what were the concerns?", _focus_on(coroners, lorry, "lorry deaths"), threshold=2.0
     )
-    assert cited(under) == [(lorry, "Re: Haulage Ltd")]  # the library cut it under the report's own heading
+    assert cited(under) == [(lorry, "Re: Haulage Ltd"), (lorry, "Re: The Vehicle Agency")]  # as it reads
+    assert under.answer.count(SAID_TWICE) == 1  # quoted once
+    assert under.lead == FROM_CONCERNS and recommended.lead == FROM_CONCERNS  # no recommendations, said
     inquest = respond(coroners, "What did the inquest find?", threshold=-1.0)  # an empty section: its heading
     assert inquest.sentences and all(s.text != "Investigation and inquest" for s in inquest.sentences)
 
@@ -354,6 +367,7 @@ def test_how_many_is_the_count_of_which_reviews_with_quotes_from_them(searcher):
     answer = respond(searcher, "How many reviews talk about bath safety?", finder=lambda: finder)
     reviews = "review in this library is" if expected.count == 1 else "reviews in this library are"
     assert answer.lead.startswith(f"{expected.count} {reviews} counted as about “bath safety”")
+    assert answer.lead.endswith(RELIANCE)  # how far a count can be relied on, as the Reviews view says
     assert not answer.no_answer and answer.citations and ask_eval.grounded(answer)
     assert {c.hit.passage.doc_id for c in answer.citations} <= {r.document.doc_id for r in expected.matches}
     none = respond(searcher, "How many reviews mention xqzvb flurble?", finder=lambda: finder)
@@ -365,6 +379,21 @@ def test_how_many_is_the_count_of_which_reviews_with_quotes_from_them(searcher):
     assert asked == ["deaths in the bath", "bathrooms"]  # a topic's own "in" is kept
     named = respond(searcher, "How many reviews discuss bath safety in Child J?", finder=lambda: finder)
     assert "counted as about" not in named.lead  # a review named: answered from it
+
+
+def test_a_count_from_the_fields_says_when_it_names_only_the_first():
+    from assistant.answers.counting import LISTED, by_fields
+
+    documents = [
+        Document(f"pfd-{n}", f"Report {n}", f"{n}.md", "markdown", str(n), "indexed", published="2020-05-01")
+        for n in range(LISTED + 2)
+    ]
+    counted = by_fields("published in 2020", documents)
+    assert counted and len(counted.documents) == LISTED
+    named = f" Named here: the first {LISTED} (the Library page lists them all)."
+    assert counted.lead == f"{LISTED + 2} documents in this library are published in 2020.{named}"
+    fewer = by_fields("published in 2020", documents[:LISTED])
+    assert fewer and "Named here" not in fewer.lead
 
 
 def test_how_many_in_a_year_or_by_a_publisher_or_in_all_is_counted_from_the_fields(searcher):

@@ -54,14 +54,20 @@ from assistant.answers.questions import (
     mentions,
     read,
 )
-from assistant.answers.suggestions import not_found
+from assistant.answers.suggestions import NOT_FOUND, not_found
 from assistant.field.agencies import label as agency_label
 from assistant.field.concerns import concerns, stock
 from assistant.records import Filters, Hit, Passage
-from assistant.search.reviews import ReviewFinder
+from assistant.search.reviews import RELIANCE, ReviewFinder
 from assistant.search.searcher import CANDIDATES, Searcher
 from assistant.sentences import sentence_spans
 
+# "What did the coroner recommend?" asked first: of every report, it would quote the form's words.
+NO_TOPIC = (
+    "The question names no topic and no report: ask about a topic (“What did coroners say about level"
+    " crossings?”) or name a report, then follow on from the answer."
+)
+FROM_CONCERNS = "A coroner's report numbers no recommendations: quoted here, its matters of concern."
 MAX_RECOMMENDATIONS = 10  # recommendations listed when a review's recommendations are asked for
 SENTENCE_CACHE = 5000  # sentence vectors kept per searcher: a passage's sentences are encoded once
 YES_NO_SENTENCES = 2  # a yes/no question is settled by the fewest sentences that say it
@@ -75,8 +81,19 @@ def respond(
     finder: Callable[[], ReviewFinder] | None = None,
 ) -> Answer:
     """The answer to one turn of a conversation, given what the conversation is about;
-    ``finder`` gives the "which reviews" finder that counts (made on first use when not given)."""
-    question = question.strip()
+    ``finder`` gives the "which reviews" finder that counts (made on first use when not given).
+    "Not found" leaves the conversation about what it was: "how old was he?" not found in Jake
+    Hardy's report, "what was the conclusion?" is still asked of it."""
+    answer = _respond(searcher, question.strip(), focus, threshold, finder)
+    if answer.no_answer and focus is not None and focus.doc_ids:
+        return replace(answer, focus=replace(focus, kept=True, left=(), joined=False))
+    return answer
+
+
+def _respond(
+    searcher: Searcher, question: str, focus: Focus | None, threshold: float,
+    finder: Callable[[], ReviewFinder] | None,
+) -> Answer:  # fmt: skip
     documents = searcher.library.documents()
     reading = read(question, documents)
     topic = counted_topic(question)
@@ -102,6 +119,10 @@ def respond(
         names = ", ".join(agency_label(a) for a in reading.agencies)
         return not_found(searcher, question, f"No passage in this library addresses {names}.")
     scope = reading.reviews or (earlier.doc_ids if follows and earlier else ())
+    if not (reading.topic or reading.agencies or scope) and reading.recommendation is None:
+        return Answer(
+            question, NOT_FOUND, True, note=NO_TOPIC, search_query=question, focus=Focus(query=question)
+        )
 
     if reading.recommendation is not None:
         hits = _recommendation(searcher, reading, scope)
@@ -119,7 +140,11 @@ def respond(
                 return _search(searcher, reading, earlier.query, reading.reviews, earlier, False, threshold)
         pool, kept, query = _structured(searcher, reading, scope, earlier if follows else None)
         if pool:
-            return _answer(searcher, reading, query, pool, earlier, kept=kept)
+            answer = _answer(searcher, reading, query, pool, earlier, kept=kept)
+            concerned = reading.wants_recommendations and not reading.agencies
+            if concerned and all(h.passage.recommendation is None for h in pool):
+                return replace(answer, lead=FROM_CONCERNS)
+            return answer
     return _search(searcher, reading, question, scope, earlier, follows, threshold)
 
 
@@ -140,7 +165,8 @@ def _count(searcher: Searcher, question: str, reading: Reading, finder: ReviewFi
     first = "" if found.count <= len(hits) else f" Quoted here: the first {len(hits)}."
     lead = (
         f"{reviews} counted as about “{topic}” (the Search page's Reviews view lists every one, with"
-        f" its evidence and the near misses).{first}"
+        f" its evidence and the near misses).{first} A review is counted by a line measured on labelled"
+        f" reports. {RELIANCE}"
     )
     return replace(answer, question=question, lead=lead)  # the count is the app's, kept apart
 
@@ -196,9 +222,10 @@ def _structured(
             return _in_order(searcher, question, chosen), earlier is not None, question
         # A coroner's report recommends nothing by number: its matters of concern are what it
         # says must change, quoted where they are closest to what the conversation is about.
-        raised = [p.id for d in scope for p in concerns(searcher.library.passages(doc_id=d)) if p.id]
+        raised = [p for d in scope for p in concerns(searcher.library.passages(doc_id=d))]
         query = f"{earlier.query} {question}" if earlier is not None else question
-        return _ranked(searcher, query, raised), earlier is not None, query
+        closest = {h.passage.id for h in _ranked(searcher, query, [p.id for p in raised if p.id])}
+        return _in_order(searcher, query, [p for p in raised if p.id in closest]), earlier is not None, query
     if reading.reviews:  # "what happened to Child J": how the review opens
         return _ranked(searcher, question, [p.id for p in _openings(passages) if p.id]), False, question
     if earlier is not None:  # "what was the response?", "who is checking it?"
@@ -362,14 +389,20 @@ def _sentences(
 
     limit = YES_NO_SENTENCES if reading.yes_no else MAX_PER_PASSAGE
     chosen = []
+    quoted: set[tuple[str, str]] = set()  # a sentence two passages of a report both hold is quoted once
+
+    def said(i: int) -> tuple[str, str]:
+        return spans[i][0].passage.doc_id, " ".join(texts[i].split())
+
     for hit in hits:
-        mine = [i for i, span in enumerate(spans) if span[0] is hit]
+        mine = [i for i, span in enumerate(spans) if span[0] is hit and said(i) not in quoted]
         preferred = [i for i in mine if named(i)] or mine
         if not preferred:
             continue
         bar = SENTENCE_SHARE * float(max(similarity[i] for i in preferred))
         best = sorted((i for i in preferred if similarity[i] >= bar), key=lambda i: -similarity[i])[:limit]
         chosen += [spans[i] for i in sorted(best)]
+        quoted.update(said(i) for i in best)
     return chosen
 
 

@@ -41,7 +41,8 @@ def by_fields(topic: str, documents: Sequence[Document]) -> FieldCount | None:
     if YEAR.fullmatch(value):
         found = tuple(d for d in indexed if d.year == int(value))
         return FieldCount(
-            f"{_documents(len(found), 'in this library')} published in {value}.", found[:LISTED]
+            f"{_documents(len(found), 'in this library')} published in {value}.{_named(found)}",
+            found[:LISTED],
         )
     wanted = set(publishers.key(value).split())
     found = tuple(
@@ -51,7 +52,15 @@ def by_fields(topic: str, documents: Sequence[Document]) -> FieldCount | None:
         return None  # "in prisons": a subject, not a publisher
     names = sorted({d.partnership for d in found})
     shown = "; ".join(names[:3]) + ("; …" if len(names) > 3 else "")
-    return FieldCount(f"{_documents(len(found), 'in this library')} published by {shown}.", found[:LISTED])
+    lead = f"{_documents(len(found), 'in this library')} published by {shown}.{_named(found)}"
+    return FieldCount(lead, found[:LISTED])
+
+
+def _named(found: Sequence[Document]) -> str:
+    """Said when the list under a count is not all of it."""
+    return (
+        f" Named here: the first {LISTED} (the Library page lists them all)." if len(found) > LISTED else ""
+    )
 
 
 def _documents(n: int, where: str = "") -> str:

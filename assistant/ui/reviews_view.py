@@ -7,7 +7,7 @@ import streamlit as st
 
 from assistant.records import Filters, Hit
 from assistant.search.review_export import to_csv
-from assistant.search.reviews import NAMES, Review, ReviewFinder
+from assistant.search.reviews import NAMES, RELIANCE, Review, ReviewFinder
 from assistant.search.searcher import Searcher
 from assistant.ui import render, state
 from assistant.ui.about import about_line
@@ -17,9 +17,7 @@ MAX_PASSAGES = 200  # "more results" stops here: past it, the reviews view is th
 DECISION_NOTE = (
     "A review is counted when its strongest passage is close enough in meaning to your words (a line"
     " measured on labelled reports for precision first), or when it names your topic in your own"
-    " words. On queries held out from that measuring, judged by hand, about 2 in 3 counted reviews"
-    " were about the topic, and about 2 in 3 reviews about it were not counted: read the count as a"
-    " start, not a census. A topic naming an age group also needs the review to be about someone of"
+    f" words. {RELIANCE} A topic naming an age group also needs the review to be about someone of"
     " that age. Near misses are not counted: each says why."
 )
 
