@@ -66,6 +66,13 @@ def test_ask_answers_with_citations(seeds_library, fake_embedder, monkeypatch):
     monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
     app = AppTest.from_file(APP, default_timeout=60)
     app.switch_page("assistant/ui/ask_page.py").run()
+    from assistant.field.suggested_topics import suggested
+    from assistant.library import Library
+
+    library = Library.open(seeds_library.index_dir)
+    [top] = suggested(library.themes(), 1)  # the library's own most common theme, not a fixed example
+    library.close()
+    assert app.chat_input[0].placeholder == f"Ask a question, e.g. What is the learning about {top.lower()}?"
     app.chat_input[0].set_value("What training is planned for housing staff?").run()
     assert not app.exception
     assert any("Child 'I' \\(HSCB\\)" in e.label for e in app.expander)  # a label is Markdown: escaped

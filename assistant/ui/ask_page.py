@@ -7,6 +7,7 @@ import streamlit as st
 from assistant.answers.answer import Answer, Turn
 from assistant.answers.conversation import respond
 from assistant.answers.generate import generative
+from assistant.field.suggested_topics import suggested
 from assistant.ui import render, reviews_view, state
 
 
@@ -69,7 +70,9 @@ def page() -> None:
                 st.markdown(render.escape(turn.text))
             else:
                 _show(answer, key=str(n))
-    question = st.chat_input("Ask a question, e.g. What is the learning about bath safety?")
+    topics = suggested(state.searcher().library.themes(), 1)  # the library's own: road deaths, bath safety
+    example = f", e.g. What is the learning about {topics[0].lower()}?" if topics else ""
+    question = st.chat_input(f"Ask a question{example}")
     if question:
         focus = next((a.focus for _, a in reversed(history) if a is not None), None)
         with st.spinner("Finding the passages that answer your question..."):
