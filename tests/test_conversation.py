@@ -61,6 +61,11 @@ def test_yes_no_and_leaning_on_the_conversation():
         assert read(question, DOCS).leans_on_context, question
     assert not read("How should GP practices store child protection information?", DOCS).leans_on_context
     assert read("what were the recommendations?", DOCS).wants_recommendations
+    for question in ("what did they recommend?", "What were the concerns?"):
+        assert read(question, DOCS).wants_recommendations and not read(question, DOCS).topic, question
+    assert read("Who was the report sent to?", DOCS).leans_on_context
+    # Every report is a coroner's: "the coroner" points back to none in particular.
+    assert not read("what did the coroner recommend about e-scooters?", DOCS).leans_on_context
 
 
 def test_a_passage_covers_a_topic_only_when_it_speaks_of_every_word():

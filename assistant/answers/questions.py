@@ -40,7 +40,7 @@ LEADS_ON = re.compile(r"^\s*(?:and|also|what about|how about|but|so|then|plus)\b
 POINTS_BACK = re.compile(
     r"\b(?:they|them|their|theirs|it|its|this|these|those|he|she|his|her)\b"
     r"|\bthe (?:review|case|board|partnership|response|recommendations?|child|baby|family|report"
-    r"|coroner|inquest|deceased)\b",
+    r"|inquest|deceased)\b",
     re.I,
 )
 # "it", "this": the thing the last answer was about (not "they": the reviews or agencies).
