@@ -15,7 +15,7 @@ How a question is answered (every answer still quotes sentences word for word an
   threshold) or speaks of every topic word of the question.
 
 A follow-up (it leans on the conversation: "and ...", "what about ...", "they", "it", "the
-review", "the coroner", no topic of its own, or one the passages in focus speak of) is looked for
+review", "the deceased", no topic of its own, or one the passages in focus speak of) is looked for
 within the focus first. "it" ("who is checking it?") is read with the earlier question, and means
 the passages the last answer cited as long as the follow-up's words bring it no further from them.
 When the focus has nothing on it, the follow-up is asked with the earlier question of every review
