@@ -359,7 +359,8 @@ def test_it_is_the_last_answer_only_when_the_question_stays_about_it(real_search
         assert off.no_answer and not off.citations, follow_up
 
 
-def test_how_many_is_the_count_of_which_reviews_with_quotes_from_them(searcher):
+def test_how_many_is_the_count_of_which_reviews_with_quotes_from_them(searcher, monkeypatch):
+    from assistant.answers import conversation
     from assistant.answers.questions import counted_topic
     from assistant.search.reviews import ReviewFinder
 
@@ -375,6 +376,12 @@ def test_how_many_is_the_count_of_which_reviews_with_quotes_from_them(searcher):
     assert answer.lead.endswith(RELIANCE)  # how far a count can be relied on, as the Reviews view says
     assert not answer.no_answer and answer.citations and ask_eval.grounded(answer)
     assert {c.hit.passage.doc_id for c in answer.citations} <= {r.document.doc_id for r in expected.matches}
+    monkeypatch.setattr(conversation, "MAX_PASSAGES", 1)  # one quoted: the focus is every one counted
+    every = ReviewFinder(searcher, threshold=-1.0)
+    quoted = respond(searcher, "How many reviews talk about bath safety?", finder=lambda: every)
+    assert len({c.hit.passage.doc_id for c in quoted.citations}) == 1
+    assert quoted.focus.doc_ids == tuple(r.document.doc_id for r in every.find("bath safety").matches)
+    assert len(quoted.focus.doc_ids) == 2 and len(quoted.focus.reviews) == 2  # "which of them ...?"
     none = respond(searcher, "How many reviews mention xqzvb flurble?", finder=lambda: finder)
     assert none.no_answer and "No review in this library is counted as about “xqzvb flurble”" in none.note
     asked = []

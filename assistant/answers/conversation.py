@@ -168,7 +168,13 @@ def _count(searcher: Searcher, question: str, reading: Reading, finder: ReviewFi
         f" its evidence and the near misses).{first} A review is counted by a line measured on labelled"
         f" reports. {RELIANCE}"
     )
-    return replace(answer, question=question, lead=lead)  # the count is the app's, kept apart
+    counted = Focus(  # "which of them were on the M1?" asks every review counted, not the quoted
+        doc_ids=tuple(r.document.doc_id for r in found.matches),
+        passage_ids=answer.focus.passage_ids if answer.focus else (),
+        reviews=tuple(r.document.cite() for r in found.matches),
+        query=topic,
+    )
+    return replace(answer, question=question, lead=lead, focus=counted)  # the count is the app's, kept apart
 
 
 def converse(searcher: Searcher, questions: Iterable[str], threshold: float = 0.45) -> list[Answer]:
