@@ -4,6 +4,7 @@ keep the focus (and leave it for a new topic), honest suggestions, and the label
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -382,6 +383,8 @@ def test_how_many_is_the_count_of_which_reviews_with_quotes_from_them(searcher, 
     assert len({c.hit.passage.doc_id for c in quoted.citations}) == 1
     assert quoted.focus.doc_ids == tuple(r.document.doc_id for r in every.find("bath safety").matches)
     assert len(quoted.focus.doc_ids) == 2 and len(quoted.focus.reviews) == 2  # "which of them ...?"
+    many = replace(quoted.focus, left=tuple(f"Report {n}" for n in range(300)))  # a count can be hundreds
+    assert many.note.endswith("keeps Report 0; Report 1; Report 2; Report 3 and 296 more in focus.")
     none = respond(searcher, "How many reviews mention xqzvb flurble?", finder=lambda: finder)
     assert none.no_answer and "No review in this library is counted as about “xqzvb flurble”" in none.note
     asked = []
