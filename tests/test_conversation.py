@@ -140,7 +140,9 @@ CORONERS = {  # three coroners' reports, shaped as the PFD corpus is (its sectio
     " cannot see trains coming round the bend.",
     "road.md": "# Report on the death of Cy Fox\n\n## Investigation and inquest\n\nThe report was sent to the"
     " council.\n\n## Matters of concern\n\nPedestrians on the road"
-    " crossing have too little time to cross.",
+    " crossing have too little time to cross. The police asked for a longer crossing time.",
+    "council.md": "# Report on the death of Ed Roe\n\n## Matters of concern\n\nWhat did coroners say about"
+    " the council? The council did not act.",
     "lorry.md": "# Report on the death of Di Kay\n\n## Circumstances of the death\n\nDi was hit by a lorry."
     "\n\n## Matters of concern\n\nRe: Haulage Ltd\n\nThe lorry had no side guard to stop a cyclist. "
     f"{SAID_TWICE}\n\nRe: The Vehicle Agency\n\nSide guards are not checked at the annual test. {SAID_TWICE}",
@@ -177,6 +179,22 @@ def test_what_about_asks_the_earlier_question_with_it_of_every_report(coroners):
     assert sent.focus.doc_ids == (barrier,) and sent.focus.kept  # "not found" leaves the focus as it was
     cause = respond(coroners, "What was the cause of death?", sent.focus, threshold=2.0)
     assert cited(cause) == [(barrier, "Investigation and inquest")]  # still asked of the barrier report
+
+
+def test_a_follow_up_that_points_back_needs_both_topics_in_words_elsewhere(coroners):
+    barrier = next(d.doc_id for d in coroners.library.documents() if d.source == "barrier.md")
+    focus = _focus_on(coroners, barrier, "What did coroners say about level crossings?")
+    council = next(d.doc_id for d in coroners.library.documents() if d.source == "council.md")
+    loose = respond(coroners, "What about the council?", focus, threshold=0.54)  # close, names the council
+    assert loose.focus.joined and [d for d, _ in cited(loose)] == [council]
+    pointed = respond(coroners, "What about the council for them?", focus, threshold=0.54)
+    assert pointed.no_answer and pointed.focus.doc_ids == (barrier,)  # that report: no council in it
+    police = respond(coroners, "What did the police do about the report?", focus, threshold=0.54)
+    assert police.no_answer and police.focus.doc_ids == (barrier,)  # no other report's police
+    anywhere = respond(coroners, "What did the police do?", focus, threshold=0.54)
+    assert [d for d, _ in cited(anywhere)] == [
+        d.doc_id for d in coroners.library.documents() if d.source == "road.md"
+    ]
 
 
 def test_a_question_of_no_topic_and_no_report_asks_for_one(coroners):

@@ -215,7 +215,7 @@ def _structured(
         filters = Filters(doc_ids=scope, agencies=reading.agencies)
         hits = [h for h in searcher.search(question, MAX_PASSAGES, filters)
                 if agency_mentioned(reading.agencies, h.passage.text)]  # fmt: skip
-        if hits or not scope:
+        if hits or not scope or POINTS_BACK.search(question):  # "did the DVLA respond to the report?"
             return hits, bool(hits) and earlier is not None, question
         hits = searcher.search(question, MAX_PASSAGES, Filters(agencies=reading.agencies))
         return [h for h in hits if agency_mentioned(reading.agencies, h.passage.text)], False, question
@@ -263,6 +263,7 @@ def _search(
         stages.append((f"{earlier.query} {query}", (), "joined"))
     if follows and scope and not POINTS_BACK.search(reading.question):  # "they", "the report": no new topic
         stages.append((query, (), "new"))
+    loosely = not POINTS_BACK.search(reading.question)  # "the report", "they": both topics, in words
     for text, stage, kind in stages:
         for agencies in (reading.agencies, ()) if reading.agencies else ((),):
             filters = Filters(doc_ids=stage, agencies=agencies)
@@ -275,7 +276,7 @@ def _search(
                 both = reading.topic + read(earlier.query, ()).topic
                 answering = [
                     h for h in answering if covers(both, h.passage.text)
-                    or ((h.similarity or 0.0) >= bar and covers(reading.topic, h.passage.text))
+                    or (loosely and (h.similarity or 0.0) >= bar and covers(reading.topic, h.passage.text))
                 ]  # fmt: skip
             answering = answering[:MAX_PASSAGES]
             if earlier and kind == "it":
