@@ -34,8 +34,9 @@ def _suggest(answer: Answer, key: str) -> None:
 def _show(answer: Answer, key: str) -> None:
     if answer.no_answer:
         st.warning(render.escape(answer.answer))
-        if answer.note:
-            st.caption(render.escape(answer.note))
+        for note in (answer.note, answer.focus.note if answer.focus else ""):  # still about those reports
+            if note:
+                st.caption(render.escape(note))
         if spelled := state.searcher().query_note(answer.question):  # words no passage holds
             st.caption(render.escape(spelled))
         _suggest(answer, key)
