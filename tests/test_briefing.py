@@ -153,15 +153,21 @@ def test_what_to_do_from_coroners_reports_is_their_concerns_not_the_forms_words(
 ):
     from assistant.field.concerns import stock
 
+    front = "---\nreview_type: Prevention of Future Deaths report\n---\n\n"
     reports = {
-        "pfd-ivy.md": "# Report: Ivy Mitchell\n\n## Circumstances of the death\n\nMrs Mitchell, aged 91, fell"
+        "pfd-ivy.md": front
+        + "# Report: Ivy Mitchell\n\n## Circumstances of the death\n\nMrs Mitchell, aged 91, fell"
         " at night in her care home and was not found until the morning.\n\n## Matters of concern\n\n"
         "During the course of the inquest the evidence revealed matters giving rise to concern. In my"
         " opinion there is a risk that future deaths will occur unless action is taken.\n\n(1) Night checks"
         " at the home were not recorded on the falls chart.\n",
-        "pfd-al.md": "# Report: Al Lane\n\n## Circumstances of the death\n\nMr Lane, aged 80, fell on the"
+        "pfd-al.md": front
+        + "# Report: Al Lane\n\n## Circumstances of the death\n\nMr Lane, aged 80, fell on the"
         " stairs of his care home at night.\n\n## Matters of concern\n\nRe: The Care Home Ltd\n\nThe"
         " stair gate at the home had been left open by the night staff.\n",
+        "review.md": "# Serious case review: Child Q\n\n## Circumstances of the death\n\nQ, aged 2, fell"
+        " down the stairs at home at night.\n\n## Concerns about the family\n\nThe school raised concerns"
+        " about neglect in 2017 and no one visited.\n",  # a review's concerns are what happened: no action
     }
     library = ingested(tmp_path / "reports", reports, settings, fake_embedder)
     items = tuple(item_of(library, d.doc_id, "Circumstances of the death") for d in library.documents())

@@ -28,6 +28,7 @@ recommendations, or a coroner's report's matters of concern.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -56,7 +57,7 @@ from assistant.answers.questions import (
 )
 from assistant.answers.suggestions import NOT_FOUND, not_found
 from assistant.field.agencies import label as agency_label
-from assistant.field.concerns import concerns, stock
+from assistant.field.concerns import concerns, is_coroners, stock
 from assistant.records import Filters, Hit, Passage
 from assistant.search.reviews import RELIANCE, ReviewFinder
 from assistant.search.searcher import CANDIDATES, Searcher
@@ -68,6 +69,13 @@ NO_TOPIC = (
     " crossings?”) or name a report, then follow on from the answer."
 )
 FROM_CONCERNS = "A coroner's report numbers no recommendations: quoted here, its matters of concern."
+POINTED = (
+    "The reports in focus say nothing on this (ask without “they” or “the report” to look in every report)."
+)
+MAX_JOINED = 400  # characters: the longest quote a colon joins ("The medical cause of death was: 1a ...")
+# A line of a medical cause of death: "1a", "1 (b)", "Ia", "I (a)", "II".
+CAUSE_LINE = re.compile(r"\s*(?:[1-3]\s?\.?\s?\(?[a-d]\)?|I{1,3}V?\s?\(?[a-d]\)?|I{2,3}|IV)(?=[\s.:)]|$)")
+CAUSE_END = re.compile(r"(?:\b[1-3]\s?\.?\s?\(?[a-d]\)?|\bI{1,3}V?\s?\(?[a-d]\)?)\.?$")  # "... was: 1.a."
 MAX_RECOMMENDATIONS = 10  # recommendations listed when a review's recommendations are asked for
 SENTENCE_CACHE = 5000  # sentence vectors kept per searcher: a passage's sentences are encoded once
 YES_NO_SENTENCES = 2  # a yes/no question is settled by the fewest sentences that say it
@@ -141,7 +149,7 @@ def _respond(
         pool, kept, query = _structured(searcher, reading, scope, earlier if follows else None)
         if pool:
             answer = _answer(searcher, reading, query, pool, earlier, kept=kept)
-            concerned = reading.wants_recommendations and not reading.agencies
+            concerned = (reading.wants_recommendations or reading.wants_concerns) and not reading.agencies
             if concerned and all(h.passage.recommendation is None for h in pool):
                 return replace(answer, lead=FROM_CONCERNS)
             return answer
@@ -222,13 +230,22 @@ def _structured(
     if not scope:
         return [], False, question
     passages = [p for d in scope for p in searcher.library.passages(doc_id=d)]
-    if reading.wants_recommendations:
-        chosen = [p for p in passages if p.recommendation is not None][:MAX_RECOMMENDATIONS]
-        if chosen:
-            return _in_order(searcher, question, chosen), earlier is not None, question
+    if reading.wants_recommendations or reading.wants_concerns:
+        numbered = (
+            [p for p in passages if p.recommendation is not None] if reading.wants_recommendations else []
+        )
+        if numbered:
+            return (
+                _in_order(searcher, question, numbered[:MAX_RECOMMENDATIONS]),
+                earlier is not None,
+                question,
+            )
         # A coroner's report recommends nothing by number: its matters of concern are what it
         # says must change, quoted where they are closest to what the conversation is about.
-        raised = [p for d in scope for p in concerns(searcher.library.passages(doc_id=d))]
+        raised = [
+            p for d in scope if is_coroners(searcher.document(d))
+            for p in concerns(searcher.library.passages(doc_id=d))
+        ]  # fmt: skip
         query = f"{earlier.query} {question}" if earlier is not None else question
         closest = {h.passage.id for h in _ranked(searcher, query, [p.id for p in raised if p.id])}
         return _in_order(searcher, query, [p for p in raised if p.id in closest]), earlier is not None, query
@@ -257,13 +274,16 @@ def _search(
     about X?" is asked with the earlier question of the whole library, then (unless it points back,
     "they", "the report") as X alone: a new topic."""
     stages: list[tuple[str, tuple[str, ...], str]] = [(query, scope, "scope")]
+    note = ""
     if follows and earlier and POINTS_TO_THING.search(reading.question):  # "who is checking it?"
         stages.append((f"{earlier.query} {query}", scope, "it"))
     if follows and earlier and reading.topic:  # "and in prisons?", "did any of them call for limits?"
         stages.append((f"{earlier.query} {query}", (), "joined"))
     if follows and scope and not POINTS_BACK.search(reading.question):  # "they", "the report": no new topic
         stages.append((query, (), "new"))
-    loosely = not POINTS_BACK.search(reading.question)  # "the report", "they": both topics, in words
+    elif follows and scope:  # so say where it was looked for
+        note = POINTED
+    loose = not POINTS_BACK.search(reading.question)  # "the report", "they": both topics, in words
     for text, stage, kind in stages:
         for agencies in (reading.agencies, ()) if reading.agencies else ((),):
             filters = Filters(doc_ids=stage, agencies=agencies)
@@ -276,7 +296,7 @@ def _search(
                 both = reading.topic + read(earlier.query, ()).topic
                 answering = [
                     h for h in answering if covers(both, h.passage.text)
-                    or (loosely and (h.similarity or 0.0) >= bar and covers(reading.topic, h.passage.text))
+                    or (loose and (h.similarity or 0.0) >= bar and covers(reading.topic, h.passage.text))
                 ]  # fmt: skip
             answering = answering[:MAX_PASSAGES]
             if earlier and kind == "it":
@@ -285,7 +305,7 @@ def _search(
                 kept = follows and stage == scope and bool(scope)
                 joined = kind == "joined"
                 return _answer(searcher, reading, text, answering, earlier, kept=kept, joined=joined)
-    return not_found(searcher, reading.question, query=query)
+    return not_found(searcher, reading.question, note, query=query)
 
 
 def _still_about(searcher: Searcher, earlier: str, hits: list[Hit]) -> list[Hit]:
@@ -347,6 +367,8 @@ def _answer(
         and all(h.passage.recommendation is not None for h in hits)
     )  # fmt: skip
     chosen = _sentences(searcher, reading, query, hits, first_only=listing)
+    if not chosen:  # every sentence a heading or the form's words: nothing to quote
+        return replace(not_found(searcher, reading.question, query=query), focus=earlier)
     confidence = max((h.similarity or 0.0 for h in hits), default=0.0)
     answer = compose(reading.question, query, chosen, confidence)
     cited = [c.hit for c in answer.citations]
@@ -415,11 +437,18 @@ def _sentences(
 
 def _completed(text: str) -> list[tuple[int, int]]:
     """Sentence spans, a sentence that ends in a colon quoted with what follows it ("The medical
-    cause of death was:" with "1a Multiple injuries")."""
+    cause of death was:" with "1a Multiple injuries", and "1b", "II" after it), up to
+    :data:`MAX_JOINED` characters; one with nothing after it is left out (it says nothing)."""
     spans: list[tuple[int, int]] = []
+    joined: list[bool] = []
     for start, end in sentence_spans(text):
-        if spans and text[spans[-1][1] - 1] == ":":
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-    return spans
+        if spans and end - spans[-1][0] <= MAX_JOINED:
+            first, last = spans[-1]
+            after_colon = joined[-1] or ":" in text[first:last]
+            cause = after_colon and (CAUSE_LINE.match(text, start) or CAUSE_END.search(text, first, last))
+            if text[last - 1] == ":" or cause:
+                spans[-1], joined[-1] = (first, end), True
+                continue
+        spans.append((start, end))
+        joined.append(False)
+    return [(s, e) for s, e in spans if text[e - 1] != ":"]

@@ -40,15 +40,15 @@ LEADS_ON = re.compile(r"^\s*(?:and|also|what about|how about|but|so|then|plus)\b
 POINTS_BACK = re.compile(
     r"\b(?:they|them|their|theirs|it|its|this|these|those|he|she|his|her)\b"
     r"|\bthe (?:review|case|board|partnership|response|recommendations?|child|baby|family|report"
-    r"|inquest|deceased)\b",
+    r"|deceased)\b",
     re.I,
 )
 # "it", "this": the thing the last answer was about (not "they": the reviews or agencies).
 POINTS_TO_THING = re.compile(r"\b(?:it|its|this|that|these|those)\b", re.I)
 RECOMMENDATION = re.compile(r"\brec(?:ommendation)?s?\.?\s*(?:no\.?\s*|number\s*)?(\d{1,2})\b", re.I)
-# "What were the recommendations?", "what did they recommend?", "what were the concerns?" (a
-# coroner's report raises concerns where a review recommends).
-ASKS_FOR_RECOMMENDATIONS = re.compile(r"\b(?:recs|recommendations|recommend(?:s|ed)?|concerns)\b", re.I)
+# "What were the recommendations?", "what did they recommend?" (of a coroner's report: its concerns).
+ASKS_FOR_RECOMMENDATIONS = re.compile(r"\b(?:recs|recommendations|recommend(?:s|ed)?)\b", re.I)
+ASKS_FOR_CONCERNS = re.compile(r"\bconcerns?\b", re.I)  # "what were the concerns?": a coroner's
 # "Child J", "child 'I'", "Baby Q", "Family Z": how reviews are named. One letter, or a letter
 # and a digit, in quotes or not; "child a" is rare enough in a question to count as a name.
 REVIEW_NAME = re.compile(
@@ -85,6 +85,7 @@ class Reading:
     unknown_reviews: tuple[str, ...] = ()  # names it gives that no document in the library has
     recommendation: int | None = None  # "recommendation 3"
     wants_recommendations: bool = False  # "what were the recommendations?"
+    wants_concerns: bool = False  # "what were the concerns?" (a coroner's matters of concern)
     agencies: tuple[str, ...] = ()  # agency ids it names (the partnership left out)
     topic: tuple[str, ...] = ()  # its own content words, names, agencies and question words left out
     yes_no: bool = False
@@ -156,6 +157,7 @@ def read(question: str, documents: Iterable[Document]) -> Reading:
         unknown_reviews=tuple(dict.fromkeys(unknown)),
         recommendation=int(number.group(1)) if number else None,
         wants_recommendations=bool(ASKS_FOR_RECOMMENDATIONS.search(question)) and not number,
+        wants_concerns=bool(ASKS_FOR_CONCERNS.search(question)),
         agencies=tuple(agencies),
         topic=tuple(dict.fromkeys(topic)),
         yes_no=bool(YES_NO.match(question)),

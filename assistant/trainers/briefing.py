@@ -9,8 +9,8 @@ quotations in the records and in every export.
 background   the first sentences of each review's introduction
 why          the trainer's words, drafted from the learning themes of the passages
 learning     the highlighted sentences of each passage (the best one where none is marked)
-actions      the recommendations (the gathered ones, else the review's on the same themes); for
-             coroners' reports, the first sentence of each one's matters of concern
+actions      the recommendations (the gathered ones, else the review's on the same themes), then
+             for coroners' reports the first sentence of each one's matters of concern
 good         the responses to those recommendations
 questions    suggested by the passages' themes (questions.toml), then the closing questions
 reading      the reviews cited
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from assistant.documents.doc_metadata.naming import month_year
 from assistant.field import data_files
-from assistant.field.concerns import concerns, stock
+from assistant.field.concerns import concerns, is_coroners, stock
 from assistant.field.status import split_response
 from assistant.library import Library
 from assistant.records import Document, Passage
@@ -204,8 +204,6 @@ class Drafter:
                     for p in self.library.passages(doc_id=document.doc_id)
                     if p.recommendation is not None and themes & set(p.themes)
                 ][:2]
-        if not chosen:  # coroners' reports: what each says must change, in its own words
-            return self._concerns(documents), []
         actions, good = [], []
         for document, passage in chosen[:ACTIONS]:
             citation = cited(passage, document)
@@ -217,6 +215,8 @@ class Drafter:
                 answered = _sentences(passage.text, offset, offset + len(response))
                 if answered:
                     good.append(_quote(passage, citation, document.sha256, document.title, *answered[0]))
+        # Coroners' reports number no recommendations: what each says must change, in its own words.
+        actions += self._concerns([d for d in documents if is_coroners(d)])[: ACTIONS - len(actions)]
         return actions, good
 
     def _concerns(self, documents: list[Document]) -> list[Quote]:
