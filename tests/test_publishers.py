@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from assistant.documents.doc_metadata.publishers import key, labels, merged, spellings
 from assistant.field.theme_grid import ReviewThemes, build
-from assistant.library import Library
-from assistant.library.ingest import ingest
 from assistant.records import Filters
+
+from .support import ingested
 
 
 def test_spellings_of_one_publisher_share_a_key_and_others_do_not():
@@ -39,15 +39,13 @@ def test_the_grid_has_one_column_per_publisher():
 
 
 def test_filters_count_and_find_a_publisher_whole(tmp_path, settings, fake_embedder):
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for n, area in enumerate(("Derby & Derbyshire", "Derby and Derbyshire", "Derby and Derbyshire", "Kent")):
-        (folder / f"r{n}.md").write_text(
-            f'---\ntitle: "Report {n}"\npartnership: "{area}"\n---\n\nA report about falls in care homes.\n',
-            encoding="utf-8",
-        )
-    ingest([folder], settings, fake_embedder)
-    library = Library.open(settings.index_dir)
+    areas = ("Derby & Derbyshire", "Derby and Derbyshire", "Derby and Derbyshire", "Kent")
+    texts = {
+        f"r{n}.md": f'---\ntitle: "Report {n}"\npartnership: "{area}"\n---\n\n'
+        "A report about falls in care homes.\n"
+        for n, area in enumerate(areas)
+    }
+    library = ingested(tmp_path / "docs", texts, settings, fake_embedder)
     assert library.facets()["partnership"] == {"Derby and Derbyshire": 3, "Kent": 1}  # one passage each
     for chosen in ("Derby and Derbyshire", "Derby & Derbyshire"):
         found = library.filtered_ids(Filters(partnerships=(chosen,)))
@@ -57,15 +55,12 @@ def test_filters_count_and_find_a_publisher_whole(tmp_path, settings, fake_embed
 
 def test_the_filter_and_the_grid_name_a_publisher_alike(tmp_path, settings, fake_embedder):
     """Named by its documents in both, though here most passages use the other spelling."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
     long = "\n\n".join(f"## Part {n}\n\nFalls in care homes, part {n}. " + "Words. " * 60 for n in range(4))
     texts = {"a": ("Derby & Derbyshire", long), "b": ("Derby and Derbyshire", "One passage on falls."),
              "c": ("Derby and Derbyshire", "One passage on falls.")}  # fmt: skip
-    for name, (area, body) in texts.items():
-        (folder / f"{name}.md").write_text(f'---\ntitle: "{name}"\npartnership: "{area}"\n---\n\n{body}\n')
-    ingest([folder], settings, fake_embedder)
-    library = Library.open(settings.index_dir)
+    written = {f"{name}.md": f'---\ntitle: "{name}"\npartnership: "{area}"\n---\n\n{body}\n'
+               for name, (area, body) in texts.items()}  # fmt: skip
+    library = ingested(tmp_path / "docs", written, settings, fake_embedder)
     passages = {d.doc_id: d.passages for d in library.documents()}
     assert passages["a"] > passages["b"] + passages["c"]  # most passages say "&"
     assert list(library.facets()["partnership"]) == ["Derby and Derbyshire"]

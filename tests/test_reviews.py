@@ -187,19 +187,14 @@ def test_age_words_are_left_out_of_the_words_a_review_must_hold_each_as_a_whole(
 
 
 def test_a_word_is_held_in_its_irregular_singular_or_plural(tmp_path, settings, fake_embedder):
-    folder = tmp_path / "docs"
-    folder.mkdir()
     texts = {
-        "life": "Sam, aged 16, took his own life at home after a crisis.",
-        "lives": "Two brothers took their own lives within a year.",
-        "other": "Tom took a bus to his own home.",
-        "lived": "He took his own car, and lived and was living with his mother.",
-        **{f"p{n}": f"P{n} died in hospital after a fall." for n in range(6)},
+        "life.txt": "Sam, aged 16, took his own life at home after a crisis.",
+        "lives.txt": "Two brothers took their own lives within a year.",
+        "other.txt": "Tom took a bus to his own home.",
+        "lived.txt": "He took his own car, and lived and was living with his mother.",
+        **{f"p{n}.txt": f"P{n} died in hospital after a fall." for n in range(6)},
     }
-    for name, text in texts.items():
-        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-    ingest([folder], settings, fake_embedder)
-    library = Library.open(settings.index_dir)
+    library = ingested(tmp_path / "docs", texts, settings, fake_embedder)
     finder = ReviewFinder(Searcher(library, fake_embedder))
     held = dict(zip(finder.owners.doc_ids, finder.coverage("took their own lives"), strict=True))
     assert held["life"] == held["lives"] == 1.0  # "lives" is held by "life", as Porter's stems do not
