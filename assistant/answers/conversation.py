@@ -46,7 +46,6 @@ from assistant.answers.answer import (
 from assistant.answers.counting import BY_FIELD, by_fields
 from assistant.answers.questions import (
     LEADS_ON,
-    POINTS_BACK,
     POINTS_TO_THING,
     Reading,
     agency_mentioned,
@@ -223,13 +222,14 @@ def _structured(
         filters = Filters(doc_ids=scope, agencies=reading.agencies)
         hits = [h for h in searcher.search(question, MAX_PASSAGES, filters)
                 if agency_mentioned(reading.agencies, h.passage.text)]  # fmt: skip
-        if hits or not scope or POINTS_BACK.search(question):  # "did the DVLA respond to the report?"
+        if hits or not scope or reading.points_back:  # "did the DVLA respond to the report?"
             return hits, bool(hits) and earlier is not None, question
         hits = searcher.search(question, MAX_PASSAGES, Filters(agencies=reading.agencies))
         return [h for h in hits if agency_mentioned(reading.agencies, h.passage.text)], False, question
     if not scope:
         return [], False, question
-    passages = [p for d in scope for p in searcher.library.passages(doc_id=d)]
+    by_review = {d: searcher.library.passages(doc_id=d) for d in scope}
+    passages = [p for found in by_review.values() for p in found]
     if reading.wants_recommendations or reading.wants_concerns:
         numbered = (
             [p for p in passages if p.recommendation is not None] if reading.wants_recommendations else []
@@ -243,9 +243,8 @@ def _structured(
         # A coroner's report recommends nothing by number: its matters of concern are what it
         # says must change, quoted where they are closest to what the conversation is about.
         raised = [
-            p for d in scope if is_coroners(searcher.document(d))
-            for p in concerns(searcher.library.passages(doc_id=d))
-        ]  # fmt: skip
+            p for d, found in by_review.items() if is_coroners(searcher.document(d)) for p in concerns(found)
+        ]
         query = f"{earlier.query} {question}" if earlier is not None else question
         closest = {h.passage.id for h in _ranked(searcher, query, [p.id for p in raised if p.id])}
         return _in_order(searcher, query, [p for p in raised if p.id in closest]), earlier is not None, query
@@ -279,11 +278,10 @@ def _search(
         stages.append((f"{earlier.query} {query}", scope, "it"))
     if follows and earlier and reading.topic:  # "and in prisons?", "did any of them call for limits?"
         stages.append((f"{earlier.query} {query}", (), "joined"))
-    if follows and scope and not POINTS_BACK.search(reading.question):  # "they", "the report": no new topic
+    if follows and scope and not reading.points_back:  # "they", "the report": no new topic
         stages.append((query, (), "new"))
     elif follows and scope:  # so say where it was looked for
         note = POINTED
-    loose = not POINTS_BACK.search(reading.question)  # "the report", "they": both topics, in words
     for text, stage, kind in stages:
         for agencies in (reading.agencies, ()) if reading.agencies else ((),):
             filters = Filters(doc_ids=stage, agencies=agencies)
@@ -293,7 +291,8 @@ def _search(
                 h for h in hits if (h.similarity or 0.0) >= bar or covers(reading.topic, h.passage.text)
             ]
             if kind == "joined" and earlier:  # the earlier topic alone is no answer, nor X anywhere
-                both = reading.topic + read(earlier.query, ()).topic
+                both = reading.topic + read(earlier.query, ()).topic  # pointing back: both, in words
+                loose = not reading.points_back
                 answering = [
                     h for h in answering if covers(both, h.passage.text)
                     or (loose and (h.similarity or 0.0) >= bar and covers(reading.topic, h.passage.text))

@@ -90,6 +90,7 @@ class Reading:
     topic: tuple[str, ...] = ()  # its own content words, names, agencies and question words left out
     yes_no: bool = False
     leans_on_context: bool = False  # "and ...", "what about ...", "they", "it", "the review"
+    points_back: bool = False  # "they", "it", "the report": to what the conversation is about
 
     @property
     def topic_text(self) -> str:
@@ -162,6 +163,7 @@ def read(question: str, documents: Iterable[Document]) -> Reading:
         topic=tuple(dict.fromkeys(topic)),
         yes_no=bool(YES_NO.match(question)),
         leans_on_context=bool(LEADS_ON.match(question) or POINTS_BACK.search(question)),
+        points_back=bool(POINTS_BACK.search(question)),
     )
 
 
