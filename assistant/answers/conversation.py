@@ -56,7 +56,7 @@ from assistant.answers.questions import (
 )
 from assistant.answers.suggestions import NOT_FOUND, not_found
 from assistant.field.agencies import label as agency_label
-from assistant.field.concerns import concerns, is_coroners, stock
+from assistant.field.concerns import concerns, is_coroners_report, stock
 from assistant.records import Filters, Hit, Passage
 from assistant.search.reviews import RELIANCE, ReviewFinder
 from assistant.search.searcher import CANDIDATES, Searcher
@@ -243,7 +243,10 @@ def _structured(
         # A coroner's report recommends nothing by number: its matters of concern are what it
         # says must change, quoted where they are closest to what the conversation is about.
         raised = [
-            p for d, found in by_review.items() if is_coroners(searcher.document(d)) for p in concerns(found)
+            p
+            for d, found in by_review.items()
+            if is_coroners_report(searcher.document(d))
+            for p in concerns(found)
         ]
         query = f"{earlier.query} {question}" if earlier is not None else question
         closest = {h.passage.id for h in _ranked(searcher, query, [p.id for p in raised if p.id])}

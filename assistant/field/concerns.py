@@ -48,7 +48,7 @@ STOCK = re.compile(
 )
 
 
-def is_coroners(document: Document | None) -> bool:
+def is_coroners_report(document: Document | None) -> bool:
     return document is not None and document.review_type == PFD_TYPE
 
 

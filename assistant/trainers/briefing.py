@@ -25,7 +25,7 @@ from pathlib import Path
 
 from assistant.documents.doc_metadata.naming import month_year
 from assistant.field import data_files
-from assistant.field.concerns import concerns, is_coroners, stock
+from assistant.field.concerns import concerns, is_coroners_report, stock
 from assistant.field.status import split_response
 from assistant.library import Library
 from assistant.records import Document, Passage
@@ -216,7 +216,7 @@ class Drafter:
                 if answered:
                     good.append(_quote(passage, citation, document.sha256, document.title, *answered[0]))
         # Coroners' reports number no recommendations: what each says must change, in its own words.
-        actions += self._concerns([d for d in documents if is_coroners(d)])[: ACTIONS - len(actions)]
+        actions += self._concerns([d for d in documents if is_coroners_report(d)])[: ACTIONS - len(actions)]
         return actions, good
 
     def _concerns(self, documents: list[Document]) -> list[Quote]:
