@@ -9,6 +9,7 @@ import re
 BOUNDARY = re.compile(
     r"(?<![.!?])[.!?]+[\"'\u201d\u2019)\]]*(?:\s+)|\n\s*\n|\n(?=\s*(?:[-\u2022*]|\d+[.)])\s)"
 )
+PARAGRAPH = re.compile(r"\n\s*\n")
 ABBREVIATIONS = {
     "e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "no", "vs", "cf", "st", "para", "approx",
     "fig", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
@@ -35,8 +36,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if text[match.start()] == "." and _is_abbreviation(text, match.start()):
             continue
         nxt = text[stop : stop + 1]
-        if text[match.start()] in ".!?" and nxt and nxt.islower():
-            continue
+        if text[match.start()] in ".!?" and nxt and nxt.islower() and not PARAGRAPH.search(match.group()):
+            continue  # "e.g. the" goes on; "... history.\n\nb) Forms ..." is a list's next item
         spans.append((cursor, stop))
         cursor = stop
     spans.append((cursor, end))

@@ -85,6 +85,16 @@ def test_sentence_spans_respect_abbreviations():
     assert spans == ["See e.g. the GP record.", "Dr. Smith agreed!", "Then the CCG acted."]
 
 
+def test_a_list_item_after_a_blank_line_is_a_sentence_of_its_own_though_it_starts_lower_case():
+    text = "a) Doctors are not encouraged to ask.\n\nb) Forms are tick boxes. See e.g.\nthe form."
+    spans = [text[s:e] for s, e in sentence_spans(text)]
+    assert spans == [
+        "a) Doctors are not encouraged to ask.",
+        "b) Forms are tick boxes.",
+        "See e.g.\nthe form.",
+    ]
+
+
 def test_pack_cuts_an_overlong_sentence_at_white_space():
     text = "word " * 100
     chunks = pack(text, [(0, len(text) - 1)], 50)

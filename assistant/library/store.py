@@ -30,9 +30,9 @@ from assistant.errors import LibraryCorrupt, LibraryError, LibraryOutdated
 SCHEMA_VERSION = 4
 # Bump when reading, cleaning or cutting changes what a file becomes: documents cut by an older
 # pipeline are read again on the next ingest even though the file is unchanged.
-PIPELINE_VERSION = (
-    4  # 4: metadata read from the text (assistant.documents.doc_metadata); scanned pages by OCR
-)
+# 4: metadata read from the text (assistant.documents.doc_metadata); scanned pages by OCR
+# 5: a full stop and a blank line end a sentence, whatever follows ("a) ...\n\nb) ...")
+PIPELINE_VERSION = 5
 DB_FILE = "library.sqlite"
 VECTORS_FILE = "vectors.faiss"
 MANIFEST_FILE = "manifest.json"
