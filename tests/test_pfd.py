@@ -186,5 +186,7 @@ def test_name_comes_from_the_url_only_when_the_report_uses_it():
         report(f"{BASE}allison-aules-prevention-of-future-deaths-report/", "Allison Aules")
     ) == ("Allison Aules")
     assert pfd.deceased(report(f"{BASE}robin-mcewan/", "ROBIN MCEWAN ('Mr McEwan')")) == "Robin McEwan"
+    both = report(f"{BASE}paul-morris-and-alison-morris-prevention-future-deaths-report/", "Paul Morris")
+    assert pfd.deceased(both) == "Paul Morris And Alison Morris"  # the address's words, "of" or not
     assert pfd.deceased(report(f"{BASE}103676-2/", "the death of Doreen Turner")) == ""
     assert pfd.load(Path("/nonexistent")) is not None and list(pfd.load(Path("/nonexistent"))) == []

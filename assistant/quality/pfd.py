@@ -36,7 +36,7 @@ NOT_THEMES = {"", "Unnamed: 0", "id", "url", "date", "coroner", "area", "receive
 NOT_THEMES |= {"positive_cases"}  # the annotation set's "is this a child suicide" flag
 TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no", ""}
 REPORT_ID = re.compile(r"\d{4}-\d{4}")
-SLUG_END = re.compile(r"(-prevention-of-future-deaths?-reports?.*|-\d+)$")
+SLUG_END = re.compile(r"(-prevention-(?:of-)?future-deaths?-reports?.*|-\d+)$")
 
 
 @dataclass(frozen=True)
