@@ -184,6 +184,52 @@ def test_what_to_do_from_coroners_reports_is_their_concerns_not_the_forms_words(
     library.close()
 
 
+def test_what_to_do_quotes_a_listed_concern_past_the_forms_lead_and_says_what_it_is(
+    settings, fake_embedder, tmp_path
+):
+    from assistant.trainers.briefing import FROM_CONCERNS
+
+    front = "---\nreview_type: Prevention of Future Deaths report\n---\n\n"
+    reports = {
+        "pfd-dvla.md": front + "# Report: Ann Lee\n\n## Matters of concern\n\nI heard evidence from two"
+        " representatives of the licensing agency at the inquest. That evidence gave rise to the"
+        " following concerns:\n\na) Doctors are not encouraged to ask for a driver's medical history.\n\n"
+        "b) Forms sent to a driver's doctor are largely tick boxes.\n",
+        "pfd-rail.md": front + "# Report: Bo Hart\n\n## Matters of concern\n\nThe MATTERS OF CONCERN are as"
+        " follows:- (1) The crossing is not watched by any camera at night.\n",
+    }
+    library = ingested(tmp_path / "reports", reports, settings, fake_embedder)
+    items = tuple(item_of(library, d.doc_id, "Matters of concern") for d in library.documents())
+    actions = draft(Pack("Concerns", items), library).actions
+    assert sorted(q.text for q in actions.quotes) == [
+        "(1) The crossing is not watched by any camera at night.",  # not the form's lead before it
+        "a) Doctors are not encouraged to ask for a driver's medical history.",  # not what led to it
+    ]
+    assert actions.text == FROM_CONCERNS  # said, since no recommendation is quoted
+    library.close()
+
+
+def test_why_it_matters_names_only_themes_most_of_the_packs_reviews_carry(seeds_library):
+    from assistant.trainers.briefing import Drafter
+
+    library = Library.open(seeds_library.index_dir)
+    why = Drafter(library)._why
+    themes = ["road_rail", "water_safety", "information_sharing"]
+    one_in_four = why(themes, {"road_rail": 1, "water_safety": 3, "information_sharing": 4}, 4)
+    assert one_in_four.startswith(
+        "3 of the 4 reviews in this pack hold learning about water safety and bathing; all about"
+    )
+    assert "road" not in one_in_four.split(".")[0]  # one review's strong passage is not the pack's subject
+    assert why(themes, {"road_rail": 1, "water_safety": 2}, 4) == ""  # half is not most: nothing said
+    assert why(["water_safety"], {"water_safety": 2}, 2).startswith(
+        "The 2 reviews in this pack hold learning about water safety and bathing."
+    )
+    child_i = item_of(library, "child-i-hscb", "Introduction", ("road_rail",))
+    child_j = item_of(library, "child-j-hscp-2019", "Recommendation 2", ("gp_records",))
+    assert draft(Pack("Mixed", (child_i, child_j)), library).why.text == ""  # each theme one review of two
+    library.close()
+
+
 def test_a_long_sentence_is_cut_at_a_word_and_marked():
     text = "Recommendation 4 - " + " ".join(f"w{n}" for n in range(50)) + "."
     start, end, cut = quote_span(text, 0, len(text))

@@ -46,6 +46,10 @@ _OPEN = (
 STOCK = re.compile(
     rf"\W*(?:(?:{_FIXED})[\W\d]*|(?:{_OPEN})(?:\W*|[\s,]+by addressing these issues\W*))", re.I
 )
+# The form's words opening a sentence of the report's own: "The MATTERS OF CONCERN are as follows:- (1) ..."
+LEAD = re.compile(rf"\W*(?:{_FIXED})[\s:;,.\u2013\u2014-]*", re.I)
+# A concern of a list: "(1)", "2.", "a)", "(iv)", "•" and a space before it.
+LISTED = re.compile(r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,5})[.)]\s|[\u2022\u25cf*\u2013-]\s", re.I)
 
 
 def is_coroners_report(document: Document | None) -> bool:
@@ -68,3 +72,16 @@ def concerns(passages: list[Passage]) -> list[Passage]:
 def stock(sentence: str) -> bool:
     """Whether a sentence is only the form's words ("The MATTERS OF CONCERN are as follows.")."""
     return STOCK.fullmatch(sentence) is not None
+
+
+def past_the_form(sentence: str) -> int:
+    """Where a sentence's own words start, past the form's words that open it: "The MATTERS OF
+    CONCERN are as follows:- (1) The crossing ..." → the offset of "(1)"; 0 when none open it."""
+    lead = LEAD.match(sentence)
+    return lead.end() if lead and lead.end() < len(sentence) else 0
+
+
+def listed(sentence: str) -> bool:
+    """Whether a sentence is an item of a list ("(2) The half barrier is not a deterrent ...",
+    "a) DVLA doctors are not ..."): a coroner numbers the concerns after saying what led to them."""
+    return LISTED.match(sentence) is not None

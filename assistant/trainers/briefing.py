@@ -25,7 +25,7 @@ from pathlib import Path
 
 from assistant.documents.doc_metadata.naming import month_year
 from assistant.field import data_files
-from assistant.field.concerns import concerns, is_coroners_report, stock
+from assistant.field.concerns import concerns, is_coroners_report, listed, past_the_form, stock
 from assistant.field.status import split_response
 from assistant.library import Library
 from assistant.records import Document, Passage
@@ -43,6 +43,10 @@ THEMED_QUESTIONS = 4
 # Where a review's background is, best first: a review's introduction; a coroner's report opens
 # with "I commenced an investigation ...", its circumstances say what happened.
 BACKGROUND = ("Introduction", "Circumstances of the death")
+FROM_CONCERNS = (
+    "Coroners' reports number no recommendations: quoted for each, the first of its matters of concern,"
+    " what the coroner asked to change."
+)
 ADULT_GROUPS = frozenset({"adult", "older"})  # the age groups of a pack about adults only
 LABEL = re.compile(  # "Recommendation 3 -", "Board Response:", "Partnership Response –" before a quote
     r"\A[\s*_#>]*(?:recommendation\s+\d+[a-z]?\s*[:.\u2013\u2014-]?|(?:[\w'\u2019]+\s+){0,2}response\s*[:\u2013\u2014-])\s*",
@@ -140,17 +144,17 @@ class Drafter:
                 present.append((item, document, passage))
         documents = list({d.doc_id: d for _, d, _ in present}.values())
         themes = self._themes(pack.items)
-        actions, good = self._actions(present, documents, set(themes))
+        actions, good, said = self._actions(present, documents, set(themes))
         background = self._background(documents)
         return Briefing(
             title=pack.name,
             audience="",
             background=Part(tuple(background)),
-            why=Part(text=self._why(themes, len(documents))),
+            why=Part(text=self._why(themes, self._held(present), len(documents))),
             learning=Part(
                 tuple(self._learning(present, {(q.sha256, q.start) for q in (*background, *actions, *good)}))
             ),
-            actions=Part(tuple(actions)),
+            actions=Part(tuple(actions), said),
             good=Part(tuple(good)),
             questions=self._suggested_questions(themes, documents),
             reading=tuple(self._reading(pack.items, documents)),
@@ -195,7 +199,9 @@ class Drafter:
 
     def _actions(
         self, present: list[tuple[PackItem, Document, Passage]], documents: list[Document], themes: set[str]
-    ) -> tuple[list[Quote], list[Quote]]:
+    ) -> tuple[list[Quote], list[Quote], str]:
+        """The recommendations quoted, their responses, and what the app says of them (that a
+        coroner's concerns stand for recommendations, where they do)."""
         chosen = [(d, p) for _, d, p in present if p.recommendation is not None]
         if not chosen:  # the review's own recommendations on the pack's themes
             for document in documents:
@@ -216,19 +222,26 @@ class Drafter:
                 if answered:
                     good.append(_quote(passage, citation, document.sha256, document.title, *answered[0]))
         # Coroners' reports number no recommendations: what each says must change, in its own words.
-        actions += self._concerns([d for d in documents if is_coroners_report(d)])[: ACTIONS - len(actions)]
-        return actions, good
+        concerned = self._concerns([d for d in documents if is_coroners_report(d)])[: ACTIONS - len(actions)]
+        return actions + concerned, good, FROM_CONCERNS if concerned else ""
 
     def _concerns(self, documents: list[Document]) -> list[Quote]:
-        """The first sentence of each report's matters of concern that is not the form's own."""
+        """Each report's first concern: the first item of its matters of concern where the coroner
+        lists them (what comes before the list is what led to them: "I heard evidence from ..."),
+        else their first sentence; never the form's own words, which a concern may open with."""
         quotes = []
         for document in documents:
-            for passage in concerns(self.library.passages(doc_id=document.doc_id)):
-                spans = [(s, e) for s, e in _sentences(passage.text) if not stock(passage.text[s:e])]
-                if spans:
-                    citation = cited(passage, document)
-                    quotes.append(_quote(passage, citation, document.sha256, document.title, *spans[0]))
-                    break
+            found = [
+                (passage, s + past_the_form(passage.text[s:e]), e)
+                for passage in concerns(self.library.passages(doc_id=document.doc_id))
+                for s, e in _sentences(passage.text)
+                if not stock(passage.text[s:e])
+            ]  # fmt: skip
+            first = next((f for f in found if listed(f[0].text[f[1] : f[2]])), found[0] if found else None)
+            if first:
+                passage, start, end = first
+                citation = cited(passage, document)
+                quotes.append(_quote(passage, citation, document.sha256, document.title, start, end))
         return quotes[:ACTIONS]
 
     def _themes(self, items: tuple[PackItem, ...]) -> list[str]:
@@ -240,18 +253,41 @@ class Drafter:
                 weight[theme] = weight.get(theme, 0.0) + 1.0 / (rank + 1) / (place + 1)
         return sorted(weight, key=weight.__getitem__, reverse=True)  # stable: ties keep first-seen order
 
-    def _why(self, themes: list[str], reviews: int) -> str:
+    @staticmethod
+    def _held(present: list[tuple[PackItem, Document, Passage]]) -> dict[str, int]:
+        """Per theme, how many of the pack's reviews carry it on a passage of the pack."""
+        reviews: dict[str, set[str]] = {}
+        for item, document, _ in present:
+            for theme in item.themes:
+                reviews.setdefault(theme, set()).add(document.doc_id)
+        return {theme: len(ids) for theme, ids in reviews.items()}
+
+    def _why(self, themes: list[str], held: dict[str, int], reviews: int) -> str:
+        """What the pack's reviews hold learning about: its weightiest themes that most of its
+        reviews carry (``held``: reviews per theme), each with how many where not all do. A theme
+        of one review in four is not what the pack is about, however strong its passage."""
+        if reviews:
+            themes = [t for t in themes if 2 * held.get(t, 0) > reviews]
         if not themes:
             return ""
-        labels = [_lower_first(self.labels.get(t, t)) for t in themes[:3]]
-        about = f" {labels[0]}" if len(labels) == 1 else ": " + "; ".join(labels)
-        # the pack's reviews, never the library's count of the theme (the Themes page gives that)
-        lead = (
-            "The one review in this pack holds learning" if reviews == 1
-            else f"The {reviews} reviews in this pack hold learning" if reviews
-            else "The learning here is"
-        )  # fmt: skip
-        text = f"{lead} about{about}."
+        named = [(_lower_first(self.labels.get(t, t)), held.get(t, reviews)) for t in themes[:3]]
+        if reviews > 1 and any(n < reviews for _, n in named):  # say how many, where not all
+            (label, n), rest = named[0], named[1:]
+            first = f"{n} of the {reviews}" if n < reviews else f"All {reviews}"
+            text = (
+                f"{first} reviews in this pack hold learning about {label}"
+                + "".join(f"; {m if m < reviews else 'all'} about {other}" for other, m in rest)
+                + "."
+            )
+        else:
+            about = f" {named[0][0]}" if len(named) == 1 else ": " + "; ".join(label for label, _ in named)
+            # the pack's reviews, never the library's count of the theme (the Themes page gives that)
+            lead = (
+                "The one review in this pack holds learning" if reviews == 1
+                else f"The {reviews} reviews in this pack hold learning" if reviews
+                else "The learning here is"
+            )  # fmt: skip
+            text = f"{lead} about{about}."
         described = self.descriptions.get(themes[0], "")
         return f"{text} {described}".strip()
 
