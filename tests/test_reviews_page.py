@@ -34,6 +34,31 @@ def test_reviews_view_counts_reviews_with_evidence(app):
     assert any("precision first" in c.value for c in app.caption)
 
 
+def test_a_theme_searched_by_its_label_says_how_its_count_differs_from_the_themes_page(app):
+    theme = next(t for t in state.searcher().library.themes() if t.documents)
+    app.radio(key="search-view").set_value("Reviews").run()
+    app.text_input(key="query").input(theme.label.upper()).run()
+    assert not app.exception
+    [note] = [c.value for c in app.caption if "is also a learning theme" in c.value]
+    assert f"{len(theme.documents)} review" in note and "usually smaller" in note
+    app.text_input(key="query").input("bath safety").run()  # not a theme's label: nothing said
+    assert not any("is also a learning theme" in c.value for c in app.caption)
+
+
+def test_a_review_card_says_its_title_only_when_it_adds_to_its_name():
+    from assistant.records import Document
+    from assistant.ui.about import heading
+
+    pfd = Document("pfd-1", "Prevention of Future Deaths report: Ivy Mitchell", "pfd-1.md", "md", "0",
+                   "indexed", subject="Ivy Mitchell", review_type="Prevention of Future Deaths report",
+                   published="2017-01-20")  # fmt: skip
+    assert heading(pfd) == "Ivy Mitchell (2017)"  # not "Ivy Mitchell (2017): Prevention ...: Ivy Mitchell"
+    review = Document("j", "Response to Publication of SCR on Child J", "j.md", "md", "0", "indexed",
+                      subject="Child J", review_type="Serious Case Review",
+                      published="2019-12-01")  # fmt: skip
+    assert heading(review) == "Child J (2019): Response to Publication of SCR on Child J"
+
+
 def test_passages_are_grouped_by_review_and_paged(app):
     app.text_input(key="query").input("recommendation response").run()
     assert not app.exception

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.documents.doc_metadata.ages import LABELS
 from assistant.records import Document
+
+
+def heading(doc: Document) -> str:
+    """A review's card heading: "Child J (HSCP, 2019): Hertfordshire ... Response to ..."; a title
+    that only says its kind and subject ("Prevention of Future Deaths report: Ivy Mitchell") is not
+    said again after "Ivy Mitchell (2017)"."""
+    rest = doc.title
+    for said in filter(None, (doc.review_type, doc.subject, doc.reference)):
+        rest = rest.replace(said, "")
+    return f"{doc.cite()}: {doc.title}" if re.sub(r"[\W_]+", "", rest) else doc.cite()
 
 
 def age_labels(doc: Document) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.records import Filters, Hit
+from assistant.records import Filters, Hit, ThemeCount
 from assistant.search.review_export import to_csv
 from assistant.search.reviews import NAMES, RELIANCE, Review, ReviewFinder
 from assistant.search.searcher import Searcher
 from assistant.ui import render, state
-from assistant.ui.about import about_line
+from assistant.ui.about import about_line, heading
 
 PAGE_SIZE = 10
 MAX_PASSAGES = 200  # "more results" stops here: past it, the reviews view is the better tool
@@ -32,6 +32,12 @@ def finder() -> ReviewFinder:
     return _finder(str(state.SETTINGS.index_dir), searcher.library.generation, searcher)
 
 
+def _theme_named(query: str) -> ThemeCount | None:
+    """The learning theme whose label the query is ("Road and rail deaths"), if one is."""
+    wanted = " ".join(query.split()).casefold()
+    return next((t for t in state.searcher().library.themes() if t.label.casefold() == wanted), None)
+
+
 def strength(review: Review, line: float) -> str:
     """What the review is, in a few words: how far above the line a match by meaning is, that a
     match names the topic, or why a near miss is not counted."""
@@ -49,6 +55,14 @@ def reviews(query: str, filters: Filters) -> None:
     else:
         st.header(f"{found.count} {'review matches' if found.count == 1 else 'reviews match'}", anchor=False)
     st.caption(DECISION_NOTE)
+    if theme := _theme_named(query):  # a suggested topic is a theme's label: say how the counts differ
+        st.caption(
+            f"“{render.escape(theme.label)}” is also a learning theme: on the Themes page"
+            f" {render.counted(len(theme.documents), 'review')} in the whole library"
+            f" {'carries' if len(theme.documents) == 1 else 'carry'} it, counted from"
+            " tags on single passages. The count here is of reviews judged about these words, for"
+            " precision first, so it is usually smaller."
+        )
     st.download_button(
         "Download as CSV", to_csv(found), file_name="reviews.csv", mime="text/csv", key="reviews-csv"
     )
@@ -64,7 +78,7 @@ def _review_card(review: Review, line: float) -> None:
     with st.container(border=True):
         d = review.document
         # a heading under the count's, as a passage's title is: screen readers move by headings
-        st.subheader(f"{review.rank}. {render.escape(d.cite())}: {render.escape(d.title)}", anchor=False)
+        st.subheader(f"{review.rank}. {render.escape(heading(d))}", anchor=False)
         st.caption(render.escape(about_line(d)))
         cue = f"{strength(review, line)} · {render.counted(review.matching_passages, 'matching passage')}"
         st.progress(max(0.0, min(1.0, review.similarity)), text=cue)
