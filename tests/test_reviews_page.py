@@ -32,6 +32,9 @@ def test_reviews_view_counts_reviews_with_evidence(app):
     assert any(s.value.startswith("1. Child ") for s in app.subheader)  # each review is a heading
     assert "unattended while bathing" in texts(app)
     assert any("precision first" in c.value for c in app.caption)
+    [csv] = [b for b in app.get("download_button") if b.label.startswith("Download as CSV (")]
+    shown = [s for s in app.subheader if s.value[:1].isdigit()]
+    assert csv.label.startswith(f"Download as CSV ({len(shown)} counted")  # none of the seeds is a near miss
 
 
 def test_a_theme_searched_by_its_label_says_how_its_count_differs_from_the_themes_page(app):
@@ -43,6 +46,18 @@ def test_a_theme_searched_by_its_label_says_how_its_count_differs_from_the_theme
     assert f"{len(theme.documents)} review" in note and "usually smaller" in note
     app.text_input(key="query").input("bath safety").run()  # not a theme's label: nothing said
     assert not any("is also a learning theme" in c.value for c in app.caption)
+
+
+def test_a_passage_found_by_meaning_alone_says_it_uses_none_of_your_words(app):
+    from assistant.ui.reviews_view import MEANING_ONLY
+
+    app.text_input(key="query").input("bathing").run()
+    assert not app.exception
+    cues = [p.text for p in app.get("progress")]
+    cards = [m.value for m in app.markdown if "bathing" in m.value.lower() and "**" in m.value]
+    assert cues and cards  # the seeds hold the word: those passages have it marked
+    assert not cues[0].endswith(MEANING_ONLY)  # the best holds the word
+    assert sum(c.endswith(MEANING_ONLY) for c in cues) == len(cues) - len(cards) > 0
 
 
 def test_a_review_card_says_its_title_only_when_it_adds_to_its_name():

@@ -7,18 +7,19 @@ import streamlit as st
 
 from assistant.records import Filters, Hit, ThemeCount
 from assistant.search.review_export import to_csv
-from assistant.search.reviews import NAMES, RELIANCE, Review, ReviewFinder
+from assistant.search.reviews import NAMES, RELIANCE, Review, ReviewFinder, ReviewList
 from assistant.search.searcher import Searcher
 from assistant.ui import render, state
 from assistant.ui.about import about_line, heading
 
 PAGE_SIZE = 10
+MEANING_ONLY = "close in meaning, but uses none of your words"  # a passage with nothing to highlight
 MAX_PASSAGES = 200  # "more results" stops here: past it, the reviews view is the better tool
 DECISION_NOTE = (
-    "A review is counted when its strongest passage is close enough in meaning to your words (a line"
-    " measured on labelled reports for precision first), or when it names your topic in your own"
-    f" words. {RELIANCE} A topic naming an age group also needs the review to be about someone of"
-    " that age. Near misses are not counted: each says why."
+    "A review is counted when one of its passages is close in meaning to your words and it uses most of"
+    " them, or when it names your topic in your own words; the line is set to avoid wrong matches"
+    f" first (precision first). {RELIANCE} A topic naming an age group (\u201cteenagers\u201d) also needs"
+    " the review to be about someone of that age. Near misses are not counted: each says why."
 )
 
 
@@ -30,6 +31,13 @@ def _finder(index_dir: str, generation: int, _searcher: Searcher) -> ReviewFinde
 def finder() -> ReviewFinder:
     searcher = state.searcher()
     return _finder(str(state.SETTINGS.index_dir), searcher.library.generation, searcher)
+
+
+def _csv_label(found: ReviewList) -> str:
+    """'Download as CSV (8 counted, and 20 near misses marked match = no)': the file's rows."""
+    misses = len(found.near_misses)
+    also = f", and {misses} near {'miss' if misses == 1 else 'misses'} marked match = no" if misses else ""
+    return f"Download as CSV ({found.count} counted{also})"
 
 
 def _theme_named(query: str) -> ThemeCount | None:
@@ -64,7 +72,7 @@ def reviews(query: str, filters: Filters) -> None:
             " precision first, so it is usually smaller."
         )
     st.download_button(
-        "Download as CSV", to_csv(found), file_name="reviews.csv", mime="text/csv", key="reviews-csv"
+        _csv_label(found), to_csv(found), file_name="reviews.csv", mime="text/csv", key="reviews-csv"
     )
     for review in found.matches:
         _review_card(review, finder().threshold)
@@ -112,7 +120,9 @@ def passages(searcher: Searcher, query: str, filters: Filters) -> None:
             st.caption(render.escape(about_line(first.document)))
             for hit in doc_hits:
                 relevance = hit.score / best
-                st.progress(max(0.0, min(1.0, relevance)), text=f"relevance {relevance:.0%} of the best")
+                cue = f"relevance {relevance:.0%} of the best"
+                cue += "" if hit.highlights else f" · {MEANING_ONLY}"
+                st.progress(max(0.0, min(1.0, relevance)), text=cue)
                 render.hit_card(hit, key=f"{hit.passage.id}")
     if more and shown < MAX_PASSAGES and st.button("More results", key="more-passages"):
         st.session_state[key] = shown + PAGE_SIZE
