@@ -72,6 +72,18 @@ def test_long_sections_are_cut_at_sentence_boundaries():
         assert p.section == "Background"
 
 
+def test_a_medical_cause_of_death_set_out_on_its_own_lines_is_not_a_heading():
+    body = "A title\n\nInvestigation and inquest\n\nThe inquest concluded on 3 May 2017 and found:\n\n"
+    body += (
+        "Ia Ligature suspension\n\nII Psychotic disorder\n\nI (b) Cardiac arrest\n\n"
+        + "The death was not foreseen. " * 3
+    )
+    body += "\n\nIndependent living\n\nShe lived alone in a flat and was visited weekly by the team."
+    _, passages = cut("doc", "A title", [Page(1, body)], SETTINGS)
+    assert [p.section for p in passages] == ["Investigation and inquest", "Independent living"]
+    assert "Ia Ligature suspension" in passages[0].text  # kept, under the section it belongs to
+
+
 def test_a_long_recommendation_is_split_but_keeps_its_number():
     body = "Recommendation 7: " + "Agencies must record every decision. " * 100
     _, passages = cut("doc", "T", [Page(1, body)], SETTINGS)

@@ -18,6 +18,9 @@ from assistant.settings import Settings
 RECOMMENDATION = re.compile(r"^(?:#+\s*)?recommendation\s*(?:no\.?\s*)?(\d{1,3})\b", re.I)
 RESPONSE = re.compile(r"^(?:\w+\s+)?response\b", re.I)
 NUMERIC_LINE = re.compile(r"^[\d\s/.,:-]+$")
+# A line of a medical cause of death ("Ia Ligature suspension", "I (b) Cardiac arrest", "II Psychotic
+# disorder"), as coroners set it out: short and unpunctuated, but no heading.
+CAUSE_OF_DEATH = re.compile(r"^(?:(?:1|I)\s*\(?[a-d]\)?|II)[\s.:)]+\S")
 MIN_SECTION_CHARS = 40
 PAGE_JOIN = "\n\n"
 
@@ -41,6 +44,7 @@ def _is_heading(lines: list[str]) -> bool:
         and line[-1] not in ".;:,!?-\u2013"
         and not NUMERIC_LINE.match(line)
         and not RESPONSE.match(line)
+        and not CAUSE_OF_DEATH.match(line)
         and " | " not in line  # a table row
         and sum(ch.isalpha() for ch in line) >= 3
     )
