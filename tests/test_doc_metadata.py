@@ -59,6 +59,20 @@ def test_coroners_report_header_and_death_of_name():
     assert "older" in fields.value("age_groups")  # "aged 71"
 
 
+def test_a_coroners_report_is_known_by_its_type_however_it_is_spelt():
+    from dataclasses import replace
+
+    from assistant.documents.doc_metadata.genres import PFD_TYPE, is_pfd_type
+    from assistant.field.concerns import is_coroners_report
+
+    assert is_pfd_type(PFD_TYPE) and is_pfd_type("Prevention of future death reports")
+    assert not is_pfd_type("Serious Case Review") and not is_pfd_type("")
+    review = Document("r", "T", "r.md", "md", "0", "indexed", subject="Ann Lee", reference="2017-0453")
+    edited = replace(review, review_type="PREVENTION OF FUTURE DEATHS REPORT")
+    assert is_coroners_report(edited) and display_name(edited) == "Ann Lee, PFD report 2017-0453"
+    assert not is_coroners_report(review) and not is_coroners_report(None)
+
+
 def test_coroners_report_names_in_capitals_and_several_deaths():
     text = (
         "REGULATION 28: REPORT TO PREVENT FUTURE DEATHS\nDate: 4 September 2025\nCoroner: A Coroner\n"

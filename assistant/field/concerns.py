@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.documents.doc_metadata.genres import PFD_TYPE
+from assistant.documents.doc_metadata.genres import is_pfd_type
 from assistant.records import Document, Passage
 
 CONCERNS = re.compile(r"\b(?:matters? of concern|concerns?)\b:?", re.I)
@@ -53,7 +53,7 @@ LISTED = re.compile(r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,5})[.)]\s|[\u2022\u25cf*\u2013
 
 
 def is_coroners_report(document: Document | None) -> bool:
-    return document is not None and document.review_type == PFD_TYPE
+    return document is not None and is_pfd_type(document.review_type)
 
 
 def concerns(passages: list[Passage]) -> list[Passage]:

@@ -27,13 +27,13 @@ import yaml
 
 from assistant.documents import doc_metadata
 from assistant.documents.cleaning import clean_pages
+from assistant.documents.doc_metadata.genres import PFD_TYPE
 from assistant.quality import pfd
 from assistant.records import Page
 from assistant.settings import Settings
 
 PFD_FIELDS = ("published", "year", "partnership", "subject", "review_type")
 SEED_FIELDS = ("title", "subject", "partnership", "partnership_short", "review_type", "published", "year")
-PFD_TYPE = "Prevention of Future Deaths report"
 MONTHS = "January February March April May June July August September October November December".split()
 
 

@@ -90,6 +90,12 @@ DATE_LINE = re.compile(rf"^[ \t*_]*(?:Dated?\s*:?\s*)?({dates.DATE})[ \t*_.]*$",
 TITLE_WORDS = re.compile(r"\b(?:Review|Response|Report|Briefing|Learning|Summary)\b", re.I)
 
 
+def is_pfd_type(review_type: str) -> bool:
+    """Whether a review type is a coroner's report: the one this reader gives, or an edited or front
+    matter spelling of it ("Prevention of future death reports")."""
+    return review_type.casefold().startswith("prevention of future death")
+
+
 def is_pfd(text: str) -> bool:
     return bool(PFD_MARKS.search(text[:3000]))
 

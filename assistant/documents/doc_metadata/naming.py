@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.documents.doc_metadata.dates import NAMES
+from assistant.documents.doc_metadata.genres import is_pfd_type
 
 if TYPE_CHECKING:
     from assistant.records import Document
@@ -22,7 +23,6 @@ SHORT_KINDS = (
     (r"Safeguarding Partnership$", "SP"),
     (r"Community Safety Partnership$", "CSP"),
 )
-PFD = "Prevention of Future Deaths report"
 MONTH_NAMES = NAMES.split()
 
 
@@ -44,7 +44,7 @@ def month_year(published: str) -> str:
 
 def display_name(doc: Document) -> str:
     when = month_year(doc.published)
-    if doc.review_type.startswith("Prevention of Future Deaths"):
+    if is_pfd_type(doc.review_type):
         kind = f"PFD report {doc.reference}".strip()
         parts = [doc.subject, kind, doc.partnership, when]
     else:
