@@ -217,16 +217,21 @@ def test_why_it_matters_names_only_themes_most_of_the_packs_reviews_carry(seeds_
     themes = ["road_rail", "water_safety", "information_sharing"]
     one_in_four = why(themes, {"road_rail": 1, "water_safety": 3, "information_sharing": 4}, 4)
     assert one_in_four.startswith(
-        "3 of the 4 reviews in this pack hold learning about water safety and bathing; all about"
+        "The 4 reviews in this pack hold learning about information sharing between agencies; 3 of them"
     )
     assert "road" not in one_in_four.split(".")[0]  # one review's strong passage is not the pack's subject
-    assert why(themes, {"road_rail": 1, "water_safety": 2}, 4) == ""  # half is not most: nothing said
+    assert why(themes, {"road_rail": 1, "information_sharing": 1}, 4) == ""  # none carried by half
+    assert why(["water_safety"], {"water_safety": 2}, 4).startswith(
+        "2 of the 4 reviews in this pack hold learning about water safety and bathing."
+    )
     assert why(["water_safety"], {"water_safety": 2}, 2).startswith(
         "The 2 reviews in this pack hold learning about water safety and bathing."
     )
     child_i = item_of(library, "child-i-hscb", "Introduction", ("road_rail",))
     child_j = item_of(library, "child-j-hscp-2019", "Recommendation 2", ("gp_records",))
-    assert draft(Pack("Mixed", (child_i, child_j)), library).why.text == ""  # each theme one review of two
+    assert draft(Pack("Mixed", (child_i, child_j)), library).why.text.startswith(
+        "1 of the 2 reviews in this pack holds learning about road and rail deaths; 1 of them about GP"
+    )  # each theme one review of two: said, with how many
     library.close()
 
 

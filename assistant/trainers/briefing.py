@@ -263,31 +263,33 @@ class Drafter:
         return {theme: len(ids) for theme, ids in reviews.items()}
 
     def _why(self, themes: list[str], held: dict[str, int], reviews: int) -> str:
-        """What the pack's reviews hold learning about: its weightiest themes that most of its
-        reviews carry (``held``: reviews per theme), each with how many where not all do. A theme
-        of one review in four is not what the pack is about, however strong its passage."""
+        """What the pack's reviews hold learning about: up to three of its weightiest themes that
+        at least half of its reviews carry (``held``: reviews per theme), those most carry first,
+        each with how many where not all do. A theme of one review in four is not what the pack is
+        about, however strong its passage."""
         if reviews:
-            themes = [t for t in themes if 2 * held.get(t, 0) > reviews]
+            themes = [t for t in themes if 2 * held.get(t, 0) >= reviews][:3]
+            themes.sort(key=lambda t: -held[t])  # stable: equal counts keep their weight's order
         if not themes:
             return ""
         named = [(_lower_first(self.labels.get(t, t)), held.get(t, reviews)) for t in themes[:3]]
-        if reviews > 1 and any(n < reviews for _, n in named):  # say how many, where not all
-            (label, n), rest = named[0], named[1:]
-            first = f"{n} of the {reviews}" if n < reviews else f"All {reviews}"
+        (label, n), rest = named[0], named[1:]
+        # the pack's reviews, never the library's count of the theme (the Themes page gives that)
+        lead = (
+            "The learning here is" if not reviews
+            else "The one review in this pack holds learning" if reviews == 1
+            else f"The {reviews} reviews in this pack hold learning" if n == reviews
+            else f"{n} of the {reviews} reviews in this pack {'holds' if n == 1 else 'hold'} learning"
+        )  # fmt: skip
+        if all(m == n == reviews for _, m in rest) or not reviews:
+            about = f" {label}" if not rest else ": " + "; ".join(x for x, _ in named)
+            text = f"{lead} about{about}."
+        else:
             text = (
-                f"{first} reviews in this pack hold learning about {label}"
-                + "".join(f"; {m if m < reviews else 'all'} about {other}" for other, m in rest)
+                f"{lead} about {label}"
+                + "".join(f"; {'all' if m == reviews else m} of them about {other}" for other, m in rest)
                 + "."
             )
-        else:
-            about = f" {named[0][0]}" if len(named) == 1 else ": " + "; ".join(label for label, _ in named)
-            # the pack's reviews, never the library's count of the theme (the Themes page gives that)
-            lead = (
-                "The one review in this pack holds learning" if reviews == 1
-                else f"The {reviews} reviews in this pack hold learning" if reviews
-                else "The learning here is"
-            )  # fmt: skip
-            text = f"{lead} about{about}."
         described = self.descriptions.get(themes[0], "")
         return f"{text} {described}".strip()
 
