@@ -33,11 +33,14 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     cursor = start
     for match in BOUNDARY.finditer(text, start, end):
         stop = match.end()
-        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
-            continue
-        nxt = text[stop : stop + 1]
-        if text[match.start()] in ".!?" and nxt and nxt.islower() and not PARAGRAPH.search(match.group()):
-            continue  # "e.g. the" goes on; "... history.\n\nb) Forms ..." is a list's next item
+        # A blank line ends a sentence whatever is before or after it ("... letters etc.\n\nb) Forms");
+        # within a paragraph, "e.g. the" and "Dr. Smith" go on.
+        if not PARAGRAPH.search(match.group()):
+            if text[match.start()] == "." and _is_abbreviation(text, match.start()):
+                continue
+            nxt = text[stop : stop + 1]
+            if text[match.start()] in ".!?" and nxt and nxt.islower():
+                continue
         spans.append((cursor, stop))
         cursor = stop
     spans.append((cursor, end))

@@ -74,14 +74,23 @@ def test_long_sections_are_cut_at_sentence_boundaries():
 
 def test_a_medical_cause_of_death_set_out_on_its_own_lines_is_not_a_heading():
     body = "A title\n\nInvestigation and inquest\n\nThe inquest concluded on 3 May 2017 and found:\n\n"
-    body += (
-        "Ia Ligature suspension\n\nII Psychotic disorder\n\nI (b) Cardiac arrest\n\n"
-        + "The death was not foreseen. " * 3
+    body += "Ia Ligature suspension\n\nII Psychotic disorder\n\nI (b) Cardiac arrest\n\n" + " ".join(
+        ["The death was not foreseen."] * 3
     )
     body += "\n\nIndependent living\n\nShe lived alone in a flat and was visited weekly by the team."
     _, passages = cut("doc", "A title", [Page(1, body)], SETTINGS)
     assert [p.section for p in passages] == ["Investigation and inquest", "Independent living"]
     assert "Ia Ligature suspension" in passages[0].text  # kept, under the section it belongs to
+    capitals = "A title\n\nMedical cause of death\n\nIA MULTIPLE INJURIES\n\n" + " ".join(
+        ["He was struck by a car."] * 3
+    )
+    assert [p.section for p in cut("doc", "A title", [Page(1, capitals)], SETTINGS)[1]] == [
+        "Medical cause of death"
+    ]
+    roman = "A title\n\nI. Background\n\n" + " ".join(["The family moved twice."] * 3) + "\n\nII Findings\n\n"
+    roman += " ".join(["The school saw the bruises and told no one."] * 2)
+    sections = [p.section for p in cut("doc", "A title", [Page(1, roman)], SETTINGS)[1]]
+    assert sections == ["I. Background", "II Findings"]  # numbered headings, no cause before them
 
 
 def test_a_long_recommendation_is_split_but_keeps_its_number():
@@ -97,13 +106,15 @@ def test_sentence_spans_respect_abbreviations():
     assert spans == ["See e.g. the GP record.", "Dr. Smith agreed!", "Then the CCG acted."]
 
 
-def test_a_list_item_after_a_blank_line_is_a_sentence_of_its_own_though_it_starts_lower_case():
-    text = "a) Doctors are not encouraged to ask.\n\nb) Forms are tick boxes. See e.g.\nthe form."
+def test_a_blank_line_ends_a_sentence_whatever_is_before_or_after_it():
+    text = "a) Doctors are not encouraged to ask.\n\nb) Forms, letters etc.\n\nc) Tick boxes."
+    text += " See e.g.\nthe form."
     spans = [text[s:e] for s, e in sentence_spans(text)]
     assert spans == [
-        "a) Doctors are not encouraged to ask.",
-        "b) Forms are tick boxes.",
-        "See e.g.\nthe form.",
+        "a) Doctors are not encouraged to ask.",  # though "b)" starts in lower case
+        "b) Forms, letters etc.",  # though "etc." is an abbreviation
+        "c) Tick boxes.",
+        "See e.g.\nthe form.",  # within a paragraph it goes on
     ]
 
 

@@ -18,9 +18,14 @@ from assistant.settings import Settings
 RECOMMENDATION = re.compile(r"^(?:#+\s*)?recommendation\s*(?:no\.?\s*)?(\d{1,3})\b", re.I)
 RESPONSE = re.compile(r"^(?:\w+\s+)?response\b", re.I)
 NUMERIC_LINE = re.compile(r"^[\d\s/.,:-]+$")
-# A line of a medical cause of death ("Ia Ligature suspension", "I (b) Cardiac arrest", "II Psychotic
-# disorder"), as coroners set it out: short and unpunctuated, but no heading.
-CAUSE_OF_DEATH = re.compile(r"^(?:(?:1|I)\s*\(?[a-d]\)?|II)[\s.:)]+\S")
+# A medical cause of death as coroners set it out, a part a line ("Ia Ligature suspension", "I (b)
+# Cardiac arrest", "IA MULTIPLE INJURIES"; after one of those, "II Psychotic disorder"): short and
+# unpunctuated, but no heading. A bare "II Findings" with no cause before it is one.
+CAUSE_OF_DEATH = re.compile(r"^I\s*\(?[a-dA-D]\)?[\s.:)]+\S")
+CAUSE_IN_TEXT = re.compile(  # "Ib Cardiac arrest", "... cause of death was: 1a Drowning"
+    r"(?:^|\s)(?:1(?:[a-d]|\s*\([a-d]\))|I\s*\(?[a-dA-D]\)?)[\s.:)]+\S"
+)
+SECOND_CAUSE = re.compile(r"^II[\s.:)]+\S")
 MIN_SECTION_CHARS = 40
 PAGE_JOIN = "\n\n"
 
@@ -33,8 +38,9 @@ class _Section:
     end: int
 
 
-def _is_heading(lines: list[str]) -> bool:
-    """A paragraph of one short line, without closing punctuation, that is not a number."""
+def _is_heading(lines: list[str], after_cause: bool = False) -> bool:
+    """A paragraph of one short line, without closing punctuation, that is not a number nor a part
+    of a cause of death (``after_cause``: the paragraph before gave one)."""
     if len(lines) != 1:
         return False
     line = lines[0]
@@ -45,6 +51,7 @@ def _is_heading(lines: list[str]) -> bool:
         and not NUMERIC_LINE.match(line)
         and not RESPONSE.match(line)
         and not CAUSE_OF_DEATH.match(line)
+        and not (after_cause and SECOND_CAUSE.match(line))
         and " | " not in line  # a table row
         and sum(ch.isalpha() for ch in line) >= 3
     )
@@ -61,18 +68,20 @@ def _paragraphs(text: str) -> list[tuple[int, int, list[str]]]:
 def _sections(text: str, title: str) -> list[_Section]:
     sections = [_Section("Introduction", None, 0, 0)]
     first_text = len(text) - len(text.lstrip())  # no text before this offset (not text[:offset]
-    for start, _end, lines in _paragraphs(text):  # per heading: that made many headings quadratic)
+    after_cause = False  # per heading: that made many headings quadratic)
+    for start, _end, lines in _paragraphs(text):
         offset = start
         for i, line in enumerate(lines):
             rec = RECOMMENDATION.match(line.strip())
             if rec:
                 sections.append(_Section(f"Recommendation {rec.group(1)}", int(rec.group(1)), offset, 0))
-            elif i == 0 and _is_heading(lines):
+            elif i == 0 and _is_heading(lines, after_cause):
                 is_title = line.strip().lower() == title.strip().lower()
                 no_text_yet = offset <= first_text
                 if not (is_title or no_text_yet):
                     sections.append(_Section(line.strip(), None, offset, 0))
             offset += len(line) + 1
+        after_cause = any(CAUSE_IN_TEXT.search(line) for line in lines)
     for current, nxt in zip(sections, [*sections[1:], None], strict=True):
         current.end = nxt.start if nxt else len(text)
     return _merge_small(text, sections)
