@@ -209,6 +209,23 @@ def test_what_to_do_quotes_a_listed_concern_past_the_forms_lead_and_says_what_it
     library.close()
 
 
+def test_a_concern_is_a_list_item_and_the_forms_lead_is_left_out_only_before_one():
+    from assistant.field.concerns import listed, past_the_form
+
+    assert all(
+        map(listed, ["(1) The crossing", "2. The gate", "a) Doctors", "(iv) Forms", "(B) The", "\u2022 No"])
+    )
+    assert not any(map(listed, ["A. Smith said so.", "I. Jones gave evidence.", "The (1) gate", "2020. It"]))
+    lead = "The MATTERS OF CONCERN are as follows:- (1) The crossing is not watched."
+    assert lead[past_the_form(lead) :] == "(1) The crossing is not watched."
+    for whole in (  # the form's words going on in the report's own: quoted whole, never from mid-word
+        "During the inquest the evidence revealed matters giving rise to concerns about the ward.",
+        "In my opinion there is a risk that future deaths will occur unless action is taken by NHS England.",
+        "During the inquest the evidence revealed matters giving rise to concern, namely that it failed.",
+    ):
+        assert past_the_form(whole) == 0
+
+
 def test_why_it_matters_names_only_themes_most_of_the_packs_reviews_carry(seeds_library):
     from assistant.trainers.briefing import Drafter
 
@@ -217,7 +234,7 @@ def test_why_it_matters_names_only_themes_most_of_the_packs_reviews_carry(seeds_
     themes = ["road_rail", "water_safety", "information_sharing"]
     one_in_four = why(themes, {"road_rail": 1, "water_safety": 3, "information_sharing": 4}, 4)
     assert one_in_four.startswith(
-        "The 4 reviews in this pack hold learning about information sharing between agencies; 3 of them"
+        "The 4 reviews in this pack hold learning about information sharing between agencies; 3 of the 4"
     )
     assert "road" not in one_in_four.split(".")[0]  # one review's strong passage is not the pack's subject
     assert why(themes, {"road_rail": 1, "information_sharing": 1}, 4) == ""  # none carried by half
@@ -230,7 +247,7 @@ def test_why_it_matters_names_only_themes_most_of_the_packs_reviews_carry(seeds_
     child_i = item_of(library, "child-i-hscb", "Introduction", ("road_rail",))
     child_j = item_of(library, "child-j-hscp-2019", "Recommendation 2", ("gp_records",))
     assert draft(Pack("Mixed", (child_i, child_j)), library).why.text.startswith(
-        "1 of the 2 reviews in this pack holds learning about road and rail deaths; 1 of them about GP"
+        "1 of the 2 reviews in this pack holds learning about road and rail deaths; 1 of the 2 about GP"
     )  # each theme one review of two: said, with how many
     library.close()
 

@@ -48,8 +48,11 @@ STOCK = re.compile(
 )
 # The form's words opening a sentence of the report's own: "The MATTERS OF CONCERN are as follows:- (1) ..."
 LEAD = re.compile(rf"\W*(?:{_FIXED})[\s:;,.\u2013\u2014-]*", re.I)
-# A concern of a list: "(1)", "2.", "a)", "(iv)", "•" and a space before it.
-LISTED = re.compile(r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,5})[.)]\s|[\u2022\u25cf*\u2013-]\s", re.I)
+# A concern of a list: "(1)", "2.", "a)", "(iv)", "(B)", "•" and a space; not a capital and a full
+# stop, which is an initial ("A. Smith said ...", "I. Jones gave evidence").
+LISTED = re.compile(
+    r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,5})[.)]\s|\(?(?:[A-Z]|[IVX]{1,5})\)\s|[\u2022\u25cf*\u2013-]\s"
+)
 
 
 def is_coroners_report(document: Document | None) -> bool:
@@ -75,10 +78,12 @@ def stock(sentence: str) -> bool:
 
 
 def past_the_form(sentence: str) -> int:
-    """Where a sentence's own words start, past the form's words that open it: "The MATTERS OF
-    CONCERN are as follows:- (1) The crossing ..." → the offset of "(1)"; 0 when none open it."""
+    """Where a sentence's own words start, past the form's words that open it and a list that
+    follows them: "The MATTERS OF CONCERN are as follows:- (1) The crossing ..." → the offset of
+    "(1)"; 0 otherwise, so a sentence that goes on in its own words ("... matters giving rise to
+    concerns about the ward.") is quoted whole, never from inside a word."""
     lead = LEAD.match(sentence)
-    return lead.end() if lead and lead.end() < len(sentence) else 0
+    return lead.end() if lead and LISTED.match(sentence, lead.end()) else 0
 
 
 def listed(sentence: str) -> bool:

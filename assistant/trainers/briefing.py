@@ -44,8 +44,8 @@ THEMED_QUESTIONS = 4
 # with "I commenced an investigation ...", its circumstances say what happened.
 BACKGROUND = ("Introduction", "Circumstances of the death")
 FROM_CONCERNS = (
-    "Coroners' reports number no recommendations: quoted for each, the first of its matters of concern,"
-    " what the coroner asked to change."
+    "Coroners' reports make no numbered recommendations: for each coroner's report quoted here, its first"
+    " matter of concern stands for what should change."
 )
 ADULT_GROUPS = frozenset({"adult", "older"})  # the age groups of a pack about adults only
 LABEL = re.compile(  # "Recommendation 3 -", "Board Response:", "Partnership Response –" before a quote
@@ -287,7 +287,9 @@ class Drafter:
         else:
             text = (
                 f"{lead} about {label}"
-                + "".join(f"; {'all' if m == reviews else m} of them about {other}" for other, m in rest)
+                + "".join(
+                    f"; {'all' if m == reviews else m} of the {reviews} about {other}" for other, m in rest
+                )
                 + "."
             )
         described = self.descriptions.get(themes[0], "")
