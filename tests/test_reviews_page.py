@@ -72,6 +72,23 @@ def test_a_review_card_says_its_title_only_when_it_adds_to_its_name():
                       subject="Child J", review_type="Serious Case Review",
                       published="2019-12-01")  # fmt: skip
     assert heading(review) == "Child J (2019): Response to Publication of SCR on Child J"
+    untitled = Document("u", "Serious case review of a baby", "u.md", "md", "0", "indexed", published="2019")
+    assert heading(untitled) == "Serious case review of a baby (2019)"  # its citation is its title
+
+
+def test_the_csv_button_says_what_its_rows_are():
+    from types import SimpleNamespace
+
+    from assistant.search.reviews import ReviewList
+    from assistant.ui.reviews_view import _csv_label
+
+    def found(matches: int, misses: int) -> ReviewList:
+        rows = [SimpleNamespace(match=True)] * matches + [SimpleNamespace(match=False)] * misses
+        return ReviewList("q", tuple(rows))  # type: ignore[arg-type]  # only a review's match is read
+
+    assert _csv_label(found(0, 0)) == "Download as CSV (0 counted)"
+    assert _csv_label(found(8, 1)) == "Download as CSV (8 counted, and 1 near miss marked match = no)"
+    assert _csv_label(found(1, 20)) == "Download as CSV (1 counted, and 20 near misses marked match = no)"
 
 
 def test_passages_are_grouped_by_review_and_paged(app):

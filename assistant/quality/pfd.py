@@ -22,6 +22,8 @@ from pathlib import Path
 
 import yaml
 
+from assistant.documents.doc_metadata.genres import PFD_TYPE
+
 COLUMNS = {  # the older pipeline's column names → ours
     "ID": "id", "URL": "url", "Date": "date", "CoronerName": "coroner", "Area": "area",
     "Receiver": "receiver", "InvestigationAndInquest": "investigation",
@@ -173,7 +175,7 @@ def write_markdown(report: PfdReport, folder: Path) -> Path:
     title = f"Prevention of Future Deaths report: {name or report.id}"
     meta = {
         "title": title, "subject": name, "partnership": report.area,  # the coroner's area publishes it
-        "review_type": "Prevention of Future Deaths report",
+        "review_type": PFD_TYPE,
         "published": report.date.isoformat() if report.date else "",
     }  # fmt: skip
     parts = [f"---\n{yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)}---", f"# {title}"]

@@ -12,6 +12,8 @@ def heading(doc: Document) -> str:
     """A review's card heading: "Child J (HSCP, 2019): Hertfordshire ... Response to ..."; a title
     that only says its kind and subject ("Prevention of Future Deaths report: Ivy Mitchell") is not
     said again after "Ivy Mitchell (2017)"."""
+    if not doc.subject:
+        return doc.cite()  # which is its title already
     rest = doc.title
     for said in filter(None, (doc.review_type, doc.subject, doc.reference)):
         rest = rest.replace(said, "")

@@ -43,7 +43,8 @@ def _csv_label(found: ReviewList) -> str:
 def _theme_named(query: str) -> ThemeCount | None:
     """The learning theme whose label the query is ("Road and rail deaths"), if one is."""
     wanted = " ".join(query.split()).casefold()
-    return next((t for t in state.searcher().library.themes() if t.label.casefold() == wanted), None)
+    themes = state.searcher().library.themes()
+    return next((t for t in themes if t.documents and t.label.casefold() == wanted), None)  # one listed
 
 
 def strength(review: Review, line: float) -> str:
