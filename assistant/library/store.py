@@ -31,7 +31,7 @@ SCHEMA_VERSION = 4
 # Bump when reading, cleaning or cutting changes what a file becomes: documents cut by an older
 # pipeline are read again on the next ingest even though the file is unchanged.
 # 4: metadata read from the text (assistant.documents.doc_metadata); scanned pages by OCR
-# 5: a full stop and a blank line end a sentence, whatever follows ("a) ...\n\nb) ..."); a line of
+# 5: a blank line always ends a sentence ("a) ... etc.\n\nb) ..."); a line of
 #    a medical cause of death ("Ia Multiple injuries") is not a section heading
 PIPELINE_VERSION = 5
 DB_FILE = "library.sqlite"
