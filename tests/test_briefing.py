@@ -287,6 +287,21 @@ def test_the_strongest_passage_of_each_review(seeds_library, fake_embedder):
     assert all(h not in strongest_per_review(hits) for h in weak)  # barely matching reviews are left out
 
 
+def test_a_briefing_from_a_search_gathers_only_passages_about_it(seeds_library):
+    from assistant.trainers.gather import about
+
+    library = Library.open(seeds_library.index_dir)
+    passage = next(p for p in library.passages(doc_id="child-i-hscb") if "unattended" in p.text)
+    hit = Hit(1, 1.0, passage, library.document("child-i-hscb"), (), 0.2)  # ranked first, not close
+    assert about(
+        hit, "parents leaving children unattended when bathed"
+    )  # but it holds every word, in some form
+    assert not about(hit, "parents left unattended on trampolines")  # not every word, not close
+    assert about(replace(hit, similarity=0.5), "parents left unattended on trampolines")  # close
+    assert not about(replace(hit, similarity=None), "trampolines")
+    library.close()
+
+
 @pytest.mark.slow
 def test_a_bath_safety_briefing_with_the_real_model(tmp_path, real_embedder):
     from assistant.settings import Settings

@@ -207,6 +207,10 @@ def test_pack_create_list_show_export_import_delete(run, seeds_library, tmp_path
             "error: --reviews must be between 1 and 20",
         ),
         (("pack", "delete", "Nope"), "error: no pack named 'Nope'"),
+        (
+            ("pack", "create", "X", "--query", "trampolines"),
+            "error: no passage is about 'trampolines' closely enough to teach from",
+        ),
     ],
 )
 def test_pack_errors_are_one_line(run, seeds_library, argv, message):

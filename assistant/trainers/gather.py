@@ -3,7 +3,10 @@
 The same for the app's "Start a briefing from these results" and `python -m assistant pack
 create NAME --query QUERY`: the hits of a search (or the passages tagged with a theme, most
 strongly tagged first) are walked in order, and the first passage of each review is kept, up
-to ``reviews`` reviews.
+to ``reviews`` reviews. From a search, only a passage that is about the query is gathered: close
+in meaning (the line from which the Reviews view counts a passage as matching) or holding every
+one of its words; a search ranks something first whatever the library holds, a briefing should not
+teach from it.
 """
 
 from __future__ import annotations
@@ -14,12 +17,18 @@ from dataclasses import replace
 from assistant.field.themes import keyword_pattern
 from assistant.records import Filters, Hit
 from assistant.search.listing import as_hits
-from assistant.search.searcher import Searcher
+from assistant.search.reviews import PASSAGE_THRESHOLD
+from assistant.search.searcher import Searcher, content_words
+from assistant.search.stemming import stem
 from assistant.sentences import sentence_spans
 from assistant.trainers.briefing import draft
 from assistant.trainers.packs import Pack, PackItem
 
 REVIEWS = 6  # reviews gathered by default
+NONE_ABOUT = (
+    "no passage is about {query!r} closely enough to teach from (close in meaning, or holding all its"
+    " words); try the words the reviews use"
+)
 MAX_REVIEWS = 20
 SEARCHED = 50  # hits looked through for the strongest passage of each review
 RELATIVE = 0.3  # a review whose best passage scores under this share of the best one's is left out
@@ -44,9 +53,18 @@ def strongest_per_review(hits: list[Hit], reviews: int = REVIEWS, relative: floa
 def from_query(
     searcher: Searcher, name: str, query: str, reviews: int = REVIEWS, filters: Filters | None = None
 ) -> Pack:
-    """A new pack, briefing drafted, from the strongest passage of each review matching ``query``."""
-    hits = strongest_per_review(searcher.search(query, k=SEARCHED, filters=filters), reviews)
-    return drafted(searcher, name, hits)
+    """A new pack, briefing drafted, from the strongest passage of each review about ``query``."""
+    hits = [h for h in searcher.search(query, k=SEARCHED, filters=filters) if about(h, query)]
+    return drafted(searcher, name, strongest_per_review(hits, reviews))
+
+
+def about(hit: Hit, query: str) -> bool:
+    """Whether a hit is about the query: close in meaning (``PASSAGE_THRESHOLD``), or holding every
+    one of its words in some form ("bath safety" in a passage on bath seats and safety)."""
+    if hit.similarity is not None and hit.similarity >= PASSAGE_THRESHOLD:
+        return True
+    wanted = {stem(w) for w in content_words(query)}
+    return bool(wanted) and wanted <= {stem(w) for w in content_words(hit.passage.text)}
 
 
 def from_theme(
