@@ -204,6 +204,21 @@ def test_a_word_is_held_in_its_irregular_singular_or_plural(tmp_path, settings, 
     library.close()
 
 
+def test_a_word_is_held_in_the_words_the_fields_vocabulary_gives_it(tmp_path, settings, fake_embedder):
+    texts = {
+        "own.txt": "Amy, aged 15, took her own life at home.",
+        "word.txt": "Ben, aged 16, died by suicide at a station.",
+        "harm.txt": "Cal, aged 14, died after years of self-harm at home.",  # not a suicide
+        **{f"p{n}.txt": f"P{n} died in hospital after a fall." for n in range(6)},
+    }
+    library = ingested(tmp_path / "docs", texts, settings, fake_embedder)
+    finder = ReviewFinder(Searcher(library, fake_embedder))
+    held = dict(zip(finder.owners.doc_ids, finder.coverage("died by suicide"), strict=True))
+    assert held["word"] == 1.0 and held["own"] >= COVERAGE  # "suicide" is held by "took her own life"
+    assert held["harm"] < COVERAGE  # self-harm is not suicide
+    library.close()
+
+
 def test_in_a_small_library_a_few_cases_naming_the_topic_still_match(tmp_path, settings, fake_embedder):
     folder = tmp_path / "docs"
     folder.mkdir()

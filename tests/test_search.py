@@ -59,6 +59,13 @@ def test_vocabulary_joins_practitioner_words_with_review_words():
     ]:
         assert spelled in vocabulary.expand(f"{acronym} referral").related, acronym
     assert vocabulary.expand("cp plan").matched  # acronyms typed in lower case still count
+    assert "took her own life" in vocabulary.same_as("Suicide") and "self-harm" not in vocabulary.same_as(
+        "suicide"
+    )
+    assert "self-harm" in vocabulary.expand("suicide").related  # searching is wider than [[same]]
+    assert (
+        vocabulary.same_as("da") == () and vocabulary.same_as("record") == ()
+    )  # an acronym in capitals only
 
 
 def test_two_letter_acronyms_need_capitals():
@@ -70,6 +77,9 @@ def test_a_broken_vocabulary_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "vocabulary.toml"
     bad.write_text("[[group]]\nterms = []\n")
     with pytest.raises(AssistantError, match="group 1 needs a list of terms"):
+        Vocabulary.load(bad)
+    bad.write_text('[[group]]\nterms = ["a"]\n\n[[same]]\nterms = ["suicide", 3]\n')
+    with pytest.raises(AssistantError, match="same 1 needs a list of terms"):
         Vocabulary.load(bad)
     bad.write_text("[[group]\n")
     with pytest.raises(AssistantError, match="cannot be read"):

@@ -2,7 +2,9 @@
 
 Loaded from an editable TOML file (``assistant/field/data/vocabulary.toml`` by default) of groups of
 terms that mean the same thing for searching: "GP" and "general practice", "DAISU" and its
-spelled-out name, "cot death" and "sudden unexpected death in infancy".
+spelled-out name, "cot death" and "sudden unexpected death in infancy"; and of narrower lists of
+ways of saying one thing ("suicide", "took her own life"), by which "which reviews" decides that a
+review holds a word of the query.
 """
 
 from __future__ import annotations
@@ -32,8 +34,15 @@ def _pattern(term: str, case_sensitive: bool) -> re.Pattern[str]:
 
 
 class Vocabulary:
-    def __init__(self, groups: list[tuple[str, ...]], case_sensitive: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        groups: list[tuple[str, ...]],
+        case_sensitive: frozenset[str] = frozenset(),
+        same: list[tuple[str, ...]] | None = None,
+    ):
         self.groups = groups
+        self.case_sensitive = case_sensitive
+        self.same = same or []  # the [[same]] lists: ways of saying one thing, for "which reviews"
         self._patterns = [
             [(term, _pattern(term, term in case_sensitive)) for term in group] for group in groups
         ]
@@ -41,13 +50,14 @@ class Vocabulary:
     @classmethod
     def load(cls, path: Path = DEFAULT_FILE) -> Vocabulary:
         data, _ = data_files.read(path, "vocabulary file")
-        groups = []
-        for n, group in enumerate(data.get("group", []), start=1):
-            terms = group.get("terms") if isinstance(group, dict) else None
-            if not terms or not all(isinstance(t, str) and t.strip() for t in terms):
-                raise AssistantError(f"vocabulary file {path}: group {n} needs a list of terms")
-            groups.append(tuple(t.strip() for t in terms))
-        return cls(groups, frozenset(data.get("case_sensitive", [])))
+        lists: dict[str, list[tuple[str, ...]]] = {"group": [], "same": []}
+        for table, found in lists.items():
+            for n, group in enumerate(data.get(table, []), start=1):
+                terms = group.get("terms") if isinstance(group, dict) else None
+                if not terms or not all(isinstance(t, str) and t.strip() for t in terms):
+                    raise AssistantError(f"vocabulary file {path}: {table} {n} needs a list of terms")
+                found.append(tuple(t.strip() for t in terms))
+        return cls(lists["group"], frozenset(data.get("case_sensitive", [])), lists["same"])
 
     def expand(self, query: str) -> Expansion:
         matched: list[str] = []
@@ -64,6 +74,18 @@ class Vocabulary:
                 if term.isupper() and longest not in spelled:
                     spelled = f"{spelled} ({longest})"
         return Expansion(query, tuple(matched), tuple(related), spelled)
+
+    def same_as(self, word: str) -> tuple[str, ...]:
+        """The other terms of every [[same]] list that has ``word`` as a term of its own ("suicide"
+        → "took her own life", ...), in any case but for the acronyms that count only in capitals."""
+        wanted = word.casefold()
+        return tuple(
+            other
+            for group in self.same
+            if any(t.casefold() == wanted and t not in self.case_sensitive for t in group)
+            for other in group
+            if other.casefold() != wanted
+        )
 
 
 @lru_cache(maxsize=4)

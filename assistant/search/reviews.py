@@ -266,8 +266,9 @@ class ReviewFinder:
     def coverage(self, query: str) -> np.ndarray:
         """Per document: the share of the query's words it holds, each word weighted by its rarity
         (inverse document frequency), age words left out (ages are decided from the documents).
-        A word is held in any form the keyword index joins, or in its irregular singular or plural
-        ("lives" by "life": :func:`~assistant.search.stemming.other_form`)."""
+        A word is held in any form the keyword index joins, in its irregular singular or plural
+        ("lives" by "life": :func:`~assistant.search.stemming.other_form`), or in the field's
+        other ways of saying it ("suicide" by "took her own life": the vocabulary's [[same]])."""
         return self._words_held(query)[0]
 
     def _words_held(self, query: str) -> tuple[np.ndarray, bool]:
@@ -279,7 +280,8 @@ class ReviewFinder:
         held = np.zeros(documents)
         total, known = 0.0, not terms and bool(query_groups(query))  # "teenagers": ages alone
         for term in terms:
-            forms = (term, *filter(None, [other_form(term)]))  # "lives" is held by "took his own life"
+            # "lives" is held by "life"; "suicide" by "took her own life" (the field's vocabulary)
+            forms = (term, *filter(None, [other_form(term)]), *self.searcher.vocabulary.same_as(term))
             rows = [
                 self.owners.position[p]
                 for form in forms
