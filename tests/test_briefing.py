@@ -288,17 +288,21 @@ def test_the_strongest_passage_of_each_review(seeds_library, fake_embedder):
 
 
 def test_a_briefing_from_a_search_gathers_only_passages_about_it(seeds_library):
-    from assistant.trainers.gather import about
+    from assistant.trainers.gather import about, words_wanted
 
     library = Library.open(seeds_library.index_dir)
     passage = next(p for p in library.passages(doc_id="child-i-hscb") if "unattended" in p.text)
     hit = Hit(1, 1.0, passage, library.document("child-i-hscb"), (), 0.2)  # ranked first, not close
-    assert about(
-        hit, "parents leaving children unattended when bathed"
-    )  # but it holds every word, in some form
-    assert not about(hit, "parents left unattended on trampolines")  # not every word, not close
-    assert about(replace(hit, similarity=0.5), "parents left unattended on trampolines")  # close
-    assert not about(replace(hit, similarity=None), "trampolines")
+    wanted = words_wanted
+    assert about(hit, wanted("parents leaving children unattended when bathed"))  # holds every word
+    assert about(hit, wanted("young children unattended"))  # age words: read from the documents
+    assert not about(hit, wanted("child left unattended"))  # "left" is not "leaving"
+    assert not about(hit, wanted("parents left unattended on trampolines"))  # not every word, not close
+    assert about(replace(hit, similarity=0.5), wanted("parents left unattended on trampolines"))  # close
+    assert not about(replace(hit, similarity=None), wanted("trampolines"))
+    assert not about(hit, wanted("the and of"))  # no words to hold
+    assert wanted("co-sleeping") == [{"co"}, {"sleep"}]  # as the keyword index takes it apart
+    assert wanted("lives") == [{"live", "life"}]  # or in its irregular singular
     library.close()
 
 

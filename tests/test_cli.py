@@ -209,7 +209,7 @@ def test_pack_create_list_show_export_import_delete(run, seeds_library, tmp_path
         (("pack", "delete", "Nope"), "error: no pack named 'Nope'"),
         (
             ("pack", "create", "X", "--query", "trampolines"),
-            "error: no passage is about 'trampolines' closely enough to teach from",
+            "error: No passage is about \u201ctrampolines\u201d closely enough to teach from",
         ),
     ],
 )

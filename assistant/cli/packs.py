@@ -91,7 +91,7 @@ def export_bytes(pack: Pack, fmt: Format, library: Library | None) -> bytes:
 
 def cmd_create(args: argparse.Namespace, settings: Settings, embedder: Any) -> int:
     from assistant.search.searcher import Searcher
-    from assistant.trainers.gather import NONE_ABOUT, from_query
+    from assistant.trainers.gather import from_query, none_about
 
     if not 1 <= args.reviews <= MAX_REVIEWS:
         raise AssistantError(f"--reviews must be between 1 and {MAX_REVIEWS}")
@@ -101,7 +101,7 @@ def cmd_create(args: argparse.Namespace, settings: Settings, embedder: Any) -> i
     library = Library.open(settings.index_dir, embedder.name, embedder.dimension)
     pack = from_query(Searcher(library, embedder), args.name, args.query, args.reviews)
     if not pack.items:
-        raise AssistantError(f"{NONE_ABOUT.format(query=args.query)}; no pack was made")
+        raise AssistantError(f"{none_about(args.query)} No pack was made.")
     pack = store.create(pack)
     reviews = f"{len(pack.items)} review{'' if len(pack.items) == 1 else 's'}"
     print(f"created {pack.name!r}: the strongest passage of {reviews}, briefing drafted")

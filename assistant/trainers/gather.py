@@ -17,18 +17,14 @@ from dataclasses import replace
 from assistant.field.themes import keyword_pattern
 from assistant.records import Filters, Hit
 from assistant.search.listing import as_hits
-from assistant.search.reviews import PASSAGE_THRESHOLD
+from assistant.search.reviews import PASSAGE_THRESHOLD, between_ages
 from assistant.search.searcher import Searcher, content_words
-from assistant.search.stemming import stem
+from assistant.search.stemming import other_form, stem
 from assistant.sentences import sentence_spans
 from assistant.trainers.briefing import draft
 from assistant.trainers.packs import Pack, PackItem
 
 REVIEWS = 6  # reviews gathered by default
-NONE_ABOUT = (
-    "no passage is about {query!r} closely enough to teach from (close in meaning, or holding all its"
-    " words); try the words the reviews use"
-)
 MAX_REVIEWS = 20
 SEARCHED = 50  # hits looked through for the strongest passage of each review
 RELATIVE = 0.3  # a review whose best passage scores under this share of the best one's is left out
@@ -54,17 +50,42 @@ def from_query(
     searcher: Searcher, name: str, query: str, reviews: int = REVIEWS, filters: Filters | None = None
 ) -> Pack:
     """A new pack, briefing drafted, from the strongest passage of each review about ``query``."""
-    hits = [h for h in searcher.search(query, k=SEARCHED, filters=filters) if about(h, query)]
+    wanted = words_wanted(searcher.bounded(query))
+    hits = [h for h in searcher.search(query, k=SEARCHED, filters=filters) if about(h, wanted)]
     return drafted(searcher, name, strongest_per_review(hits, reviews))
 
 
-def about(hit: Hit, query: str) -> bool:
-    """Whether a hit is about the query: close in meaning (``PASSAGE_THRESHOLD``), or holding every
-    one of its words in some form ("bath safety" in a passage on bath seats and safety)."""
+def none_about(query: str) -> str:
+    """What is said when nothing is about a query, quoting it (cut at 80 characters)."""
+    shown = " ".join(query.split())
+    shown = shown if len(shown) <= 80 else shown[:79].rstrip() + "\u2026"
+    return (
+        f"No passage is about \u201c{shown}\u201d closely enough to teach from (close in meaning, or"
+        " holding all its words). Try the words the reviews use."
+    )
+
+
+def words_wanted(query: str) -> list[set[str]]:
+    """The query's words as a passage must hold them to be about it: each as the stems it may be
+    held by (its own; its irregular singular or plural), age words left out as "which reviews"
+    leaves them (a review's ages are read from it), words joined by a hyphen taken apart as the
+    keyword index takes them ("co-sleeping": "co", "sleeping")."""
+    text = " ".join(between_ages(query))
+    return [{stem(w), *([stem(o)] if (o := other_form(w)) else [])} for w in _words(text)]
+
+
+def about(hit: Hit, wanted: list[set[str]]) -> bool:
+    """Whether a hit is about a query: close in meaning (``PASSAGE_THRESHOLD``), or holding every
+    one of its words (:func:`words_wanted`) in some form ("bath safety": a passage on bath seats and
+    safety)."""
     if hit.similarity is not None and hit.similarity >= PASSAGE_THRESHOLD:
         return True
-    wanted = {stem(w) for w in content_words(query)}
-    return bool(wanted) and wanted <= {stem(w) for w in content_words(hit.passage.text)}
+    held = {stem(w) for w in _words(hit.passage.text)}
+    return bool(wanted) and all(forms & held for forms in wanted)
+
+
+def _words(text: str) -> list[str]:
+    return [part for word in content_words(text) for part in re.findall(r"\w+", word)]
 
 
 def from_theme(

@@ -13,7 +13,7 @@ from assistant.errors import AssistantError, PackError
 from assistant.field.themes import Taxonomy
 from assistant.markdown_escape import escape
 from assistant.records import Filters, Hit
-from assistant.trainers.gather import NONE_ABOUT, from_query, from_theme
+from assistant.trainers.gather import from_query, from_theme, none_about
 from assistant.trainers.pack_store import PackStore, store_folder
 from assistant.trainers.packs import Pack, PackItem
 from assistant.ui import state
@@ -132,7 +132,7 @@ def start_from_query(query: str, filters: Filters | None = None) -> None:
     _start(
         lambda name: from_query(state.searcher(), name, query, filters=filters),
         f"Briefing: {query.strip()[:80]}",
-        "N" + NONE_ABOUT.format(query=query.strip()[:80])[1:] + ".",
+        none_about(query),
     )
 
 
