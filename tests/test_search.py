@@ -59,13 +59,10 @@ def test_vocabulary_joins_practitioner_words_with_review_words():
     ]:
         assert spelled in vocabulary.expand(f"{acronym} referral").related, acronym
     assert vocabulary.expand("cp plan").matched  # acronyms typed in lower case still count
-    assert "took her own life" in vocabulary.same_as("Suicide") and "self-harm" not in vocabulary.same_as(
-        "suicide"
-    )
+    suicide = vocabulary.same_as("Suicide")
+    assert "took her own life" in suicide and "self-harm" not in suicide and "suicidal" not in suicide
     assert "self-harm" in vocabulary.expand("suicide").related  # searching is wider than [[same]]
-    assert (
-        vocabulary.same_as("da") == () and vocabulary.same_as("record") == ()
-    )  # an acronym in capitals only
+    assert vocabulary.same_as("bath") == () and "drowning" in vocabulary.expand("bath").related
 
 
 def test_two_letter_acronyms_need_capitals():
@@ -81,6 +78,9 @@ def test_a_broken_vocabulary_file_is_a_clear_error(tmp_path):
     bad.write_text('[[group]]\nterms = ["a"]\n\n[[same]]\nterms = ["suicide", 3]\n')
     with pytest.raises(AssistantError, match="same 1 needs a list of terms"):
         Vocabulary.load(bad)
+    bad.write_text('case_sensitive = ["DA"]\n\n[[same]]\nterms = ["domestic abuse", "DA"]\n')
+    with pytest.raises(AssistantError, match="same 1 holds DA, which counts only in capitals"):
+        Vocabulary.load(bad)  # "da capo" would hold "domestic abuse"
     bad.write_text("[[group]\n")
     with pytest.raises(AssistantError, match="cannot be read"):
         Vocabulary.load(bad)

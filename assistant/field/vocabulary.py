@@ -57,7 +57,14 @@ class Vocabulary:
                 if not terms or not all(isinstance(t, str) and t.strip() for t in terms):
                     raise AssistantError(f"vocabulary file {path}: {table} {n} needs a list of terms")
                 found.append(tuple(t.strip() for t in terms))
-        return cls(lists["group"], frozenset(data.get("case_sensitive", [])), lists["same"])
+        case_sensitive = frozenset(data.get("case_sensitive", []))
+        for n, same in enumerate(lists["same"], start=1):  # a phrase held in a review is matched in any case
+            if acronyms := sorted(case_sensitive.intersection(same)):
+                raise AssistantError(
+                    f"vocabulary file {path}: same {n} holds {', '.join(acronyms)}, which counts only in"
+                    " capitals; a [[same]] term is found in any case, so leave it out"
+                )
+        return cls(lists["group"], case_sensitive, lists["same"])
 
     def expand(self, query: str) -> Expansion:
         matched: list[str] = []
@@ -76,13 +83,13 @@ class Vocabulary:
         return Expansion(query, tuple(matched), tuple(related), spelled)
 
     def same_as(self, word: str) -> tuple[str, ...]:
-        """The other terms of every [[same]] list that has ``word`` as a term of its own ("suicide"
-        → "took her own life", ...), in any case but for the acronyms that count only in capitals."""
+        """The other terms of every [[same]] list that has ``word`` as a term of its own, in any
+        case ("suicide" → "took her own life", ...)."""
         wanted = word.casefold()
         return tuple(
             other
             for group in self.same
-            if any(t.casefold() == wanted and t not in self.case_sensitive for t in group)
+            if any(t.casefold() == wanted for t in group)
             for other in group
             if other.casefold() != wanted
         )

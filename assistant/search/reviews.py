@@ -268,7 +268,8 @@ class ReviewFinder:
         (inverse document frequency), age words left out (ages are decided from the documents).
         A word is held in any form the keyword index joins, in its irregular singular or plural
         ("lives" by "life": :func:`~assistant.search.stemming.other_form`), or in the field's
-        other ways of saying it ("suicide" by "took her own life": the vocabulary's [[same]])."""
+        other ways of saying it ("suicide" by "took her own life": the vocabulary's [[same]]); its
+        rarity is that of all its forms together."""
         return self._words_held(query)[0]
 
     def _words_held(self, query: str) -> tuple[np.ndarray, bool]:
