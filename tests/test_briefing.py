@@ -302,6 +302,7 @@ def test_a_briefing_from_a_search_gathers_only_passages_about_it(seeds_library):
     assert not about(replace(hit, similarity=None), wanted("trampolines"))
     assert not about(hit, wanted("the and of"))  # no words to hold
     assert wanted("co-sleeping") == [{"co"}, {"sleep"}]  # as the keyword index takes it apart
+    assert about(hit, wanted("a parent's unattended children"))  # no "s" to hold
     assert wanted("lives") == [{"live", "life"}]  # or in its irregular singular
     library.close()
 

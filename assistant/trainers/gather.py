@@ -85,7 +85,9 @@ def about(hit: Hit, wanted: list[set[str]]) -> bool:
 
 
 def _words(text: str) -> list[str]:
-    return [part for word in content_words(text) for part in re.findall(r"\w+", word)]
+    """Content words, taken apart where the keyword index takes them apart ("co-sleeping": "co",
+    "sleeping"; "parent's": "parent", its "s" no word)."""
+    return content_words(" ".join(re.findall(r"\w+", text)))
 
 
 def from_theme(
