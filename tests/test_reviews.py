@@ -333,3 +333,26 @@ def test_the_reviews_bench_times_finding_and_a_misspelt_querys_note(fake_embedde
     assert report["spelling"]["stems"] > 100
     assert report["spelling"]["named"] == report["queries"]  # each misspelt query's note was made
     assert "a misspelt query's note p50" in review_bench.line(report)
+
+
+WARDS = {
+    "wards.md": "# Review of the death of Sam\n\n## Wards\n\nThe mental health wards were full, and staff on"
+    " the mental health wards were new.\n\n## Night\n\nAt night the mental health wards had one nurse for"
+    " two wards.\n\n## Points\n\nThe points of the mental health wards were not reviewed.\n\n## Room\n\n"
+    "A ligature was found in his bathroom after he died.",
+    "other.md": "# Review of the death of Ann\n\n## Wards\n\nAnn was on two mental health wards in a year.",
+    **{f"p{n}.txt": f"Review of the death of P{n}\n\nP{n} died in hospital after a fall." for n in range(8)},
+}
+
+
+def test_evidence_shows_where_a_review_holds_the_querys_rarest_word(tmp_path, settings, fake_embedder):
+    library = ingested(tmp_path / "docs", WARDS, settings, fake_embedder)
+    finder = ReviewFinder(Searcher(library, fake_embedder), 0.3, 0.3)
+    found = finder.find("ligature points on mental health wards")
+    sam = next(r for r in found.reviews if r.document.doc_id == "wards")
+    texts = [h.passage.text for h in sam.evidence]
+    assert len(texts) == reviews.EVIDENCE and "ligature" in texts[-1]  # the word the query turns on
+    assert all("ligature" not in t for t in texts[:-1])  # the strongest passages still come first
+    wards = next(r for r in finder.find("mental health wards").reviews if r.document.doc_id == "wards")
+    assert all("ligature" not in h.passage.text for h in wards.evidence)  # its rarest word is "wards"
+    library.close()

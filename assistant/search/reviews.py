@@ -3,7 +3,8 @@
 Passage search answers "the best ten passages"; this answers "which reviews, how many, where in
 each". Every passage the filters allow is scored, none cut off by a candidate pool: its cosine
 similarity to the query (exact, every vector) and its BM25 score (every keyword match). A review
-scores by its best passage; its strongest passages are its evidence.
+scores by its best passage; its strongest passages are its evidence, with one that holds the
+query's rarest word when none of them does.
 
 The decision ``match`` (the review is about the topic) is a line on the review's best similarity,
 measured for precision first on labelled PFD queries (README, ``eval/reviews.toml``), with most of
@@ -66,7 +67,7 @@ class Review:
     similarity: float  # the best passage's cosine similarity to the query
     match: bool
     matching_passages: int
-    evidence: tuple[Hit, ...]  # its strongest passages, best first
+    evidence: tuple[Hit, ...]  # its strongest passages, best first (ReviewFinder._evidence)
     why: str = MEANING  # why it is counted, or why not: one of WHY
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,6 +114,15 @@ class ReviewList:
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "count": self.count, "reviews": [r.to_dict() for r in self.reviews]}
+
+
+@dataclass(frozen=True)
+class WordsHeld:
+    """What a library's reviews hold of a query's words (:meth:`ReviewFinder.coverage`)."""
+
+    coverage: np.ndarray  # per document: the share of the query's words it holds, by rarity
+    known: bool  # some review holds one of them (or the query names only ages): it is about something
+    rarest: frozenset[int]  # the passage rows that hold the rarest word any review holds, in any form
 
 
 def between_ages(text: str) -> list[str]:
@@ -210,10 +220,10 @@ class ReviewFinder:
             first_of_case[in_case[np.unique(case[in_case], return_index=True)[1]]] = True
         known = np.array([self.owners.doc_ids[o] in self.documents for o in found.owner], dtype=bool)
         listed = first_of_case & known
-        coverage, known_words = self._words_held(query)
-        if not known_words:  # made-up words, or only stop words: about nothing in this library
+        held = self._words_held(query)
+        if not held.known:  # made-up words, or only stop words: about nothing in this library
             return ReviewList(query, (), self.searcher.query_note(query))
-        about_words = coverage[found.owner] >= COVERAGE
+        about_words = held.coverage[found.owner] >= COVERAGE
         by_meaning = (found.similarity >= self.threshold) & about_words & (found.matching > 0)
         naming = self.naming(query, found)
         names_topic = np.bincount(self.owners.owner[naming], minlength=len(self.owners.doc_ids))
@@ -228,7 +238,7 @@ class ReviewFinder:
             else NO_PASSAGE  # the review's line reached, no passage's (a line set below the passages')
             for r in rows
         ]  # fmt: skip
-        return self._reviews(query, found, rows, int(match.sum()), naming, why)
+        return self._reviews(query, found, rows, int(match.sum()), naming, held.rarest, why)
 
     def naming(self, query: str, found: Ranking) -> np.ndarray:
         """The passage rows, among those ranked, that hold the topic in the query's own words: of
@@ -270,16 +280,18 @@ class ReviewFinder:
         ("lives" by "life": :func:`~assistant.search.stemming.other_form`), or in the field's
         other ways of saying it ("suicide" by "took her own life": the vocabulary's [[same]]); its
         rarity is that of all its forms together."""
-        return self._words_held(query)[0]
+        return self._words_held(query).coverage
 
-    def _words_held(self, query: str) -> tuple[np.ndarray, bool]:
-        """Per document: :meth:`coverage`; and whether any review holds any of the query's words
-        (yes when it has no words but ages): a query of made-up words is about nothing here."""
+    def _words_held(self, query: str) -> WordsHeld:
+        """:meth:`coverage`, whether any review holds any of the query's words, and where the
+        rarest of them is held."""
         text = " ".join(between_ages(self.searcher.bounded(query)))
         terms = list(dict.fromkeys(content_words(text)))[: self.searcher.max_query_terms]
         documents = len(self.owners.doc_ids)
         held = np.zeros(documents)
         total, known = 0.0, not terms and bool(query_groups(query))  # "teenagers": ages alone
+        rarest: frozenset[int] = frozenset()
+        heaviest = -1.0
         for term in terms:
             # "lives" is held by "life"; "suicide" by "took her own life" (the field's vocabulary)
             forms = (term, *filter(None, [other_form(term)]), *self.searcher.vocabulary.same_as(term))
@@ -295,14 +307,23 @@ class ReviewFinder:
             held[owners] += weight
             total += weight
             known = True
-        return (held / total if total else np.ones(documents)), known
+            if weight > heaviest:
+                rarest, heaviest = frozenset(rows), weight
+        return WordsHeld(held / total if total else np.ones(documents), known, rarest)
 
     def _reviews(
-        self, query: str, found: Ranking, rows: list[int], matches: int, naming: np.ndarray, why: list[str]
+        self,
+        query: str,
+        found: Ranking,
+        rows: list[int],
+        matches: int,
+        naming: np.ndarray,
+        rarest: frozenset[int],
+        why: list[str],
     ) -> ReviewList:
         expansion = self.searcher.vocabulary.expand(self.searcher.bounded(query))
         named = set(naming.tolist())
-        chosen = [self._evidence(found, row, named) for row in rows]
+        chosen = [self._evidence(found, row, named, rarest) for row in rows]
         wanted = [pid for ids in chosen for pid, _ in ids]
         passages = {
             p.id: p for at in range(0, len(wanted), 900) for p in self.library.passages(wanted[at : at + 900])
@@ -325,11 +346,18 @@ class ReviewFinder:
             )  # fmt: skip
         return ReviewList(query, tuple(reviews), self.searcher.query_note(query))
 
-    def _evidence(self, found: Ranking, row: int, named: set[int]) -> list[tuple[int, float]]:
+    def _evidence(
+        self, found: Ranking, row: int, named: set[int], rarest: frozenset[int]
+    ) -> list[tuple[int, float]]:
         """Its strongest passages that reach the passage line, else those that name the topic,
-        else its best one."""
-        rows = found.passages(row, len(self.owners))
-        top = [(int(self.owners.ids[r]), float(found.passage_similarity[r])) for r in rows[: 2 * EVIDENCE]]
-        strong = [(pid, s) for pid, s in top if s >= self.passage_threshold]
-        naming = [(int(self.owners.ids[r]), float(found.passage_similarity[r])) for r in rows if r in named]
-        return (strong or naming or top)[:EVIDENCE]
+        else its best ones. When none of them holds the query's rarest word and another passage
+        does, the best of those takes the last place: "ligature points on mental health wards"
+        shows where a review speaks of ligatures, not only three passages about its wards."""
+        rows = [int(r) for r in found.passages(row, len(self.owners))]
+        top = rows[: 2 * EVIDENCE]
+        strong = [r for r in top if found.passage_similarity[r] >= self.passage_threshold]
+        chosen = (strong or [r for r in rows if r in named] or top)[:EVIDENCE]
+        holding = next((r for r in rows if r in rarest), None)
+        if holding is not None and rarest.isdisjoint(chosen):
+            chosen = [*chosen[: EVIDENCE - 1], holding]
+        return [(int(self.owners.ids[r]), float(found.passage_similarity[r])) for r in chosen]
