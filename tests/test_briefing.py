@@ -304,6 +304,10 @@ def test_a_briefing_from_a_search_gathers_only_passages_about_it(seeds_library):
     assert wanted("co-sleeping") == [{"co"}, {"sleep"}]  # as the keyword index takes it apart
     assert about(hit, wanted("a parent's unattended children"))  # no "s" to hold
     assert wanted("lives") == [{"live", "life"}]  # or in its irregular singular
+    apart = "The level of street lighting was poor.\n\nShe was struck at a pedestrian crossing."
+    assert not about(replace(hit, passage=replace(passage, text=apart)), wanted("level crossing"))
+    together = "She was struck at the level crossing by the station."
+    assert about(replace(hit, passage=replace(passage, text=together)), wanted("level crossing"))
     library.close()
 
 

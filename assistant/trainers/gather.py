@@ -5,8 +5,8 @@ create NAME --query QUERY`: the hits of a search (or the passages tagged with a 
 strongly tagged first) are walked in order, and the first passage of each review is kept, up
 to ``reviews`` reviews. From a search, only a passage that is about the query is gathered: close
 in meaning (the line from which the Reviews view counts a passage as matching) or holding every
-one of its words; a search ranks something first whatever the library holds, a briefing should not
-teach from it.
+one of its words in one sentence; a search ranks something first whatever the library holds, a
+briefing should not teach from it.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def none_about(query: str) -> str:
     shown = shown if len(shown) <= 80 else shown[:79].rstrip() + "\u2026"
     return (
         f"No passage is about \u201c{shown}\u201d closely enough to teach from (close in meaning, or"
-        " holding all its words). Try the words the reviews use."
+        " holding all its words in one sentence). Try the words the reviews use."
     )
 
 
@@ -76,12 +76,16 @@ def words_wanted(query: str) -> list[set[str]]:
 
 def about(hit: Hit, wanted: list[set[str]]) -> bool:
     """Whether a hit is about a query: close in meaning (``PASSAGE_THRESHOLD``), or holding every
-    one of its words (:func:`words_wanted`) in some form ("bath safety": a passage on bath seats and
-    safety)."""
+    one of its words (:func:`words_wanted`) in some form in one sentence ("bath safety": a sentence
+    on bath seats and safety). Words apart name something else: "level crossing" is not a passage
+    on the level of street lighting at a pedestrian crossing, nor "crossed ... alcohol level"."""
     if hit.similarity is not None and hit.similarity >= PASSAGE_THRESHOLD:
         return True
-    held = {stem(w) for w in _words(hit.passage.text)}
-    return bool(wanted) and all(forms & held for forms in wanted)
+    text = hit.passage.text
+    return bool(wanted) and any(
+        all(forms & held for forms in wanted)
+        for held in ({stem(w) for w in _words(text[start:end])} for start, end in sentence_spans(text))
+    )
 
 
 def _words(text: str) -> list[str]:
