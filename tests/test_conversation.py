@@ -214,7 +214,7 @@ def test_a_follow_up_that_points_back_needs_both_topics_in_words_elsewhere(coron
 
 def test_a_question_of_no_topic_and_no_report_asks_for_one(coroners):
     answer = respond(coroners, "What did the coroner recommend?", threshold=-1.0)  # every passage is close
-    assert answer.no_answer and answer.note == NO_TOPIC and not answer.citations and not answer.suggestions
+    assert answer.no_answer and answer.answer == NO_TOPIC and not answer.citations and not answer.suggestions
 
 
 def test_a_coroners_concerns_are_its_recommendations_and_a_colon_keeps_what_follows(coroners):

@@ -79,12 +79,12 @@ class Focus:
     def note(self) -> str:
         """One line a person reads: which reviews the answer kept in focus, or left."""
         if self.kept and self.reviews:
-            return f"Following on from the earlier answer: kept in focus {_listed(self.reviews)}."
+            return f"Following on from the earlier answer: kept in focus {listed(self.reviews)}."
         if self.joined:
-            left = f" (not only {_listed(self.left)})" if self.left else ""
+            left = f" (not only {listed(self.left)})" if self.left else ""
             return f"Following on from the earlier question, in every review{left}."
         if self.left:
-            return f"A new topic: the answer no longer keeps {_listed(self.left)} in focus."
+            return f"A new topic: the answer no longer keeps {listed(self.left)} in focus."
         return ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -100,7 +100,7 @@ class Focus:
         }
 
 
-def _listed(reviews: tuple[str, ...], most: int = 4) -> str:
+def listed(reviews: tuple[str, ...], most: int = 4) -> str:
     """Reviews as a note names them: a focus of every review counted can hold hundreds."""
     rest = len(reviews) - most
     return "; ".join(reviews[:most]) + (f" and {rest} more" if rest > 0 else "")

@@ -23,7 +23,11 @@ When the focus has nothing on it, the follow-up is asked with the earlier questi
 that speaks of both), and only then on its own (a new topic); the answer says which. A follow-up
 that points back ("they", "the report") never becomes a new topic: "who was the report sent to?"
 is not answered from another report that says "sent". "What did they recommend?" is each review's
-recommendations, or a coroner's report's matters of concern.
+recommendations, or a coroner's report's matters of concern. A follow-up that asks only about ages
+("which of those were children?", "how old were they?") is read from the ages the reports in
+focus state (:mod:`assistant.answers.selecting`); one that asks only about a year ("what about in
+2023?") is the earlier question again, of the reports published that year. An answer that quotes
+fewer reports than answer names the others.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from assistant.answers import selecting
 from assistant.answers.answer import (
     MAX_PASSAGES,
     MAX_PER_PASSAGE,
@@ -42,8 +47,9 @@ from assistant.answers.answer import (
     Answer,
     Focus,
     compose,
+    listed,
 )
-from assistant.answers.counting import BY_FIELD, by_fields
+from assistant.answers.counting import BY_FIELD, YEAR, by_fields
 from assistant.answers.questions import (
     LEADS_ON,
     POINTS_TO_THING,
@@ -54,7 +60,7 @@ from assistant.answers.questions import (
     mentions,
     read,
 )
-from assistant.answers.suggestions import NOT_FOUND, not_found
+from assistant.answers.suggestions import not_found
 from assistant.field.agencies import label as agency_label
 from assistant.field.concerns import concerns, is_coroners_report, stock
 from assistant.records import Filters, Hit, Passage
@@ -126,10 +132,13 @@ def _respond(
         names = ", ".join(agency_label(a) for a in reading.agencies)
         return not_found(searcher, question, f"No passage in this library addresses {names}.")
     scope = reading.reviews or (earlier.doc_ids if follows and earlier else ())
+    if scope and not reading.agencies and (ages := selecting.asked(question)) is not None:
+        about = earlier.query if follows and earlier else question  # "which of those were children?"
+        return selecting.by_age(searcher, question, ages, scope, about)
+    if follows and earlier and not reading.topic and not reading.agencies and (year := YEAR.search(question)):
+        return _in_year(searcher, reading, int(year.group()), earlier, threshold)
     if not (reading.topic or reading.agencies or scope) and reading.recommendation is None:
-        return Answer(
-            question, NOT_FOUND, True, note=NO_TOPIC, search_query=question, focus=Focus(query=question)
-        )
+        return Answer(question, NO_TOPIC, True, search_query=question, focus=Focus(query=question))
 
     if reading.recommendation is not None:
         hits = _recommendation(searcher, reading, scope)
@@ -182,6 +191,39 @@ def _count(searcher: Searcher, question: str, reading: Reading, finder: ReviewFi
         query=topic,
     )
     return replace(answer, question=question, lead=lead, focus=counted)  # the count is the app's, kept apart
+
+
+def _in_year(searcher: Searcher, reading: Reading, year: int, earlier: Focus, threshold: float) -> Answer:
+    """ "What about in 2023?": the earlier question, of the reports in focus published that year,
+    else of every report published that year; "which of those were in 2023?" (pointing back) only
+    of the reports in focus. Never the earlier answer again, as if the year had not been asked."""
+    # The earlier topic by meaning only: its words scattered over a passage of that year ("the
+    # level of the drug", "crossed the white line") are no answer to "level crossings".
+    before = replace(read(earlier.query, searcher.library.documents()), question=reading.question, topic=())
+    in_focus = tuple(d for d in earlier.doc_ids if searcher.document(d).year == year)
+    if not in_focus and reading.points_back:
+        return Answer(reading.question, _none_in(searcher, earlier.doc_ids, year), False,
+                      search_query=earlier.query, focus=replace(earlier, kept=True))  # fmt: skip
+    answer = _search(searcher, before, earlier.query, in_focus, earlier, bool(in_focus), threshold, (year,))
+    if answer.no_answer:
+        note = f"No report published in {year} in this library answers “{earlier.query}”."
+        return not_found(searcher, reading.question, note, query=earlier.query)
+    lead = f"Asked again of the reports published in {year}: “{earlier.query}”."
+    focus = answer.focus and replace(answer.focus, left=(), joined=False)  # the same topic, not a new one
+    return replace(answer, lead=lead, focus=focus)
+
+
+def _none_in(searcher: Searcher, doc_ids: tuple[str, ...], year: int) -> str:
+    """ "None of the 8 reports in focus was published in 2023 (they were published in 2014-2022)." """
+    years = sorted({y for d in doc_ids if (y := searcher.document(d).year)})
+    when = f"{years[0]}-{years[-1]}" if len(years) > 1 else "".join(map(str, years))
+    if len(doc_ids) == 1:
+        return f"The report in focus was not published in {year}" + (
+            f" (it was published in {when})." if when else "."
+        )
+    return f"None of the {len(doc_ids)} reports in focus was published in {year}" + (
+        f" (they were published in {when})." if when else "."
+    )
 
 
 def converse(searcher: Searcher, questions: Iterable[str], threshold: float = 0.45) -> list[Answer]:
@@ -270,11 +312,11 @@ def _openings(passages: list[Passage]) -> list[Passage]:
 
 def _search(
     searcher: Searcher, reading: Reading, query: str, scope: tuple[str, ...], earlier: Focus | None,
-    follows: bool, threshold: float,
+    follows: bool, threshold: float, years: tuple[int, ...] = (),
 ) -> Answer:  # fmt: skip
-    """A search within the scope; a follow-up that the focus has nothing on looks further: "what
-    about X?" is asked with the earlier question of the whole library, then (unless it points back,
-    "they", "the report") as X alone: a new topic."""
+    """A search within the scope (and ``years``, when given); a follow-up that the focus has
+    nothing on looks further: "what about X?" is asked with the earlier question of the whole
+    library, then (unless it points back, "they", "the report") as X alone: a new topic."""
     stages: list[tuple[str, tuple[str, ...], str]] = [(query, scope, "scope")]
     note = ""
     if follows and earlier and POINTS_TO_THING.search(reading.question):  # "who is checking it?"
@@ -287,8 +329,9 @@ def _search(
         note = POINTED
     for text, stage, kind in stages:
         for agencies in (reading.agencies, ()) if reading.agencies else ((),):
-            filters = Filters(doc_ids=stage, agencies=agencies)
-            hits = searcher.search(text, k=2 * MAX_PASSAGES, filters=filters)
+            filters = Filters(doc_ids=stage, agencies=agencies, years=years)
+            wide = min(CANDIDATES, 2 * max(MAX_PASSAGES, len(stage)))  # every report in focus may answer
+            hits = searcher.search(text, k=wide, filters=filters)
             bar = max(threshold, PASSAGE_SHARE * max((h.similarity or 0.0 for h in hits), default=0.0))
             answering = [
                 h for h in hits if (h.similarity or 0.0) >= bar or covers(reading.topic, h.passage.text)
@@ -300,14 +343,28 @@ def _search(
                     h for h in answering if covers(both, h.passage.text)
                     or (loose and (h.similarity or 0.0) >= bar and covers(reading.topic, h.passage.text))
                 ]  # fmt: skip
-            answering = answering[:MAX_PASSAGES]
+            answering, unquoted = answering[:MAX_PASSAGES], answering[MAX_PASSAGES:]
             if earlier and kind == "it":
                 answering = _still_about(searcher, earlier.query, answering)
             if answering:
                 kept = follows and stage == scope and bool(scope)
                 joined = kind == "joined"
-                return _answer(searcher, reading, text, answering, earlier, kept=kept, joined=joined)
+                answer = _answer(searcher, reading, text, answering, earlier, kept=kept, joined=joined)
+                return _also(searcher, answer, unquoted) if stage else answer  # a list of those in focus
     return not_found(searcher, reading.question, note, query=query)
+
+
+def _also(searcher: Searcher, answer: Answer, unquoted: list[Hit]) -> Answer:
+    """The answer, saying which other reports in focus answer too when more passages answered than
+    are quoted: "which of those were on the M1?" must not read as a whole list when it is not."""
+    quoted = set(answer.focus.doc_ids) if answer.focus else set()
+    more = list(dict.fromkeys(h.passage.doc_id for h in unquoted if h.passage.doc_id not in quoted))
+    if answer.no_answer or not more:
+        return answer
+    return replace(
+        answer,
+        note=f"Also answering, not quoted here: {listed(tuple(searcher.document(d).cite() for d in more))}.",
+    )
 
 
 def _still_about(searcher: Searcher, earlier: str, hits: list[Hit]) -> list[Hit]:
@@ -431,9 +488,12 @@ def _sentences(
         if not preferred:
             continue
         bar = SENTENCE_SHARE * float(max(similarity[i] for i in preferred))
-        best = sorted((i for i in preferred if similarity[i] >= bar), key=lambda i: -similarity[i])[:limit]
+        best: list[int] = []
+        for i in sorted((i for i in preferred if similarity[i] >= bar), key=lambda i: -similarity[i]):
+            if len(best) < limit and said(i) not in quoted:  # a sentence a passage says twice: once
+                best.append(i)
+                quoted.add(said(i))
         chosen += [spans[i] for i in sorted(best)]
-        quoted.update(said(i) for i in best)
     return chosen
 
 
