@@ -191,6 +191,7 @@ def test_what_about_asks_the_earlier_question_with_it_of_every_report(coroners):
     sent = respond(coroners, "Who was the report sent to?", focus, threshold=2.0)
     assert sent.no_answer  # "the report" is the one in focus: not another report that says "sent"
     assert sent.focus.doc_ids == (barrier,) and sent.focus.kept  # "not found" leaves the focus as it was
+    assert sent.focus.note.startswith("Still in focus for your next question: ")  # not "following on"
     cause = respond(coroners, "What was the cause of death?", sent.focus, threshold=2.0)
     assert cited(cause) == [(barrier, "Investigation and inquest")]  # still asked of the barrier report
 

@@ -1,6 +1,6 @@
 """Follow-ups that choose among the reports in focus by age or by year ("which of those were
 children?", "how old were they?", "what about in 2023?"), and an answer that says which other
-reports answer too when it quotes only some."""
+reports answer too when it quotes only some; a count of coroners' reports calls them reports."""
 
 from __future__ import annotations
 
@@ -175,3 +175,13 @@ def test_a_sentence_a_passage_says_twice_is_quoted_once(tmp_path, settings, fake
     answer = respond(Searcher(library, fake_embedder), "Was the barrier left up?", threshold=-1.0)
     assert [s.text for s in answer.sentences].count(said) == 1
     library.close()
+
+
+def test_a_count_of_coroners_reports_says_reports(reports):
+    from assistant.search.reviews import ReviewFinder
+
+    searcher, _ = reports
+    finder = ReviewFinder(searcher, threshold=0.0, passage_threshold=0.0)  # every report by meaning
+    answer = respond(searcher, "how many reports are about level crossings?", finder=lambda: finder)
+    assert answer.lead.startswith("5 reports in this library are counted as about “level crossings”")
+    assert "A report is counted by a line" in answer.lead

@@ -74,10 +74,13 @@ class Focus:
     kept: bool = False  # the answer was looked for within the earlier focus
     left: tuple[str, ...] = ()  # the reviews of an earlier focus this answer moved away from
     joined: bool = False  # asked together with the earlier question, of the whole library
+    held: bool = False  # "not found": the focus is as it was, for the next question
 
     @property
     def note(self) -> str:
         """One line a person reads: which reviews the answer kept in focus, or left."""
+        if self.held and self.reviews:  # not "following on": nothing was found to follow on with
+            return f"Still in focus for your next question: {listed(self.reviews)}."
         if self.kept and self.reviews:
             return f"Following on from the earlier answer: kept in focus {listed(self.reviews)}."
         if self.joined:

@@ -61,6 +61,7 @@ from assistant.answers.questions import (
     read,
 )
 from assistant.answers.suggestions import not_found
+from assistant.documents.doc_metadata.genres import is_pfd_type
 from assistant.field.agencies import label as agency_label
 from assistant.field.concerns import concerns, is_coroners_report, stock
 from assistant.records import Filters, Hit, Passage
@@ -75,7 +76,8 @@ NO_TOPIC = (
 )
 FROM_CONCERNS = "A coroner's report numbers no recommendations: quoted here, its matters of concern."
 POINTED = (
-    "The reports in focus say nothing on this (ask without “they” or “the report” to look in every report)."
+    "The reports in focus say nothing on this (to look in every report, ask without words that point back"
+    " to them, such as “they”, “those” or “the report”)."
 )
 MAX_JOINED = 400  # characters: the longest quote a colon joins ("The medical cause of death was: 1a ...")
 # A line of a medical cause of death: "1a", "1 (b)", "Ia", "I (a)", "II".
@@ -99,7 +101,7 @@ def respond(
     Hardy's report, "what was the conclusion?" is still asked of it."""
     answer = _respond(searcher, question.strip(), focus, threshold, finder)
     if answer.no_answer and focus is not None and focus.doc_ids:
-        return replace(answer, focus=replace(focus, kept=True, left=(), joined=False))
+        return replace(answer, focus=replace(focus, kept=True, left=(), joined=False, held=True))
     return answer
 
 
@@ -175,13 +177,14 @@ def _count(searcher: Searcher, question: str, reading: Reading, finder: ReviewFi
         return not_found(searcher, question, note, query=topic)
     hits = [r.evidence[0] for r in found.matches[:MAX_PASSAGES] if r.evidence]
     answer = _answer(searcher, reading, topic, hits, None, kept=False)
+    kind = "report" if all(is_pfd_type(r.document.review_type) for r in found.matches) else "review"
     reviews = (
-        "1 review in this library is" if found.count == 1 else f"{found.count} reviews in this library are"
+        f"1 {kind} in this library is" if found.count == 1 else f"{found.count} {kind}s in this library are"
     )
     first = "" if found.count <= len(hits) else f" Quoted here: the first {len(hits)}."
     lead = (
         f"{reviews} counted as about “{topic}” (the Search page's Reviews view lists every one, with"
-        f" its evidence and the near misses).{first} A review is counted by a line measured on labelled"
+        f" its evidence and the near misses).{first} A {kind} is counted by a line measured on labelled"
         f" reports. {RELIANCE}"
     )
     counted = Focus(  # "which of them were on the M1?" asks every review counted, not the quoted

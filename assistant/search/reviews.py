@@ -45,9 +45,9 @@ EVIDENCE = 3
 # How far a count can be relied on, as measured (README, "Which reviews": the hand labels' held-out
 # part, precision 0.69 and recall 0.35): said wherever a count is given.
 RELIANCE = (
-    "When counts like this were checked by reading the reports, about 2 in 3 counted reviews were about"
-    " the topic and about 2 in 3 reviews about it were missed: treat the count as a starting point and"
-    " read the evidence."
+    "When counts like this were checked by reading coroners' reports, about 2 in 3 of those counted were"
+    " about the topic, and about 2 in 3 of those about it were not counted: treat the count as a"
+    " starting point and read the evidence."
 )
 # Why a review is counted, or why not: what the app and the terminal say beside it.
 MEANING = "close in meaning to your words"
