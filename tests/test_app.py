@@ -154,6 +154,8 @@ def test_library_lists_every_document_with_its_status(app, seeds_library, fake_e
     table = app.dataframe[0].value
     assert set(table["status"]) == {"indexed", "failed"}
     assert "not a PDF" in " ".join(table["problem"])
+    counted = [c.value for c in app.caption if "indexed" in c.value]
+    assert counted and counted[0].startswith("2 documents indexed, 1 failed: ")  # the table holds 3 rows
     assert app.get("file_uploader")
     child_j = table[table["file"].str.startswith("child-j")].iloc[0]  # the fields one can sort by
     assert child_j["published"].startswith("2019") and "Partnership" in child_j["publisher"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.errors import AssistantError
+from assistant.records import Document
 from assistant.ui import edit_section, remove_section, render, state, upload_job, url_section
 from assistant.ui.about import age_labels, edited_note
 
@@ -91,12 +92,27 @@ FIELD_NAMES = {
 TABLE_HEIGHT = 600  # pixels: about 16 documents in view, the rest by scrolling the table
 
 
+def counted(documents: list[Document]) -> str:
+    """What the table holds: the table lists failed files too, which the library's count leaves out."""
+    failed = sum(d.status == "failed" for d in documents)
+    indexed = len(documents) - failed
+    said = f"{indexed} document{'' if indexed == 1 else 's'} indexed"
+    if not failed:
+        return f"{said}."
+    return (
+        f"{said}, {failed} failed: a failed file is listed with its problem and adds nothing to search;"
+        " add it again once it is mended. An upload refused before it is read (empty, too large, or"
+        " not what its name says) is reported when it is added, and not listed."
+    )
+
+
 def page() -> None:
     st.title("Library")
     _upload_section()
     url_section.section()
     library = state.searcher().library
     st.subheader("Documents")
+    st.caption(counted(library.documents()))
     cases = {doc_id: ids for ids in library.cases().values() for doc_id in ids}
     rows = [
         {"review": d.name, "published": d.published, "type": d.review_type, "publisher": d.partnership,
