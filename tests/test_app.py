@@ -142,7 +142,7 @@ def test_ask_keeps_the_review_in_focus(seeds_library, fake_embedder, monkeypatch
     at.chat_input[0].set_value("and recommendation 9?").run()  # not found: still about Child 'I'
     captions = [c.value.replace("\\", "") for c in at.caption]
     after = captions[captions.index("Child 'I' (HSCB) has no recommendation 9.") + 1]
-    assert after == "Following on from the earlier answer: kept in focus Child 'I' (HSCB)."
+    assert after == "Still in focus for your next question: Child 'I' (HSCB)."  # nothing followed on
 
 
 def test_library_lists_every_document_with_its_status(app, seeds_library, fake_embedder, tmp_path):

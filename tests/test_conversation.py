@@ -430,7 +430,7 @@ def test_how_many_is_the_count_of_which_reviews_with_quotes_from_them(searcher, 
     many = replace(quoted.focus, left=tuple(f"Report {n}" for n in range(300)))  # a count can be hundreds
     assert many.note.endswith("keeps Report 0; Report 1; Report 2; Report 3 and 296 more in focus.")
     none = respond(searcher, "How many reviews mention xqzvb flurble?", finder=lambda: finder)
-    assert none.no_answer and "No review in this library is counted as about “xqzvb flurble”" in none.note
+    assert none.no_answer and "Nothing in this library is counted as about “xqzvb flurble”" in none.note
     asked = []
     spy = type("Spy", (), {"find": lambda self, topic: asked.append(topic) or finder.find(topic)})()
     respond(searcher, "How many reviews are about deaths in the bath?", finder=lambda: spy)

@@ -64,6 +64,8 @@ def _focus(searcher, doc_ids, query="What did coroners say about level crossings
         ("how old were they?", (), None, None),
         ("How old was he?", (), None, None),
         ("how many of them were adults?", ("adult",), None, None),
+        ("how old was the baby?", (), None, None),  # the age, whatever it is; not babies only
+        ("were any of them under 18 or over 80?", (), 18, 80),
     ],
 )  # fmt: skip
 def test_a_question_that_asks_only_about_ages_is_read_as_one(question, groups, below, above):
@@ -79,6 +81,10 @@ def test_a_question_that_asks_only_about_ages_is_read_as_one(question, groups, b
         "what were the recommendations?",
         "and for children and young people?",  # the earlier question about them, of every report
         "what about teenagers?",
+        "which of those had children?",  # parents
+        "did any of them have babies?",
+        "who was the child?",  # a name
+        "which of those were teenagers in 2023?",  # a year too: not silently dropped
     ],
 )
 def test_a_question_with_a_topic_of_its_own_is_not_an_age_question(question):
@@ -92,7 +98,7 @@ def test_which_of_those_were_children_is_read_from_the_ages_stated(reports):
     assert not answer.no_answer and ask_eval.grounded(answer)
     chosen = {ids["teen.md"], ids["mother.md"], ids["words.md"]}
     assert set(answer.focus.doc_ids) == chosen and answer.focus.kept
-    assert answer.lead == "By the ages stated, 3 of the 5 reports in focus are about someone under 18:"
+    assert answer.lead == "3 of the 5 reports in focus state the age of someone under 18:"
     quoted = " ".join(s.text for s in answer.sentences)
     assert "Her son, aged three" in quoted  # whose age it is: the quote says
     assert quoted.count("aged 15") == 1  # an age said again is quoted once
@@ -106,7 +112,7 @@ def test_an_age_in_years_needs_a_number(reports):
     focus = _focus(searcher, list(ids.values()))
     under = respond(searcher, "which of those were under 16?", focus, threshold=2.0)
     assert set(under.focus.doc_ids) == {ids["teen.md"], ids["mother.md"]}  # "a teenager" may be 17
-    assert under.lead.endswith("are about someone under 16:")
+    assert under.lead == "2 of the 5 reports in focus state the age of someone under 16:"
 
 
 def test_none_of_them_is_said_with_the_ages_they_do_state(reports):
@@ -131,23 +137,68 @@ def test_how_old_were_they_stays_with_the_reports_in_focus(reports):
     assert answer.focus.doc_ids == focus.doc_ids and answer.focus.kept
 
 
-def test_a_year_asked_of_the_focus_is_the_earlier_question_of_that_year(reports):
+def test_a_year_asked_of_the_focus_lists_its_reports_of_that_year(reports):
+    searcher, ids = reports
+    focus = _focus(searcher, list(ids.values()), "level crossings")  # as a count leaves it
+    answer = respond(searcher, "what about in 2023?", focus, threshold=2.0)  # no search would answer
+    assert answer.lead == "2 of the 5 reports in focus were published in 2023:"
+    assert set(answer.focus.doc_ids) == {ids["older.md"], ids["silent.md"]} and answer.focus.kept
+    assert {c.hit.passage.doc_id for c in answer.citations} == set(answer.focus.doc_ids)
+    assert ask_eval.grounded(answer)
+    pointed = respond(searcher, "which of those were in 2023?", focus, threshold=2.0)
+    assert set(pointed.focus.doc_ids) == set(answer.focus.doc_ids)
+
+
+def test_a_year_no_report_in_focus_has(reports):
     searcher, ids = reports
     focus = _focus(searcher, [ids["teen.md"], ids["mother.md"]])
     pointed = respond(searcher, "which of those were in 2023?", focus, threshold=-1.0)
-    assert (
-        pointed.answer
-        == "None of the 2 reports in focus was published in 2023 (they were published in 2019-2021)."
-    )
-    assert not pointed.citations and pointed.focus.doc_ids == focus.doc_ids
+    assert pointed.answer == "None of the 2 reports in focus was published in 2023 (published in 2019-2021)."
+    assert not pointed.citations and pointed.focus.doc_ids == focus.doc_ids and not pointed.focus.held
     then = respond(searcher, "what about in 2023?", focus, threshold=-1.0)  # every passage is close
     assert {c.hit.passage.doc_id for c in then.citations} <= {ids["older.md"], ids["silent.md"]}
-    assert then.citations and then.lead.startswith("Asked again of the reports published in 2023:")
+    assert then.citations and then.lead.startswith(
+        "None of the reports in focus was published in 2023; asked"
+    )
     assert "A new topic" not in then.focus.note  # the same topic, another year
-    kept = respond(searcher, "what about in 2019?", focus, threshold=-1.0)
-    assert {c.hit.passage.doc_id for c in kept.citations} == {ids["teen.md"]} and kept.focus.kept
     nothing = respond(searcher, "what about in 2023?", focus, threshold=2.0)  # close to nothing
     assert nothing.no_answer and "No report published in 2023" in nothing.note
+
+
+@pytest.mark.parametrize(
+    "question, year",
+    [
+        ("what about in 2023?", 2023),
+        ("And in 2019?", 2019),
+        ("which of those were published in 2020?", 2020),
+        ("what about before 2020?", None),  # not that year
+        ("since 2019?", None),
+        ("what about 2021 and 2022?", None),  # two years
+        ("what did they do in 2019?", None),  # when something happened, not when it was published
+    ],
+)
+def test_a_question_that_names_only_a_year(question, year):
+    assert selecting.asked_year(question) == year
+
+
+def test_a_report_with_no_year_is_not_said_to_be_of_another(tmp_path, settings, fake_embedder):
+    texts = {
+        "dated.md": _report(2019, "Sam Lee", "Sam Lee died at the level crossing."),
+        "undated.md": "# Report on the death of Ann Roe\n\nAnn Roe died at the level crossing.",
+    }
+    library = ingested(tmp_path / "y", texts, settings, fake_embedder)
+    searcher = Searcher(library, fake_embedder)
+    ids = {d.source: d.doc_id for d in library.documents()}
+    both = respond(searcher, "which of those were in 2023?", _focus(searcher, list(ids.values())))
+    assert both.answer == (
+        "None of the 2 reports in focus is known to have been published in 2023 (published in 2019; 1 gives"
+        " no year)."
+    )
+    one = respond(searcher, "which of those were in 2023?", _focus(searcher, [ids["undated.md"]]))
+    assert (
+        one.answer == "The report in focus gives no year, so it cannot tell whether it was published in 2023."
+    )
+    library.close()
 
 
 MOTORWAY = {
@@ -165,6 +216,7 @@ def test_an_answer_names_the_reports_that_answer_too_but_are_not_quoted(tmp_path
     assert len(quoted) == 4 and answer.note.startswith("Also answering, not quoted here: ")
     others = [searcher.document(d).cite() for d in focus.doc_ids if d not in quoted]
     assert len(others) == 2 and all(name in answer.note for name in others)
+    assert set(answer.focus.doc_ids) == set(focus.doc_ids)  # "which of those ...?" next asks all six
     library.close()
 
 
@@ -185,3 +237,64 @@ def test_a_count_of_coroners_reports_says_reports(reports):
     answer = respond(searcher, "how many reports are about level crossings?", finder=lambda: finder)
     assert answer.lead.startswith("5 reports in this library are counted as about “level crossings”")
     assert "A report is counted by a line" in answer.lead
+
+
+def test_each_age_is_quoted_where_it_is_stated_and_a_sentence_keeps_every_age(
+    tmp_path, settings, fake_embedder
+):
+    limit = "The service is for those under the age of 18. Bo Ray died at the age of 18."
+    [stated] = selecting.statements([_passage(limit)])
+    assert limit[stated.start : stated.end] == "Bo Ray died at the age of 18."  # not the limit's sentence
+    brother = "Her brother, aged 15, was at school. The baby, aged 1, died at home."
+    assert [brother[s.start : s.end] for s in selecting.statements([_passage(brother)])] == [
+        "Her brother, aged 15, was at school.",
+        "The baby, aged 1, died at home.",  # "aged 1" is not found inside "aged 15"
+    ]
+    texts = {
+        "both.md": _report(
+            2020, "Eve Day", "Her mother, aged 19, found the baby, aged 6 weeks, unresponsive."
+        )
+    }
+    library = ingested(tmp_path / "b", texts, settings, fake_embedder)
+    searcher = Searcher(library, fake_embedder)
+    doc_id = library.documents()[0].doc_id
+    babies = respond(searcher, "which of those were babies?", _focus(searcher, [doc_id]), threshold=2.0)
+    assert babies.lead == "The report in focus states the age of a baby (under 1):"
+    assert [s.text for s in babies.sentences] == [
+        "Her mother, aged 19, found the baby, aged 6 weeks, unresponsive."
+    ]
+    library.close()
+
+
+def test_a_report_held_as_of_an_age_no_sentence_states_is_named_not_quoted(tmp_path, settings, fake_embedder):
+    from assistant.library import Library
+    from assistant.library.editing import edit
+
+    texts = {
+        "stated.md": _report(2020, "Sam Lee", "Sam Lee, aged 15, died at the level crossing."),
+        "edited.md": _report(2021, "Ann Roe", "Ann Roe died at the level crossing."),
+    }
+    ingested(tmp_path / "e", texts, settings, fake_embedder).close()
+    library = Library.open(settings.index_dir)
+    ids = {d.source: d.doc_id for d in library.documents()}
+    library.close()
+    edit(settings, ids["edited.md"], {"age_groups": ["teenager"]}, embedder=lambda: fake_embedder)
+    library = Library.open(settings.index_dir)
+    searcher = Searcher(library, fake_embedder)
+    answer = respond(
+        searcher, "were any of them teenagers?", _focus(searcher, list(ids.values())), threshold=2.0
+    )
+    assert answer.lead == "1 of the 2 reports in focus states the age of a teenager (13-17):"
+    assert {c.hit.passage.doc_id for c in answer.citations} == {ids["stated.md"]}
+    edited = searcher.document(ids["edited.md"]).cite()
+    assert answer.note.startswith(
+        f"The library holds {edited} as about a teenager (13-17), though no sentence"
+    )
+    assert set(answer.focus.doc_ids) == set(ids.values())  # both are about a teenager, by the library
+    library.close()
+
+
+def _passage(text: str):
+    from assistant.records import Passage
+
+    return Passage("d", "t", "s", None, None, None, 0, len(text), text, id=1)

@@ -98,6 +98,7 @@ class Focus:
             "passages": list(self.passage_ids),
             "kept": self.kept,
             "joined": self.joined,
+            "held": self.held,
             "left": list(self.left),
             "note": self.note,
         }

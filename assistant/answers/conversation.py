@@ -49,7 +49,7 @@ from assistant.answers.answer import (
     compose,
     listed,
 )
-from assistant.answers.counting import BY_FIELD, YEAR, by_fields
+from assistant.answers.counting import BY_FIELD, by_fields
 from assistant.answers.questions import (
     LEADS_ON,
     POINTS_TO_THING,
@@ -114,8 +114,8 @@ def _respond(
     topic = counted_topic(question)
     if topic is not None and not reading.reviews and reading.recommendation is None:
         if (fields := by_fields(topic, documents)) is not None:  # the library, a year, a publisher
-            listed = "\n".join(f"- {d.name}" for d in fields.documents)
-            return Answer(question, listed, False, lead=fields.lead, search_query=topic)
+            names = "\n".join(f"- {d.name}" for d in fields.documents)
+            return Answer(question, names, False, lead=fields.lead, search_query=topic)
         if m := BY_FIELD.fullmatch(topic):  # "in prisons": a subject after all
             topic = m.group(1)
         return _count(
@@ -137,8 +137,8 @@ def _respond(
     if scope and not reading.agencies and (ages := selecting.asked(question)) is not None:
         about = earlier.query if follows and earlier else question  # "which of those were children?"
         return selecting.by_age(searcher, question, ages, scope, about)
-    if follows and earlier and not reading.topic and not reading.agencies and (year := YEAR.search(question)):
-        return _in_year(searcher, reading, int(year.group()), earlier, threshold)
+    if follows and earlier and not reading.agencies and (year := selecting.asked_year(question)) is not None:
+        return _in_year(searcher, reading, year, earlier, threshold)
     if not (reading.topic or reading.agencies or scope) and reading.recommendation is None:
         return Answer(question, NO_TOPIC, True, search_query=question, focus=Focus(query=question))
 
@@ -173,7 +173,7 @@ def _count(searcher: Searcher, question: str, reading: Reading, finder: ReviewFi
     topic = reading.question
     found = finder.find(topic)
     if not found.count:
-        note = f"No review in this library is counted as about “{topic}”."
+        note = f"Nothing in this library is counted as about “{topic}”."
         return not_found(searcher, question, note, query=topic)
     hits = [r.evidence[0] for r in found.matches[:MAX_PASSAGES] if r.evidence]
     answer = _answer(searcher, reading, topic, hits, None, kept=False)
@@ -197,36 +197,77 @@ def _count(searcher: Searcher, question: str, reading: Reading, finder: ReviewFi
 
 
 def _in_year(searcher: Searcher, reading: Reading, year: int, earlier: Focus, threshold: float) -> Answer:
-    """ "What about in 2023?": the earlier question, of the reports in focus published that year,
-    else of every report published that year; "which of those were in 2023?" (pointing back) only
-    of the reports in focus. Never the earlier answer again, as if the year had not been asked."""
-    # The earlier topic by meaning only: its words scattered over a passage of that year ("the
-    # level of the drug", "crossed the white line") are no answer to "level crossings".
-    before = replace(read(earlier.query, searcher.library.documents()), question=reading.question, topic=())
+    """ "What about in 2023?": the reports in focus published that year, with what each says on the
+    earlier question; when none was, the earlier question of every report published that year
+    ("which of those were in 2023?", pointing back, is only ever asked of the reports in focus).
+    Never the earlier answer again, as if the year had not been asked."""
+    asked_before = read(earlier.query, searcher.library.documents())
     in_focus = tuple(d for d in earlier.doc_ids if searcher.document(d).year == year)
-    if not in_focus and reading.points_back:
+    if in_focus:
+        return _of_the_year(
+            searcher, replace(asked_before, question=reading.question), year, earlier, in_focus
+        )
+    if reading.points_back:
         return Answer(reading.question, _none_in(searcher, earlier.doc_ids, year), False,
-                      search_query=earlier.query, focus=replace(earlier, kept=True))  # fmt: skip
-    answer = _search(searcher, before, earlier.query, in_focus, earlier, bool(in_focus), threshold, (year,))
+                      search_query=earlier.query, focus=replace(earlier, kept=True, held=False))  # fmt: skip
+    # By meaning only: the earlier topic's words scattered over a passage of that year ("the level
+    # of the drug", "crossed the white line") are no answer to "level crossings".
+    anywhere = replace(asked_before, question=reading.question, topic=())
+    answer = _search(searcher, anywhere, earlier.query, (), None, False, threshold, (year,))
     if answer.no_answer:
         note = f"No report published in {year} in this library answers “{earlier.query}”."
         return not_found(searcher, reading.question, note, query=earlier.query)
-    lead = f"Asked again of the reports published in {year}: “{earlier.query}”."
-    focus = answer.focus and replace(answer.focus, left=(), joined=False)  # the same topic, not a new one
-    return replace(answer, lead=lead, focus=focus)
+    lead = (
+        f"None of the reports in focus was published in {year}; asked again of every report published"
+        f" in {year}: “{earlier.query}”."
+    )
+    return replace(answer, lead=lead)
+
+
+def _of_the_year(
+    searcher: Searcher, reading: Reading, year: int, earlier: Focus, in_focus: tuple[str, ...]
+) -> Answer:
+    """The reports in focus published in ``year``, every one kept in focus and named, the first
+    quoted where they speak to the earlier question."""
+    hits = []
+    for doc_id in in_focus[:MAX_PASSAGES]:
+        ids = [p.id for p in searcher.library.passages(doc_id=doc_id) if p.id is not None]
+        hits += _ranked(searcher, earlier.query, ids)[:1]
+    answer = _answer(searcher, reading, earlier.query, hits, earlier, kept=True)
+    total = len(earlier.doc_ids)
+    share = (
+        "The report in focus was" if total == 1
+        else f"All {total} reports in focus were" if len(in_focus) == total
+        else f"{len(in_focus)} of the {total} reports in focus {'was' if len(in_focus) == 1 else 'were'}"
+    )  # fmt: skip
+    quoted = f"; quoted here, the first {MAX_PASSAGES}" if len(in_focus) > MAX_PASSAGES else ""
+    rest = tuple(searcher.document(d).cite() for d in in_focus[MAX_PASSAGES:])
+    focus = Focus(
+        doc_ids=in_focus,
+        passage_ids=answer.focus.passage_ids if answer.focus else (),
+        reviews=tuple(searcher.document(d).cite() for d in in_focus),
+        query=earlier.query,
+        kept=True,
+    )
+    note = f"Also published in {year}, not quoted here: {listed(rest)}." if rest else ""
+    return replace(answer, lead=f"{share} published in {year}{quoted}:", note=note, focus=focus)
 
 
 def _none_in(searcher: Searcher, doc_ids: tuple[str, ...], year: int) -> str:
-    """ "None of the 8 reports in focus was published in 2023 (they were published in 2014-2022)." """
-    years = sorted({y for d in doc_ids if (y := searcher.document(d).year)})
-    when = f"{years[0]}-{years[-1]}" if len(years) > 1 else "".join(map(str, years))
+    """ "None of the 8 reports in focus was published in 2023 (published in 2014-2022)." """
+    years = [searcher.document(d).year for d in doc_ids]
+    known = sorted({y for y in years if y})
+    unknown = sum(not y for y in years)
+    when = f"{known[0]}-{known[-1]}" if len(known) > 1 else "".join(map(str, known))
     if len(doc_ids) == 1:
-        return f"The report in focus was not published in {year}" + (
-            f" (it was published in {when})." if when else "."
-        )
-    return f"None of the {len(doc_ids)} reports in focus was published in {year}" + (
-        f" (they were published in {when})." if when else "."
+        if when:
+            return f"The report in focus was published in {when}, not in {year}."
+        return f"The report in focus gives no year, so it cannot tell whether it was published in {year}."
+    said = "was" if not unknown else "is known to have been"
+    detail = [f"published in {when}"] * bool(when) + [f"{unknown} give{'s' * (unknown == 1)} no year"] * bool(
+        unknown
     )
+    return f"None of the {len(doc_ids)} reports in focus {said} published in {year} ({'; '.join(detail)})."
 
 
 def converse(searcher: Searcher, questions: Iterable[str], threshold: float = 0.45) -> list[Answer]:
@@ -346,28 +387,38 @@ def _search(
                     h for h in answering if covers(both, h.passage.text)
                     or (loose and (h.similarity or 0.0) >= bar and covers(reading.topic, h.passage.text))
                 ]  # fmt: skip
-            answering, unquoted = answering[:MAX_PASSAGES], answering[MAX_PASSAGES:]
             if earlier and kind == "it":
                 answering = _still_about(searcher, earlier.query, answering)
+            answering, unquoted = answering[:MAX_PASSAGES], answering[MAX_PASSAGES:]
             if answering:
                 kept = follows and stage == scope and bool(scope)
                 joined = kind == "joined"
                 answer = _answer(searcher, reading, text, answering, earlier, kept=kept, joined=joined)
-                return _also(searcher, answer, unquoted) if stage else answer  # a list of those in focus
+                if not stage:  # the library: the Search page lists the rest
+                    return answer
+                capped = len(hits) >= wide and wide < 2 * len(stage)  # more of the focus may answer
+                return _also(searcher, answer, unquoted, capped)
     return not_found(searcher, reading.question, note, query=query)
 
 
-def _also(searcher: Searcher, answer: Answer, unquoted: list[Hit]) -> Answer:
-    """The answer, saying which other reports in focus answer too when more passages answered than
-    are quoted: "which of those were on the M1?" must not read as a whole list when it is not."""
-    quoted = set(answer.focus.doc_ids) if answer.focus else set()
-    more = list(dict.fromkeys(h.passage.doc_id for h in unquoted if h.passage.doc_id not in quoted))
-    if answer.no_answer or not more:
+def _also(searcher: Searcher, answer: Answer, unquoted: list[Hit], capped: bool) -> Answer:
+    """The answer, naming the other reports in focus that answer too when more passages answered
+    than are quoted ("which of those were on the M1?" must not read as a whole list when it is
+    not), and keeping them in focus; ``capped``: the search read fewer passages than the focus
+    holds, so there may be more."""
+    focus = answer.focus
+    quoted = set(focus.doc_ids) if focus else set()
+    more = tuple(dict.fromkeys(h.passage.doc_id for h in unquoted if h.passage.doc_id not in quoted))
+    if answer.no_answer or focus is None or not more:
         return answer
-    return replace(
-        answer,
-        note=f"Also answering, not quoted here: {listed(tuple(searcher.document(d).cite() for d in more))}.",
+    names = listed(tuple(searcher.document(d).cite() for d in more))
+    among = ", among others," if capped else ","
+    focus = replace(
+        focus,
+        doc_ids=focus.doc_ids + more,
+        reviews=focus.reviews + tuple(searcher.document(d).cite() for d in more),
     )
+    return replace(answer, note=f"Also answering{among} not quoted here: {names}.", focus=focus)
 
 
 def _still_about(searcher: Searcher, earlier: str, hits: list[Hit]) -> list[Hit]:

@@ -1,13 +1,14 @@
-"""Follow-ups that ask who the reports in focus are about, by age: "which of those were
-children?", "which of them were under 16?", "how old were they?".
+"""Follow-ups that choose among the reports in focus: by age ("which of those were children?",
+"which of them were under 16?", "how old were they?"), or by year ("what about in 2023?").
 
 They are answered from the ages the reports state, never by a search: a search for "children"
 finds passages that use the word ("the annual health check offered to looked after children"),
 not the reports about a child, and a search of every report for "old" leaves the reports in focus.
-Every age is quoted in the sentence that states it, and cited; the quote shows whose age it is,
-for a report states the ages of others too (a mother and her baby). A report is chosen by the age
-groups the library holds for it (as "which reviews" and the age filter choose, corrections
-kept), or, for an age in years ("under 16"), by the ages it states.
+Every age is quoted in the sentence that states it, and cited. A report states the ages of others
+too (a mother and her baby), so the answer says which reports *state* such an age, and the quote
+shows whose it is. A report is chosen by the age groups the library holds for it (as "which
+reviews" and the age filter choose, corrections kept), or, for an age in years ("under 16"), by
+the ages it states in numbers.
 """
 
 from __future__ import annotations
@@ -17,38 +18,51 @@ from dataclasses import dataclass, replace
 
 from assistant.answers.answer import Answer, Focus, compose, listed
 from assistant.answers.questions import POINTS_BACK, QUESTION_WORDS
-from assistant.documents.doc_metadata.ages import (
-    SCHOOL_STAGE,
-    TEENAGE,
-    UNDER_18,
-    ages,
-    group_of,
-    query_groups,
-)
+from assistant.documents.doc_metadata.ages import UNDER_18, StatedAge, group_of, query_groups, stated_ages
 from assistant.records import Document, Hit, Passage
 from assistant.search.reviews import between_ages
 from assistant.search.searcher import Searcher, content_words
 from assistant.sentences import sentence_spans
 
 ASKS_AGE = re.compile(r"\bhow\s+old\b|\bwhat\s+ages?\b|\b(?:their|his|her)\s+ages?\b", re.I)
-# "Which of those ...", "were any of them ...": choosing among the reports in focus. Without such
-# words an age group is a topic: "and for children and young people?" asks the earlier question
-# about them, of every report.
-CHOOSES = re.compile(r"\b(?:which|who|any\s+of|how\s+many\s+of)\b", re.I)
 _BOUND = r"\s+(?:the\s+age\s+of\s+)?(\d{1,3})\b"
 UNDER = re.compile(rf"\b(?:under|below|younger\s+than|less\s+than){_BOUND}", re.I)
 OVER = re.compile(rf"\b(?:over|above|older\s+than|more\s+than){_BOUND}", re.I)
+# "Which of those ...", "were any of them ...": choosing among the reports in focus. Without such
+# words an age group is a topic: "and for children and young people?" asks the earlier question
+# about them, of every report.
+CHOOSES = re.compile(r"\b(?:which|any\s+of|how\s+many\s+of)\b", re.I)
+# Not about the reports' own ages: "which of those had children?" (parents), "who was the
+# child?" (a name), "which of those were teenagers in 2023?" (a year as well, read elsewhere).
+NOT_AGES = re.compile(r"\b(?:had|have|has|having)\b|^\s*who\b|\b(?:19|20)\d\d\b", re.I)
 # Words that choose among the reports rather than name a topic: "which of them involved a child?"
 CHOOSING = frozenset(
-    "which who whom those them these they their he him his she her it its were was are is any many "
+    "which those them these they their he him his she her it its were was are is any many "
     "involved involve involves involving aged age ages old young younger older year years".split()
 )
 WHOM = {
     "baby": "a baby (under 1)", "young-child": "a child (1-12)", "teenager": "a teenager (13-17)",
     "adult": "an adult (18-64)", "older": "an older person (65+)",
 }  # fmt: skip
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A question that names a year and nothing else: "what about in 2023?", "and in 2019?", "which
+# of those were published in 2020?"; not "before 2020", "since 2019" or "what did they do in 2019?".
+YEAR_ONLY = frozenset(
+    "what about how and also so then in which of those them these they were was is are any published "
+    "from the reports report reviews review cases".split()
+)
 LISTED = 10  # reports quoted; the rest are counted
 PER_REPORT = 2  # sentences quoted from one report
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence of a passage that states one or more ages."""
+
+    passage: Passage
+    start: int
+    end: int
+    ages: tuple[StatedAge, ...]
 
 
 @dataclass(frozen=True)
@@ -67,58 +81,52 @@ class AgeQuestion:
     def in_years(self) -> bool:
         return self.below is not None or self.above is not None
 
-    def wants(self, stated: Statement) -> bool:
-        """Whether a sentence states an age asked for; an age in years needs a number ("a
-        teenager" may be 13 or 17: it is no age under 16)."""
-        if self.in_years:
-            years = stated.years
-            in_bounds = (self.below is None or years < self.below) and (
-                self.above is None or years > self.above
-            )
-            return stated.in_numbers and in_bounds
-        return self.every_age or group_of(stated.years) in self.groups
+    def _wants(self, age: StatedAge) -> bool:
+        if not self.in_years:
+            return self.every_age or group_of(age.years) in self.groups
+        under = self.below is not None and age.years < self.below
+        over = self.above is not None and age.years > self.above
+        if self.below is not None and self.above is not None and self.below > self.above:
+            return age.in_numbers and under and over  # "over 13 and under 16"
+        return age.in_numbers and (under or over)  # "under 18 or over 80"; "a teenager" is no number
+
+    def wants(self, statement: Statement) -> bool:
+        return any(self._wants(age) for age in statement.ages)
 
     def chooses(self, document: Document, stated: list[Statement]) -> bool:
         if self.in_years:
             return any(self.wants(s) for s in stated)
-        return bool(set(self.groups) & set(document.age_groups))
+        return self.every_age or bool(set(self.groups) & set(document.age_groups))
 
     @property
     def whom(self) -> str:
-        """'someone under 18', 'someone over 70 and under 90', 'a teenager (13-17)'."""
+        """'someone under 18', 'someone over 13 and under 16', 'a teenager (13-17)'."""
         if self.in_years:
+            between = self.below is not None and self.above is not None and self.below > self.above
             bounds = ([f"over {self.above}"] if self.above is not None else []) + (
                 [f"under {self.below}"] if self.below is not None else []
             )
-            return "someone " + " and ".join(bounds)
+            return "someone " + (" and " if between else " or ").join(bounds)
         if set(self.groups) == set(UNDER_18):
             return "someone under 18"
         return " or ".join(WHOM[g] for g in self.groups)
 
 
-@dataclass(frozen=True)
-class Statement:
-    """A sentence of a passage that states someone's age."""
-
-    passage: Passage
-    start: int
-    end: int
-    years: float
-    in_numbers: bool  # "aged 15", not "a teenager" (read as 15.5)
-
-
 def asked(question: str) -> AgeQuestion | None:
     """The ages a question asks about when it asks nothing else ("which of those were teenagers?",
-    "how old was he?"); None when it has a topic of its own ("which of those were in care?")."""
+    "how old was he?"); None when it asks something more ("which of those were in care?")."""
     below, above = UNDER.search(question), OVER.search(question)
+    how_old = ASKS_AGE.search(question)
     groups = query_groups(question)
-    if not (groups or below or above or ASKS_AGE.search(question)):
+    if not (groups or below or above or how_old) or NOT_AGES.search(question):
         return None
-    if not (ASKS_AGE.search(question) or CHOOSES.search(question) or POINTS_BACK.search(question)):
+    if not (how_old or CHOOSES.search(question) or POINTS_BACK.search(question)):
         return None
     rest = OVER.sub(" ", UNDER.sub(" ", " ".join(between_ages(question))))
-    if any(w not in QUESTION_WORDS and w not in CHOOSING for w in content_words(rest) if not w.isdigit()):
+    if any(w not in QUESTION_WORDS and w not in CHOOSING for w in content_words(rest)):
         return None
+    if how_old:  # "how old was the baby?": the age, whatever it is
+        return AgeQuestion()
     if below or above:
         return AgeQuestion(
             below=int(below.group(1)) if below else None, above=int(above.group(1)) if above else None
@@ -126,34 +134,40 @@ def asked(question: str) -> AgeQuestion | None:
     return AgeQuestion(groups=groups)
 
 
+def asked_year(question: str) -> int | None:
+    """The year a question asks about when it names one year and nothing else."""
+    years = YEAR.findall(question)
+    words = re.findall(r"[a-z]+", YEAR.sub(" ", question.lower()))
+    return int(years[0]) if len(years) == 1 and all(w in YEAR_ONLY for w in words) else None
+
+
 def statements(passages: list[Passage]) -> list[Statement]:
-    """The sentences of one report's passages that state an age, in reading order: each sentence
-    once (with the first age it states), and each age as worded once (a report that repeats
-    "aged 13" under a heading is quoted once)."""
-    found: dict[tuple[int | None, int], Statement] = {}
+    """The sentences of one report's passages that state an age, in reading order, with every age
+    each states; an age worded as before is not stated again (a report that repeats "aged 13"
+    under a heading is quoted once)."""
+    found: list[Statement] = []
     worded: set[str] = set()
     for passage in passages:
-        spans = sentence_spans(passage.text)
-        for years, phrase in ages(passage.text):
-            at = re.search(r"\s+".join(map(re.escape, phrase.split())), passage.text)
-            if at is None:
-                continue
-            start, end = next(((s, e) for s, e in spans if s <= at.start() < e), (at.start(), at.end()))
-            said = " ".join(phrase.lower().split())
-            if (passage.id, start) in found or said in worded:
+        text = passage.text
+        by_sentence: dict[tuple[int, int], list[StatedAge]] = {}
+        spans = sentence_spans(text)
+        for age in sorted(stated_ages(text), key=lambda a: a.start):
+            said = " ".join(text[age.start : age.end].lower().split())
+            if said in worded:
                 continue
             worded.add(said)
-            in_numbers = not (TEENAGE.search(phrase) or SCHOOL_STAGE.search(phrase))
-            found[passage.id, start] = Statement(passage, start, end, years, in_numbers)
-    return sorted(found.values(), key=lambda s: (s.passage.id or 0, s.start))
+            span = next(((s, e) for s, e in spans if s <= age.start < e), (age.start, age.end))
+            by_sentence.setdefault(span, []).append(age)
+        found += [Statement(passage, s, e, tuple(a)) for (s, e), a in sorted(by_sentence.items())]
+    return found
 
 
 def by_age(
     searcher: Searcher, question: str, wanted: AgeQuestion, scope: tuple[str, ...], query: str
 ) -> Answer:
-    """The reports of ``scope`` about someone of the ages asked, each with the sentences that
-    state them; "how old" quotes the ages every report states. ``query`` is what the
-    conversation is about, kept for the next follow-up."""
+    """The reports of ``scope`` that state the age of someone of the ages asked, each with the
+    sentences that state it; "how old" quotes the ages every report states. ``query`` is what
+    the conversation is about, kept for the next follow-up."""
     documents = [searcher.document(d) for d in scope]
     stated = {d.doc_id: statements(searcher.library.passages(doc_id=d.doc_id)) for d in documents}
     one = len(documents) == 1
@@ -162,30 +176,32 @@ def by_age(
     if len(silent) == len(documents):
         which = "it" if one else "any"
         who = "" if wanted.every_age else f", so it cannot tell whether {which} was about {wanted.whom}"
-        text = f"No age is stated in {of} that the library can read{who}."
-        return Answer(question, text, True, search_query=query, focus=Focus(query=query))
-    chosen = [] if wanted.every_age else [d for d in documents if wanted.chooses(d, stated[d.doc_id])]
-    if chosen:
-        share = "it" if one else f"{len(chosen)} of {of}"
-        verb = "is" if len(chosen) == 1 else "are"
-        lead = f"By the ages stated, {share} {verb} about {wanted.whom}:"
-        quoted = {d.doc_id: [s for s in stated[d.doc_id] if wanted.wants(s)] for d in chosen}
-    else:
-        none = f"The report in focus states no age of {wanted.whom}." if one else (
-            f"None of {of} states the age of {wanted.whom}."
-        )  # fmt: skip
-        lead = ("" if wanted.every_age else f"{none} ") + "The ages stated, each in its own words:"
+        return Answer(question, f"No age is stated in {of} that the library can read{who}.", True,
+                      search_query=query, focus=Focus(query=query))  # fmt: skip
+    chosen = [d for d in documents if wanted.chooses(d, stated[d.doc_id])]
+    quoted = {d.doc_id: [s for s in stated[d.doc_id] if wanted.wants(s)] for d in chosen}
+    unquoted = [d for d in chosen if not quoted[d.doc_id]]  # held as that age, no sentence says it
+    kept = documents  # "how old were they?", or none of them: the focus as it was
+    if wanted.every_age:
+        lead = f"The ages {of} state{'s' if one else ''}, each in its own words:"
+    elif len(unquoted) < len(chosen):
+        lead, kept = _states(len(chosen) - len(unquoted), len(documents), wanted.whom), chosen
+    else:  # none states it: the ages they do state, to check that by
+        lead = (
+            f"The report in focus states no age of {wanted.whom}. The ages it states, each in its own words:"
+            if one
+            else f"None of {of} states the age of {wanted.whom}. The ages they state, each in its own words:"
+        )
         quoted = {d.doc_id: stated[d.doc_id] for d in documents}
-    shown = [d for d in quoted if quoted[d]][:LISTED]
-    if len(shown) < sum(bool(q) for q in quoted.values()):
-        lead = f"{lead[:-1]}; quoted here, the first {LISTED}:"
+    shown = [d for d in quoted if quoted[d]]
+    if len(shown) > LISTED:
+        lead, shown = f"{lead[:-1]}; quoted here, the first {LISTED}:", shown[:LISTED]
     sentences = [(doc_id, s) for doc_id in shown for s in quoted[doc_id][:PER_REPORT]]
     spans = [
         (Hit(n, 1.0, s.passage, searcher.document(doc_id), ((s.start, s.end),), None), s.start, s.end)
         for n, (doc_id, s) in enumerate(sentences, start=1)
     ]
     answer = compose(question, query, spans, 0.0)
-    kept = chosen or documents
     focus = Focus(
         doc_ids=tuple(d.doc_id for d in kept),
         passage_ids=tuple(c.hit.passage.id for c in answer.citations if c.hit.passage.id is not None),
@@ -193,6 +209,22 @@ def by_age(
         query=query,
         kept=True,
     )
-    unread = listed(tuple(d.cite() for d in silent))
-    note = f"No age that the library can read is stated in {unread}." if silent else ""
-    return replace(answer, lead=lead, note=note, focus=focus)
+    notes = []
+    if unquoted and not wanted.every_age:
+        notes.append(
+            f"The library holds {listed(tuple(d.cite() for d in unquoted))} as about {wanted.whom}, though no"
+            " sentence of it states the age (a correction, or an age read across passages)."
+        )
+    if silent:
+        notes.append(
+            f"No age that the library can read is stated in {listed(tuple(d.cite() for d in silent))}."
+        )
+    return replace(answer, lead=lead, note=" ".join(notes), focus=focus)
+
+
+def _states(chosen: int, total: int, whom: str) -> str:
+    """'2 of the 8 reports in focus state the age of someone under 18:'."""
+    if total == 1:
+        return f"The report in focus states the age of {whom}:"
+    share = f"All {total}" if chosen == total else f"{chosen} of the {total}"
+    return f"{share} reports in focus state{'s' if chosen == 1 else ''} the age of {whom}:"

@@ -78,7 +78,7 @@ def about(hit: Hit, wanted: list[set[str]]) -> bool:
     """Whether a hit is about a query: close in meaning (``PASSAGE_THRESHOLD``), or holding every
     one of its words (:func:`words_wanted`) in some form in one sentence ("bath safety": a sentence
     on bath seats and safety). Words apart name something else: "level crossing" is not a passage
-    on the level of street lighting at a pedestrian crossing, nor "crossed ... alcohol level"."""
+    on "the level of street lighting" that says "pedestrian crossing" in another sentence."""
     if hit.similarity is not None and hit.similarity >= PASSAGE_THRESHOLD:
         return True
     text = hit.passage.text

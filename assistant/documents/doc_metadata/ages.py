@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from assistant.documents.doc_metadata import dates
 
@@ -100,8 +101,18 @@ def group_of(years: float) -> str | None:
     return "young-child" if years < 13 else "teenager" if years < 18 else "adult" if years < 65 else "older"
 
 
-def ages(text: str) -> list[tuple[float, str]]:
-    """(age in years, the phrase it was read from) for every age the text states."""
+@dataclass(frozen=True)
+class StatedAge:
+    """An age the text states, and where: ``text[start:end]`` is the phrase it was read from."""
+
+    years: float
+    start: int
+    end: int
+    in_numbers: bool  # "aged 15", not "a teenager" or "GCSEs" (read as 15.5)
+
+
+def stated_ages(text: str) -> list[StatedAge]:
+    """Every age the text states, with where it states it."""
     found = []
     for pattern in PATTERNS:
         for m in pattern.finditer(text):
@@ -120,20 +131,44 @@ def ages(text: str) -> list[tuple[float, str]]:
                 if unit.startswith("day")
                 else 1
             )
-            found.append((n / per_year, m.group()))
+            found.append(StatedAge(n / per_year, m.start(), m.end(), True))
     for m in SCHOOL_YEAR.finditer(text):
         if 1 <= int(m.group(1)) <= 13:
-            found.append((int(m.group(1)) + 4.5, m.group()))
+            found.append(StatedAge(int(m.group(1)) + 4.5, m.start(), m.end(), True))
     for m in BIRTHDAY.finditer(text):  # the days before one's 18th birthday are at 17
-        found.append((int(m.group(2)) - (0.5 if m.group(1).lower() == "before" else 0), m.group()))
+        years = int(m.group(2)) - (0.5 if m.group(1).lower() == "before" else 0)
+        found.append(StatedAge(years, m.start(), m.end(), True))
     for m in DOB_DOD.finditer(text):
         born, died = dates.parse(m.group(1)), dates.parse(m.group(2))
         if len(born) == 10 and len(died) == 10 and died >= born:
-            found.append(((int(died[:4]) - int(born[:4])) - (died[5:] < born[5:]), m.group()))
+            years = (int(died[:4]) - int(born[:4])) - (died[5:] < born[5:])
+            found.append(StatedAge(years, m.start(), m.end(), True))
     if not found:  # words without a number only where no age is stated: 'after his GCSEs' at 38
-        spaced = " ".join(text.split())  # 'Child and\nAdolescent' is a service too
-        found += [(15.5, m.group()) for pattern in (TEENAGE, SCHOOL_STAGE) for m in pattern.finditer(spaced)]
+        spaced, at = _spaced(text)  # 'Child and\nAdolescent' is a service too
+        found += [
+            StatedAge(15.5, at[m.start()], at[m.end() - 1] + 1, False)
+            for pattern in (TEENAGE, SCHOOL_STAGE)
+            for m in pattern.finditer(spaced)
+        ]
     return found
+
+
+def _spaced(text: str) -> tuple[str, list[int]]:
+    """``text`` with every run of white space one space, and where each of its characters is in ``text``."""
+    parts: list[str] = []
+    at: list[int] = []
+    for m in re.finditer(r"\S+", text):
+        if parts:
+            parts.append(" ")
+            at.append(m.start() - 1)
+        parts.append(m.group())
+        at.extend(range(m.start(), m.end()))
+    return "".join(parts), at
+
+
+def ages(text: str) -> list[tuple[float, str]]:
+    """(age in years, the phrase it was read from) for every age the text states."""
+    return [(a.years, " ".join(text[a.start : a.end].split())) for a in stated_ages(text)]
 
 
 def age_groups(text: str) -> tuple[str, ...]:
