@@ -157,8 +157,9 @@ def test_a_year_no_report_in_focus_has(reports):
     assert not pointed.citations and pointed.focus.doc_ids == focus.doc_ids and not pointed.focus.held
     then = respond(searcher, "what about in 2023?", focus, threshold=-1.0)  # every passage is close
     assert {c.hit.passage.doc_id for c in then.citations} <= {ids["older.md"], ids["silent.md"]}
-    assert then.citations and then.lead.startswith(
-        "None of the reports in focus was published in 2023; asked"
+    assert then.citations and then.lead == (
+        "None of the 2 reports in focus was published in 2023 (published in 2019-2021). Asked again of every"
+        " report published in 2023: “What did coroners say about level crossings?”."
     )
     assert "A new topic" not in then.focus.note  # the same topic, another year
     nothing = respond(searcher, "what about in 2023?", focus, threshold=2.0)  # close to nothing
@@ -175,6 +176,9 @@ def test_a_year_no_report_in_focus_has(reports):
         ("since 2019?", None),
         ("what about 2021 and 2022?", None),  # two years
         ("what did they do in 2019?", None),  # when something happened, not when it was published
+        ("were there any in 2021?", 2021),
+        ("how many of those were published in 2021?", 2021),
+        ("what about the 2022-23 reports?", None),  # a span, not 2022
     ],
 )
 def test_a_question_that_names_only_a_year(question, year):
@@ -266,35 +270,100 @@ def test_each_age_is_quoted_where_it_is_stated_and_a_sentence_keeps_every_age(
     library.close()
 
 
-def test_a_report_held_as_of_an_age_no_sentence_states_is_named_not_quoted(tmp_path, settings, fake_embedder):
+STATED = _report(2020, "Sam Lee", "Sam Lee, aged 15, died at the level crossing.")
+SILENT = _report(2022, "Bo Ray", "Bo Ray died at the level crossing.")
+
+
+@pytest.mark.parametrize(
+    "other, lead, kept",
+    [
+        (
+            STATED,
+            "1 of the 2 reports in focus states the age of a teenager (13-17):",
+            {"edited.md", "other.md"},
+        ),
+        (SILENT, "None of the 2 reports in focus states the age of a teenager (13-17).", {"edited.md"}),
+    ],
+)
+def test_a_report_held_as_of_an_age_no_sentence_states_is_named_not_quoted(
+    tmp_path, settings, fake_embedder, other, lead, kept
+):
+    library, ids = _teenager_by_correction(tmp_path, settings, fake_embedder, other)
+    searcher = Searcher(library, fake_embedder)
+    answer = respond(
+        searcher, "were any of them teenagers?", _focus(searcher, list(ids.values())), threshold=2.0
+    )
+    assert not answer.no_answer and answer.lead == lead
+    assert {c.hit.passage.doc_id for c in answer.citations} == (
+        {ids["other.md"]} if other == STATED else set()
+    )
+    edited = searcher.document(ids["edited.md"]).cite()
+    assert answer.note.startswith(
+        f"The library holds {edited} as about a teenager (13-17), though no sentence"
+    )
+    assert set(answer.focus.doc_ids) == {ids[k] for k in kept}  # about a teenager, by the library
+    library.close()
+
+
+def _teenager_by_correction(tmp_path, settings, fake_embedder, other: str):
+    """A library of "edited.md" (no age stated, corrected to a teenager) and "other.md"."""
     from assistant.library import Library
     from assistant.library.editing import edit
 
-    texts = {
-        "stated.md": _report(2020, "Sam Lee", "Sam Lee, aged 15, died at the level crossing."),
-        "edited.md": _report(2021, "Ann Roe", "Ann Roe died at the level crossing."),
-    }
+    texts = {"edited.md": _report(2021, "Ann Roe", "Ann Roe died at the level crossing."), "other.md": other}
     ingested(tmp_path / "e", texts, settings, fake_embedder).close()
     library = Library.open(settings.index_dir)
     ids = {d.source: d.doc_id for d in library.documents()}
     library.close()
     edit(settings, ids["edited.md"], {"age_groups": ["teenager"]}, embedder=lambda: fake_embedder)
-    library = Library.open(settings.index_dir)
-    searcher = Searcher(library, fake_embedder)
-    answer = respond(
-        searcher, "were any of them teenagers?", _focus(searcher, list(ids.values())), threshold=2.0
-    )
-    assert answer.lead == "1 of the 2 reports in focus states the age of a teenager (13-17):"
-    assert {c.hit.passage.doc_id for c in answer.citations} == {ids["stated.md"]}
-    edited = searcher.document(ids["edited.md"]).cite()
-    assert answer.note.startswith(
-        f"The library holds {edited} as about a teenager (13-17), though no sentence"
-    )
-    assert set(answer.focus.doc_ids) == set(ids.values())  # both are about a teenager, by the library
-    library.close()
+    return Library.open(settings.index_dir), ids
 
 
 def _passage(text: str):
     from assistant.records import Passage
 
     return Passage("d", "t", "s", None, None, None, 0, len(text), text, id=1)
+
+
+def test_the_reports_of_a_year_beyond_the_first_four_are_named(tmp_path, settings, fake_embedder):
+    texts = {
+        f"y{n}.md": _report(2023, f"P{n} Day", f"P{n} Day died at the level crossing.") for n in range(6)
+    }
+    library = ingested(tmp_path / "y6", texts, settings, fake_embedder)
+    searcher = Searcher(library, fake_embedder)
+    focus = _focus(searcher, [d.doc_id for d in library.documents()], "level crossings")
+    answer = respond(searcher, "what about in 2023?", focus, threshold=2.0)
+    assert answer.lead == "All 6 reports in focus were published in 2023; quoted here, the first 4:"
+    assert len({c.hit.passage.doc_id for c in answer.citations}) == 4 and len(answer.focus.doc_ids) == 6
+    assert answer.note.startswith("Also published in 2023, not quoted here: ")
+    library.close()
+
+
+def test_ages_either_side_of_a_range_are_chosen(reports):
+    searcher, ids = reports
+    focus = _focus(searcher, list(ids.values()))
+    answer = respond(searcher, "were any of them under 10 or over 80?", focus, threshold=2.0)
+    assert set(answer.focus.doc_ids) == {ids["mother.md"], ids["older.md"]}  # aged three; 82
+    assert answer.lead == "2 of the 5 reports in focus state the age of someone over 80 or under 10:"
+
+
+def test_another_persons_age_in_the_same_words_is_quoted_for_its_own():
+    text = "Her brother, aged 15, was at school. Sam Lee, aged 15, was struck by a train."
+    said = [text[s.start : s.end] for s in selecting.statements([_passage(text)])]
+    assert said == ["Her brother, aged 15, was at school.", "Sam Lee, aged 15, was struck by a train."]
+
+
+def test_the_other_reports_in_focus_that_answer_are_each_looked_at(tmp_path, settings, fake_embedder):
+    long = "\n\n".join(
+        f"## Part {n}\n\nThe M1 smart motorway had no hard shoulder in part {n}." for n in range(9)
+    )
+    texts = {f"m{n}.md": _report(2020, f"P{n} Day", f"P{n} Day broke down on the M1.") for n in range(4)}
+    texts |= {f"long{n}.md": _report(2021, f"L{n} Day", f"L{n} Day died.") + "\n\n" + long for n in range(2)}
+    library = ingested(tmp_path / "l", texts, settings, fake_embedder)
+    searcher = Searcher(library, fake_embedder)
+    focus = _focus(searcher, [d.doc_id for d in library.documents()], "smart motorways")
+    answer = respond(searcher, "which of those were on the M1?", focus, threshold=2.0)  # by the word
+    quoted = {c.hit.passage.doc_id for c in answer.citations}
+    named = [d for d in focus.doc_ids if d not in quoted and searcher.document(d).cite() in answer.note]
+    assert len(quoted) + len(named) == 6 and set(answer.focus.doc_ids) == set(focus.doc_ids)
+    library.close()

@@ -217,11 +217,8 @@ def _in_year(searcher: Searcher, reading: Reading, year: int, earlier: Focus, th
     if answer.no_answer:
         note = f"No report published in {year} in this library answers “{earlier.query}”."
         return not_found(searcher, reading.question, note, query=earlier.query)
-    lead = (
-        f"None of the reports in focus was published in {year}; asked again of every report published"
-        f" in {year}: “{earlier.query}”."
-    )
-    return replace(answer, lead=lead)
+    lead = f"{_none_in(searcher, earlier.doc_ids, year)} Asked again of every report published in {year}:"
+    return replace(answer, lead=f"{lead} “{earlier.query}”.")
 
 
 def _of_the_year(
@@ -234,13 +231,17 @@ def _of_the_year(
         ids = [p.id for p in searcher.library.passages(doc_id=doc_id) if p.id is not None]
         hits += _ranked(searcher, earlier.query, ids)[:1]
     answer = _answer(searcher, reading, earlier.query, hits, earlier, kept=True)
+    shown = "quoted"
+    if answer.no_answer:  # nothing in them to quote on it: the year is still a fact of each
+        names = "\n".join(f"- {searcher.document(d).cite()}" for d in in_focus[:MAX_PASSAGES])
+        answer, shown = Answer(reading.question, names, False, search_query=earlier.query), "named"
     total = len(earlier.doc_ids)
     share = (
         "The report in focus was" if total == 1
         else f"All {total} reports in focus were" if len(in_focus) == total
         else f"{len(in_focus)} of the {total} reports in focus {'was' if len(in_focus) == 1 else 'were'}"
     )  # fmt: skip
-    quoted = f"; quoted here, the first {MAX_PASSAGES}" if len(in_focus) > MAX_PASSAGES else ""
+    quoted = f"; {shown} here, the first {MAX_PASSAGES}" if len(in_focus) > MAX_PASSAGES else ""
     rest = tuple(searcher.document(d).cite() for d in in_focus[MAX_PASSAGES:])
     focus = Focus(
         doc_ids=in_focus,
@@ -249,7 +250,7 @@ def _of_the_year(
         query=earlier.query,
         kept=True,
     )
-    note = f"Also published in {year}, not quoted here: {listed(rest)}." if rest else ""
+    note = f"Also published in {year}, not {shown} here: {listed(rest)}." if rest else ""
     return replace(answer, lead=f"{share} published in {year}{quoted}:", note=note, focus=focus)
 
 
@@ -374,12 +375,13 @@ def _search(
     for text, stage, kind in stages:
         for agencies in (reading.agencies, ()) if reading.agencies else ((),):
             filters = Filters(doc_ids=stage, agencies=agencies, years=years)
-            wide = min(CANDIDATES, 2 * max(MAX_PASSAGES, len(stage)))  # every report in focus may answer
-            hits = searcher.search(text, k=wide, filters=filters)
+            hits = searcher.search(text, k=2 * MAX_PASSAGES, filters=filters)
             bar = max(threshold, PASSAGE_SHARE * max((h.similarity or 0.0 for h in hits), default=0.0))
-            answering = [
-                h for h in hits if (h.similarity or 0.0) >= bar or covers(reading.topic, h.passage.text)
-            ]
+
+            def answers(hit: Hit, bar: float = bar) -> bool:
+                return (hit.similarity or 0.0) >= bar or covers(reading.topic, hit.passage.text)
+
+            answering = [h for h in hits if answers(h)]
             if kind == "joined" and earlier:  # the earlier topic alone is no answer, nor X anywhere
                 both = reading.topic + read(earlier.query, ()).topic  # pointing back: both, in words
                 loose = not reading.points_back
@@ -396,16 +398,21 @@ def _search(
                 answer = _answer(searcher, reading, text, answering, earlier, kept=kept, joined=joined)
                 if not stage:  # the library: the Search page lists the rest
                     return answer
-                capped = len(hits) >= wide and wide < 2 * len(stage)  # more of the focus may answer
-                return _also(searcher, answer, unquoted, capped)
+                # The other reports in focus that answer too, each looked at ("which of those were
+                # on the M1?"): the passages above may all be of two reports.
+                rest = tuple(d for d in stage if answer.focus is None or d not in answer.focus.doc_ids)
+                wide = min(CANDIDATES, 2 * len(rest))
+                others = searcher.search(text, k=wide, filters=replace(filters, doc_ids=rest)) if rest else []
+                more = unquoted + [h for h in others if answers(h)]
+                return _also(searcher, answer, more, capped=2 * len(rest) > CANDIDATES)
     return not_found(searcher, reading.question, note, query=query)
 
 
 def _also(searcher: Searcher, answer: Answer, unquoted: list[Hit], capped: bool) -> Answer:
     """The answer, naming the other reports in focus that answer too when more passages answered
     than are quoted ("which of those were on the M1?" must not read as a whole list when it is
-    not), and keeping them in focus; ``capped``: the search read fewer passages than the focus
-    holds, so there may be more."""
+    not), and keeping them in focus; ``capped``: the search read fewer passages than the rest of
+    the focus has reports, so there may be more."""
     focus = answer.focus
     quoted = set(focus.doc_ids) if focus else set()
     more = tuple(dict.fromkeys(h.passage.doc_id for h in unquoted if h.passage.doc_id not in quoted))

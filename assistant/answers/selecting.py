@@ -44,12 +44,12 @@ WHOM = {
     "baby": "a baby (under 1)", "young-child": "a child (1-12)", "teenager": "a teenager (13-17)",
     "adult": "an adult (18-64)", "older": "an older person (65+)",
 }  # fmt: skip
-YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b(?![-/\u2013]\d)")  # not "2022-23", "2022/23": a span
 # A question that names a year and nothing else: "what about in 2023?", "and in 2019?", "which
 # of those were published in 2020?"; not "before 2020", "since 2019" or "what did they do in 2019?".
 YEAR_ONLY = frozenset(
-    "what about how and also so then in which of those them these they were was is are any published "
-    "from the reports report reviews review cases".split()
+    "what about how and also so then in which of those them these they it that there were was is are any "
+    "published from the reports report reviews review cases ones year for during as well too many".split()
 )
 LISTED = 10  # reports quoted; the rest are counted
 PER_REPORT = 2  # sentences quoted from one report
@@ -152,11 +152,13 @@ def statements(passages: list[Passage]) -> list[Statement]:
         by_sentence: dict[tuple[int, int], list[StatedAge]] = {}
         spans = sentence_spans(text)
         for age in sorted(stated_ages(text), key=lambda a: a.start):
-            said = " ".join(text[age.start : age.end].lower().split())
+            span = next(((s, e) for s, e in spans if s <= age.start < e), (age.start, age.end))
+            # the age with the words before it: "Sam Lee, aged 15" said twice is one age; "Her
+            # brother, aged 15" is another person's
+            said = " ".join(text[max(span[0], age.start - 24) : age.end].lower().split())
             if said in worded:
                 continue
             worded.add(said)
-            span = next(((s, e) for s, e in spans if s <= age.start < e), (age.start, age.end))
             by_sentence.setdefault(span, []).append(age)
         found += [Statement(passage, s, e, tuple(a)) for (s, e), a in sorted(by_sentence.items())]
     return found
@@ -173,25 +175,25 @@ def by_age(
     one = len(documents) == 1
     of = "the report in focus" if one else f"the {len(documents)} reports in focus"
     silent = [d for d in documents if not stated[d.doc_id]]
-    if len(silent) == len(documents):
+    chosen = [d for d in documents if wanted.chooses(d, stated[d.doc_id])]
+    quoted = {d.doc_id: [s for s in stated[d.doc_id] if wanted.wants(s)] for d in chosen}
+    unquoted = [d for d in chosen if not quoted[d.doc_id]]  # held as that age, no sentence says it
+    if len(silent) == len(documents) and (wanted.every_age or not chosen):
         which = "it" if one else "any"
         who = "" if wanted.every_age else f", so it cannot tell whether {which} was about {wanted.whom}"
         return Answer(question, f"No age is stated in {of} that the library can read{who}.", True,
                       search_query=query, focus=Focus(query=query))  # fmt: skip
-    chosen = [d for d in documents if wanted.chooses(d, stated[d.doc_id])]
-    quoted = {d.doc_id: [s for s in stated[d.doc_id] if wanted.wants(s)] for d in chosen}
-    unquoted = [d for d in chosen if not quoted[d.doc_id]]  # held as that age, no sentence says it
-    kept = documents  # "how old were they?", or none of them: the focus as it was
+    kept = (chosen if not wanted.every_age else []) or documents  # none chosen: the focus as it was
     if wanted.every_age:
         lead = f"The ages {of} state{'s' if one else ''}, each in its own words:"
     elif len(unquoted) < len(chosen):
-        lead, kept = _states(len(chosen) - len(unquoted), len(documents), wanted.whom), chosen
+        lead = _states(len(chosen) - len(unquoted), len(documents), wanted.whom)
     else:  # none states it: the ages they do state, to check that by
-        lead = (
-            f"The report in focus states no age of {wanted.whom}. The ages it states, each in its own words:"
-            if one
-            else f"None of {of} states the age of {wanted.whom}. The ages they state, each in its own words:"
-        )
+        none = f"The report in focus states no age of {wanted.whom}." if one else (
+            f"None of {of} states the age of {wanted.whom}."
+        )  # fmt: skip
+        they = "it states" if one else "they state"
+        lead = f"{none} The ages {they}, each in its own words:" if len(silent) < len(documents) else none
         quoted = {d.doc_id: stated[d.doc_id] for d in documents}
     shown = [d for d in quoted if quoted[d]]
     if len(shown) > LISTED:
