@@ -389,9 +389,10 @@ def _search(
                     h for h in answering if covers(both, h.passage.text)
                     or (loose and (h.similarity or 0.0) >= bar and covers(reading.topic, h.passage.text))
                 ]  # fmt: skip
-            if earlier and kind == "it":
-                answering = _still_about(searcher, earlier.query, answering)
             answering, unquoted = answering[:MAX_PASSAGES], answering[MAX_PASSAGES:]
+            if earlier and kind == "it":  # each set apart: the passages quoted are the first four, as ever
+                answering = _still_about(searcher, earlier.query, answering)
+                unquoted = _still_about(searcher, earlier.query, unquoted)
             if answering:
                 kept = follows and stage == scope and bool(scope)
                 joined = kind == "joined"
