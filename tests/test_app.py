@@ -79,6 +79,17 @@ def test_ask_answers_with_citations(seeds_library, fake_embedder, monkeypatch):
     assert "From Child 'I' \\(HSCB\\)\\:" in texts(app)
 
 
+def test_an_age_follow_up_names_no_word_it_never_looked_for(seeds_library, fake_embedder, monkeypatch):
+    monkeypatch.setattr(state, "SETTINGS", seeds_library.replace(answer_threshold=-1.0))  # all close
+    monkeypatch.setattr(state, "embedder", lambda: fake_embedder)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("assistant/ui/ask_page.py").run()
+    at.chat_input[0].set_value("What happened to Child I?").run()
+    at.chat_input[0].set_value("how old was she?").run()  # Child 'I' states no age
+    assert any("No age is stated in the report in focus" in w.value for w in at.warning)
+    assert "“old”" not in " ".join(c.value for c in at.caption)  # no search was made for "old"
+
+
 def test_ask_not_found(seeds_library, fake_embedder, monkeypatch):
     monkeypatch.setattr(
         state, "SETTINGS", seeds_library.replace(answer_threshold=1.0)

@@ -37,7 +37,8 @@ def _show(answer: Answer, key: str) -> None:
         for note in (answer.note, answer.focus.note if answer.focus else ""):  # still about those reports
             if note:
                 st.caption(render.escape(note))
-        if spelled := state.searcher().query_note(answer.question):  # words no passage holds
+        looked_for = answer.search_query or answer.question  # "how old was she?" looked for no "old"
+        if spelled := state.searcher().query_note(looked_for):  # words no passage holds
             st.caption(render.escape(spelled))
         _suggest(answer, key)
         return
