@@ -18,7 +18,14 @@ from dataclasses import dataclass, replace
 
 from assistant.answers.answer import Answer, Focus, compose, listed
 from assistant.answers.questions import POINTS_BACK, QUESTION_WORDS
-from assistant.documents.doc_metadata.ages import UNDER_18, StatedAge, group_of, query_groups, stated_ages
+from assistant.documents.doc_metadata.ages import (
+    LABELS,
+    UNDER_18,
+    StatedAge,
+    group_of,
+    query_groups,
+    stated_ages,
+)
 from assistant.records import Document, Hit, Passage
 from assistant.search.reviews import between_ages
 from assistant.search.searcher import Searcher, content_words
@@ -40,10 +47,8 @@ CHOOSING = frozenset(
     "which those them these they their he him his she her it its were was are is any many "
     "involved involve involves involving aged age ages old young younger older year years".split()
 )
-WHOM = {
-    "baby": "a baby (under 1)", "young-child": "a child (1-12)", "teenager": "a teenager (13-17)",
-    "adult": "an adult (18-64)", "older": "an older person (65+)",
-}  # fmt: skip
+# "a baby (under 1)", "an adult (18-64)": the age groups' labels, as a sentence names one person
+WHOM = {group: f"{'an' if label[0] in 'AEIOU' else 'a'} {label.lower()}" for group, label in LABELS.items()}
 YEAR = re.compile(r"\b(?:19|20)\d\d\b(?![-/\u2013]\d)")  # not "2022-23", "2022/23": a span
 # A question that names a year and nothing else: "what about in 2023?", "and in 2019?", "which
 # of those were published in 2020?"; not "before 2020", "since 2019" or "what did they do in 2019?".
@@ -81,14 +86,18 @@ class AgeQuestion:
     def in_years(self) -> bool:
         return self.below is not None or self.above is not None
 
+    @property
+    def between(self) -> bool:
+        """ "over 13 and under 16", not "under 18 or over 80"."""
+        return self.below is not None and self.above is not None and self.below > self.above
+
     def _wants(self, age: StatedAge) -> bool:
         if not self.in_years:
             return self.every_age or group_of(age.years) in self.groups
         under = self.below is not None and age.years < self.below
         over = self.above is not None and age.years > self.above
-        if self.below is not None and self.above is not None and self.below > self.above:
-            return age.in_numbers and under and over  # "over 13 and under 16"
-        return age.in_numbers and (under or over)  # "under 18 or over 80"; "a teenager" is no number
+        inside = (under and over) if self.between else (under or over)
+        return age.in_numbers and inside  # "a teenager" is no age in numbers
 
     def wants(self, statement: Statement) -> bool:
         return any(self._wants(age) for age in statement.ages)
@@ -102,11 +111,10 @@ class AgeQuestion:
     def whom(self) -> str:
         """'someone under 18', 'someone over 13 and under 16', 'a teenager (13-17)'."""
         if self.in_years:
-            between = self.below is not None and self.above is not None and self.below > self.above
             bounds = ([f"over {self.above}"] if self.above is not None else []) + (
                 [f"under {self.below}"] if self.below is not None else []
             )
-            return "someone " + (" and " if between else " or ").join(bounds)
+            return "someone " + (" and " if self.between else " or ").join(bounds)
         if set(self.groups) == set(UNDER_18):
             return "someone under 18"
         return " or ".join(WHOM[g] for g in self.groups)
@@ -183,7 +191,7 @@ def by_age(
         who = "" if wanted.every_age else f", so it cannot tell whether {which} was about {wanted.whom}"
         return Answer(question, f"No age is stated in {of} that the library can read{who}.", True,
                       search_query=query, focus=Focus(query=query))  # fmt: skip
-    kept = (chosen if not wanted.every_age else []) or documents  # none chosen: the focus as it was
+    kept = chosen or documents  # every one for "how old"; none chosen: the focus as it was
     if wanted.every_age:
         lead = f"The ages {of} state{'s' if one else ''}, each in its own words:"
     elif len(unquoted) < len(chosen):
