@@ -64,7 +64,7 @@ from assistant.answers.suggestions import not_found
 from assistant.documents.doc_metadata.genres import is_pfd_type
 from assistant.field.agencies import label as agency_label
 from assistant.field.concerns import concerns, is_coroners_report, stock
-from assistant.records import Filters, Hit, Passage
+from assistant.records import Document, Filters, Hit, Passage
 from assistant.search.reviews import RELIANCE, ReviewFinder
 from assistant.search.searcher import CANDIDATES, Searcher
 from assistant.sentences import sentence_spans
@@ -138,7 +138,7 @@ def _respond(
         about = earlier.query if follows and earlier else question  # "which of those were children?"
         return selecting.by_age(searcher, question, ages, scope, about)
     if follows and earlier and not reading.agencies and (year := selecting.asked_year(question)) is not None:
-        return _in_year(searcher, reading, year, earlier, threshold)
+        return _in_year(searcher, reading, year, earlier, threshold, documents)
     if not (reading.topic or reading.agencies or scope) and reading.recommendation is None:
         return Answer(question, NO_TOPIC, True, search_query=question, focus=Focus(query=question))
 
@@ -196,12 +196,19 @@ def _count(searcher: Searcher, question: str, reading: Reading, finder: ReviewFi
     return replace(answer, question=question, lead=lead, focus=counted)  # the count is the app's, kept apart
 
 
-def _in_year(searcher: Searcher, reading: Reading, year: int, earlier: Focus, threshold: float) -> Answer:
+def _in_year(
+    searcher: Searcher,
+    reading: Reading,
+    year: int,
+    earlier: Focus,
+    threshold: float,
+    documents: list[Document],
+) -> Answer:
     """ "What about in 2023?": the reports in focus published that year, with what each says on the
     earlier question; when none was, the earlier question of every report published that year
     ("which of those were in 2023?", pointing back, is only ever asked of the reports in focus).
     Never the earlier answer again, as if the year had not been asked."""
-    asked_before = read(earlier.query, searcher.library.documents())
+    asked_before = read(earlier.query, documents)
     in_focus = tuple(d for d in earlier.doc_ids if searcher.document(d).year == year)
     if in_focus:
         return _of_the_year(
@@ -419,14 +426,10 @@ def _also(searcher: Searcher, answer: Answer, unquoted: list[Hit], capped: bool)
     more = tuple(dict.fromkeys(h.passage.doc_id for h in unquoted if h.passage.doc_id not in quoted))
     if answer.no_answer or focus is None or not more:
         return answer
-    names = listed(tuple(searcher.document(d).cite() for d in more))
+    cited = tuple(searcher.document(d).cite() for d in more)
     among = ", among others," if capped else ","
-    focus = replace(
-        focus,
-        doc_ids=focus.doc_ids + more,
-        reviews=focus.reviews + tuple(searcher.document(d).cite() for d in more),
-    )
-    return replace(answer, note=f"Also answering{among} not quoted here: {names}.", focus=focus)
+    focus = replace(focus, doc_ids=focus.doc_ids + more, reviews=focus.reviews + cited)
+    return replace(answer, note=f"Also answering{among} not quoted here: {listed(cited)}.", focus=focus)
 
 
 def _still_about(searcher: Searcher, earlier: str, hits: list[Hit]) -> list[Hit]:
