@@ -111,8 +111,9 @@ def page() -> None:
     _upload_section()
     url_section.section()
     library = state.searcher().library
+    documents = library.documents()
     st.subheader("Documents")
-    st.caption(counted(library.documents()))
+    st.caption(counted(documents))
     cases = {doc_id: ids for ids in library.cases().values() for doc_id in ids}
     rows = [
         {"review": d.name, "published": d.published, "type": d.review_type, "publisher": d.partnership,
@@ -122,13 +123,13 @@ def page() -> None:
          "fields read from": "; ".join(f"{FIELD_NAMES.get(f, f)}: {s}" for f, s in d.field_sources.items()),
          "same case as": ", ".join(i for i in cases.get(d.doc_id, []) if i != d.doc_id), "address": d.url,
          "problem": d.error or "; ".join(d.warnings)}
-        for d in library.documents()
+        for d in documents
     ]  # fmt: skip
     st.dataframe(rows, hide_index=True, width="stretch", height=min(TABLE_HEIGHT, 35 * (len(rows) + 1) + 3))
-    edit_section.section(library.documents())
+    edit_section.section(documents)
     allowed, _ = state.can_upload()
     if allowed:
-        remove_section.section(library.documents())
+        remove_section.section(documents)
 
 
 page()
